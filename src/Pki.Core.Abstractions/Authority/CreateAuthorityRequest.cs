@@ -1,0 +1,35 @@
+namespace Pki.Core;
+
+/// <summary>What every new CA needs; see <see cref="CreateRootAuthorityRequest"/> and <see cref="CreateIntermediateAuthorityRequest"/>.</summary>
+public abstract record CreateAuthorityRequest
+{
+    /// <summary>The CA name, unique within <see cref="Organization"/>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The organization that owns the CA, or null.</summary>
+    public string? Organization { get; init; }
+
+    /// <summary>The CA certificate's subject.</summary>
+    public required DistinguishedName Subject { get; init; }
+
+    /// <summary>The key algorithm of the new CA key. Default ECDSA P-256.</summary>
+    public KeyAlgorithm KeyAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
+
+    /// <summary>How long the CA certificate is valid, in days. Default 10 years for roots, 5 for intermediates.</summary>
+    public int? ValidityDays { get; init; }
+
+    /// <summary>The pathLenConstraint (RFC 5280, section 4.2.1.9); null means unlimited for roots and 0 for intermediates.</summary>
+    public int? PathLengthConstraint { get; init; }
+
+    /// <summary>Optional name constraints, marked critical (RFC 5280, section 4.2.1.10).</summary>
+    public NameConstraints? NameConstraints { get; init; }
+
+    /// <summary>The CRL distribution point URL for certificates this CA issues.</summary>
+    public Uri? CrlDistributionPoint { get; init; }
+
+    /// <summary>The OCSP responder URL for certificates this CA issues.</summary>
+    public Uri? OcspResponder { get; init; }
+
+    /// <summary>The caIssuers URL for certificates this CA issues.</summary>
+    public Uri? CaIssuers { get; init; }
+}

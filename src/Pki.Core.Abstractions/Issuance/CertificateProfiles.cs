@@ -1,0 +1,17 @@
+namespace Pki.Core;
+
+/// <summary>The names of the built-in certificate profiles.</summary>
+public static class CertificateProfiles
+{
+    /// <summary>TLS server: digitalSignature (+ keyEncipherment for RSA), serverAuth, DNS and IP SANs; the CN becomes a DNS SAN when none is given.</summary>
+    public const string Server = "server";
+
+    /// <summary>TLS client: digitalSignature, clientAuth, email and URI SANs; a CN that is an email address becomes an email SAN.</summary>
+    public const string Client = "client";
+
+    /// <summary>TLS server and client: both EKUs, DNS, IP, email and URI SANs.</summary>
+    public const string Dual = "dual";
+
+    /// <summary>A subordinate CA certificate (used for intermediates).</summary>
+    public const string CertificateAuthority = "ca";
+}
