@@ -1,0 +1,90 @@
+using System.Formats.Asn1;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Pki.Core.Asn1;
+using Pki.Core.Issuance;
+using Pki.Core.Keys;
+
+namespace Pki.Core.Authority;
+
+/// <summary>Builds and signs CA certificates: self-signed roots and intermediates signed by a parent the library holds.</summary>
+internal static class AuthorityCertificateFactory
+{
+    private const X509KeyUsageFlags CaKeyUsage = X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature;
+
+    public sealed record Signed(byte[] Der, SerialNumber SerialNumber, byte[] KeyIdentifier, ValidityWindow Validity);
+
+    /// <summary>Signs a CA certificate for <paramref name="subjectKey"/>; self-signed when <paramref name="issuer"/> is null.</summary>
+    public static async ValueTask<Signed> CreateAsync(
+        DistinguishedName subject,
+        ISigningKey subjectKey,
+        AuthorityContext? issuer,
+        ValidityWindow validity,
+        int? pathLength,
+        NameConstraints? nameConstraints,
+        CancellationToken cancellationToken)
+    {
+        var (permittedIp, excludedIp) = ParseIpRanges(nameConstraints);
+        byte[] keyIdentifier = KeyIdentifier.Compute(subjectKey.SubjectPublicKeyInfo);
+        byte[] subjectName = subject.Encode();
+        var serial = SerialNumberGenerator.Next();
+        var signingKey = issuer?.Key ?? subjectKey;
+        var signature = SignatureAlgorithm.For(signingKey.Algorithm);
+        var fields = new CertificateFields(serial, issuer?.Name ?? subjectName, validity.NotBefore, validity.NotAfter, subjectName, subjectKey.SubjectPublicKeyInfo);
+        byte[] tbs = CertificateWriter.WriteTbs(fields, signature.AlgorithmIdentifier, (keyIdentifier, issuer, pathLength, nameConstraints, permittedIp, excludedIp), static (writer, state) =>
+        {
+            ExtensionWriter.BasicConstraints(writer, certificateAuthority: true, state.pathLength);
+            ExtensionWriter.KeyUsage(writer, CaKeyUsage);
+            ExtensionWriter.SubjectKeyIdentifier(writer, state.keyIdentifier);
+            if (state.issuer is null)
+            {
+                ExtensionWriter.AuthorityKeyIdentifier(writer, state.keyIdentifier);
+            }
+            else
+            {
+                state.issuer.IssuerExtensions.WriteTo(writer);
+            }
+
+            if (state.nameConstraints is { IsEmpty: false } constraints)
+            {
+                ExtensionWriter.NameConstraints(writer, constraints, state.permittedIp, state.excludedIp);
+            }
+        });
+        byte[] signatureValue = await signingKey.SignAsync(tbs, cancellationToken).ConfigureAwait(false);
+        return new Signed(CertificateWriter.Assemble(tbs, signature.AlgorithmIdentifier, signatureValue), serial, keyIdentifier, validity);
+    }
+
+    public static string Fingerprint(ReadOnlySpan<byte> der) => Convert.ToHexStringLower(SHA256.HashData(der));
+
+    private static (List<IPNetwork> Permitted, List<IPNetwork> Excluded) ParseIpRanges(NameConstraints? constraints)
+    {
+        if (constraints is null)
+        {
+            return ([], []);
+        }
+
+        foreach (string domain in constraints.PermittedDnsDomains.Concat(constraints.ExcludedDnsDomains))
+        {
+            if (!SubjectAlternativeNameSyntax.IsDnsName(domain.TrimStart('.')))
+            {
+                throw new PkiException(PkiErrorCode.InvalidRequest, $"'{domain}' is not a DNS domain for a name constraint.");
+            }
+        }
+
+        foreach (string email in constraints.PermittedEmailDomains.Concat(constraints.ExcludedEmailDomains))
+        {
+            if (email.Length == 0 || !System.Text.Ascii.IsValid(email) || email.Any(char.IsControl))
+            {
+                throw new PkiException(PkiErrorCode.InvalidRequest, $"'{email}' is not an email domain or address for a name constraint.");
+            }
+        }
+
+        return (constraints.PermittedIpRanges.Select(ParseRange).ToList(), constraints.ExcludedIpRanges.Select(ParseRange).ToList());
+    }
+
+    private static IPNetwork ParseRange(string cidr) =>
+        IPNetwork.TryParse(cidr, out var network)
+            ? network
+            : throw new PkiException(PkiErrorCode.InvalidRequest, $"'{cidr}' is not an IP range in CIDR notation.");
+}

@@ -1,0 +1,67 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography.X509Certificates;
+using Pki.Core.Asn1;
+using Pki.Core.Keys;
+
+namespace Pki.Core.Authority;
+
+/// <summary>
+/// Everything the hot path needs about an issuing CA, computed once: the loaded signing key, the exact issuer name
+/// bytes, the signature AlgorithmIdentifier, and the pre-encoded extensions every certificate from this CA carries
+/// (authority key identifier, CRL distribution point, authority information access).
+/// </summary>
+internal sealed class AuthorityContext
+{
+    private AuthorityContext(AuthorityRecord authority, ISigningKey key, byte[] certificateDer, byte[] name, byte[] keyIdentifier, EncodedValues issuerExtensions, string chainPem)
+    {
+        Authority = authority;
+        Key = key;
+        CertificateDer = certificateDer;
+        Name = name;
+        KeyIdentifier = keyIdentifier;
+        IssuerExtensions = issuerExtensions;
+        ChainPem = chainPem;
+        Signature = SignatureAlgorithm.For(key.Algorithm);
+    }
+
+    public AuthorityRecord Authority { get; }
+
+    public ISigningKey Key { get; }
+
+    public SignatureAlgorithm Signature { get; }
+
+    public byte[] CertificateDer { get; }
+
+    /// <summary>The CA certificate's subject, byte for byte: the issuer name of everything it signs.</summary>
+    public byte[] Name { get; }
+
+    /// <summary>The CA's subject key identifier, used as the authority key identifier of what it signs.</summary>
+    public byte[] KeyIdentifier { get; }
+
+    /// <summary>AKI, CRL DP and AIA Extension TLVs, concatenated.</summary>
+    public EncodedValues IssuerExtensions { get; }
+
+    /// <summary>The CA certificate and its parents up to the root, in PEM.</summary>
+    public string ChainPem { get; }
+
+    public static AuthorityContext Create(AuthorityRecord authority, ISigningKey key, string chainPem)
+    {
+        byte[] der = PemCertificates.DecodeSingle(authority.CertificatePem);
+        using var certificate = X509CertificateLoader.LoadCertificate(der);
+        byte[] keyIdentifier = Convert.FromHexString(authority.SubjectKeyIdentifier);
+
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        ExtensionWriter.AuthorityKeyIdentifier(writer, keyIdentifier);
+        if (authority.CrlDistributionPoint is { } crl)
+        {
+            ExtensionWriter.CrlDistributionPoint(writer, crl);
+        }
+
+        if (authority.OcspResponder is not null || authority.CaIssuers is not null)
+        {
+            ExtensionWriter.AuthorityInfoAccess(writer, authority.OcspResponder, authority.CaIssuers);
+        }
+
+        return new AuthorityContext(authority, key, der, certificate.SubjectName.RawData, keyIdentifier, EncodedValues.From(writer), chainPem);
+    }
+}

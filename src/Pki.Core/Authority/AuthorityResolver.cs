@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Pki.Core.Authority;
+
+/// <summary>Finds CAs by reference and keeps an <see cref="AuthorityContext"/> per CA, rebuilt whenever the stored record changes.</summary>
+internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvider keys, TimeProvider time)
+{
+    private const int MaxChainLength = 16;
+    private readonly ConcurrentDictionary<string, AuthorityContext> _contexts = new(StringComparer.Ordinal);
+
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
+    public async ValueTask<AuthorityRecord> FindAsync(CaReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var authority = reference.Id is not null
+            ? await store.GetAsync(reference.Id, cancellationToken).ConfigureAwait(false)
+            : await store.FindByNameAsync(reference.Name!, reference.Organization, cancellationToken).ConfigureAwait(false);
+        return authority ?? throw new PkiException(PkiErrorCode.AuthorityNotFound, $"{reference} does not exist.");
+    }
+
+    /// <summary>Resolves a CA that may issue now: active and within its validity.</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>, <see cref="PkiErrorCode.AuthorityUnavailable"/>.</exception>
+    public async ValueTask<AuthorityContext> ResolveIssuerAsync(CaReference reference, CancellationToken cancellationToken)
+    {
+        var authority = await FindAsync(reference, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (authority.Status != AuthorityStatus.Active)
+        {
+            throw new PkiException(PkiErrorCode.AuthorityUnavailable, $"CA '{authority.Name}' is revoked and cannot issue.");
+        }
+
+        if (now > authority.NotAfter || now < authority.NotBefore)
+        {
+            throw new PkiException(PkiErrorCode.AuthorityUnavailable,
+                $"CA '{authority.Name}' is valid from {authority.NotBefore:u} to {authority.NotAfter:u} and cannot issue at {now:u}.");
+        }
+
+        if (_contexts.TryGetValue(authority.Id, out var cached) && cached.Authority == authority)
+        {
+            return cached;
+        }
+
+        var key = await keys.GetAsync(authority.KeyId, cancellationToken).ConfigureAwait(false);
+        string chain = await BuildChainPemAsync(authority, cancellationToken).ConfigureAwait(false);
+        var context = AuthorityContext.Create(authority, key, chain);
+        _contexts[authority.Id] = context;
+        return context;
+    }
+
+    /// <summary>The CA certificate followed by its parents held by the library, in PEM.</summary>
+    public async ValueTask<string> BuildChainPemAsync(AuthorityRecord authority, CancellationToken cancellationToken)
+    {
+        var chain = new StringBuilder(authority.CertificatePem);
+        var current = authority;
+        for (int depth = 0; current.ParentId is not null && depth < MaxChainLength; depth++)
+        {
+            current = await store.GetAsync(current.ParentId, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                break;
+            }
+
+            chain.Append(current.CertificatePem);
+        }
+
+        return chain.ToString();
+    }
+}

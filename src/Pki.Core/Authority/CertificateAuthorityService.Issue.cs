@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using Pki.Core.Issuance;
+using Pki.Core.Keys;
+
+namespace Pki.Core.Authority;
+
+internal sealed partial class CertificateAuthorityService
+{
+    public async ValueTask<IssuedCertificate> IssueAsync(IssueCertificateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Authority);
+        ArgumentNullException.ThrowIfNull(request.Profile);
+        if (!KeyAlgorithmFacts.IsDefined(request.KeyAlgorithm))
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest, $"Unknown key algorithm {request.KeyAlgorithm}.");
+        }
+
+        using var key = SoftwareSigningKey.Generate(request.KeyAlgorithm);
+        var order = new IssuanceOrder
+        {
+            Authority = request.Authority,
+            Profile = request.Profile,
+            RequestedSubject = request.Subject ?? DistinguishedName.Empty,
+            CommonNameOverride = request.CommonName,
+            RequestedNames = request.SubjectAlternativeNames ?? SubjectAlternativeNames.None,
+            ValidityDays = request.ValidityDays,
+            OwnerOrganization = request.Organization,
+            SubjectPublicKeyInfo = key.SubjectPublicKeyInfo,
+            PublicKeyFamily = KeyAlgorithmFacts.Family(request.KeyAlgorithm),
+            PublicKeySize = KeyAlgorithmFacts.Size(request.KeyAlgorithm),
+        };
+        var issued = await pipeline.IssueAsync(order, cancellationToken).ConfigureAwait(false);
+        if (!request.IncludePrivateKey)
+        {
+            return issued;
+        }
+
+        byte[] pkcs8 = key.ExportPkcs8();
+        try
+        {
+            return issued with { PrivateKeyPem = PemEncoding.WriteString("PRIVATE KEY", pkcs8) + "\n" };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+}

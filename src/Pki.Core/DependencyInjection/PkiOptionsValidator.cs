@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+
+namespace Pki.Core.DependencyInjection;
+
+/// <summary>Validates <see cref="PkiOptions"/> at start-up; every message names the offending value.</summary>
+internal sealed class PkiOptionsValidator : IValidateOptions<PkiOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PkiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                failures.Add(message);
+            }
+        }
+
+        Check(options.Csr.MaximumSize is >= 1024 and <= 1024 * 1024, $"Csr.MaximumSize must be between 1 KiB and 1 MiB, not {options.Csr.MaximumSize}.");
+        Check(options.Csr.MaximumSubjectAlternativeNames is >= 1 and <= 10_000, $"Csr.MaximumSubjectAlternativeNames must be between 1 and 10000, not {options.Csr.MaximumSubjectAlternativeNames}.");
+        Check(options.Csr.MaximumSubjectAttributes is >= 1 and <= 64, $"Csr.MaximumSubjectAttributes must be between 1 and 64, not {options.Csr.MaximumSubjectAttributes}.");
+        var keys = options.KeyPolicy;
+        Check(keys.MinimumRsaKeySize >= 2048, $"KeyPolicy.MinimumRsaKeySize must be at least 2048, not {keys.MinimumRsaKeySize}.");
+        Check(keys.MaximumRsaKeySize >= keys.MinimumRsaKeySize && keys.MaximumRsaKeySize <= 16384,
+            $"KeyPolicy.MaximumRsaKeySize must be between MinimumRsaKeySize ({keys.MinimumRsaKeySize}) and 16384, not {keys.MaximumRsaKeySize}.");
+        Check(options.DefaultRootValidityDays is >= 1 and <= 36_600, $"DefaultRootValidityDays must be between 1 and 36600, not {options.DefaultRootValidityDays}.");
+        Check(options.DefaultIntermediateValidityDays is >= 1 and <= 36_600, $"DefaultIntermediateValidityDays must be between 1 and 36600, not {options.DefaultIntermediateValidityDays}.");
+        Check(Enum.IsDefined(options.ValidityNesting), $"ValidityNesting {options.ValidityNesting} is not defined.");
+        Check(options.KeyEncryptionKey is null || options.KeyEncryptionKey.Length == 32,
+            $"KeyEncryptionKey must be 32 bytes (AES-256), not {options.KeyEncryptionKey?.Length}.");
+        foreach (var (profileName, profile) in options.Profiles)
+        {
+            ValidateProfile(profileName, profile, Check);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateProfile(string name, CertificateProfile? profile, Action<bool, string> check)
+    {
+        check(!string.IsNullOrWhiteSpace(name), "A profile name is empty.");
+        if (profile is null)
+        {
+            check(false, $"Profile '{name}' is null.");
+            return;
+        }
+
+        check(Enum.IsDefined(profile.Type), $"Profile '{name}' has undefined type {profile.Type}.");
+        check(profile.KeyUsage != 0, $"Profile '{name}' has no key usage.");
+        check(profile.MaximumValidityDays is >= 1 and <= 36_600, $"Profile '{name}': MaximumValidityDays must be between 1 and 36600, not {profile.MaximumValidityDays}.");
+        check(profile.DefaultValidityDays >= 1 && profile.DefaultValidityDays <= profile.MaximumValidityDays,
+            $"Profile '{name}': DefaultValidityDays ({profile.DefaultValidityDays}) must be between 1 and MaximumValidityDays ({profile.MaximumValidityDays}).");
+        check(profile.Backdate >= TimeSpan.Zero && profile.Backdate <= TimeSpan.FromDays(1), $"Profile '{name}': Backdate must be between 0 and 1 day, not {profile.Backdate}.");
+        check(profile.PathLengthConstraint >= 0, $"Profile '{name}': PathLengthConstraint cannot be negative ({profile.PathLengthConstraint}).");
+        foreach (string oid in profile.ExtendedKeyUsages)
+        {
+            check(IsDottedOid(oid), $"Profile '{name}': '{oid}' is not a dotted OID.");
+        }
+    }
+
+    private static bool IsDottedOid(string? oid) =>
+        oid is { Length: > 2 } && oid.Split('.') is { Length: >= 2 } arcs && arcs.All(a => a.Length > 0 && a.All(char.IsAsciiDigit)) && arcs[0] is "0" or "1" or "2";
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Pki.Core.Authority;
+using Pki.Core.Issuance;
+using Pki.Core.Issuance.Profiles;
+using Pki.Core.Keys;
+using Pki.Core.Storage.InMemory;
+
+namespace Pki.Core.DependencyInjection;
+
+/// <summary>Adds Pki.Core to a service collection.</summary>
+public static class PkiServiceCollectionExtensions
+{
+    /// <summary>Adds Pki.Core with default options and in-memory stores.</summary>
+    public static IPkiBuilder AddPki(this IServiceCollection services) => services.AddPki(static _ => { });
+
+    /// <summary>
+    /// Adds Pki.Core: <see cref="ICertificateAuthority"/>, <see cref="ICsrSigner"/>, the software
+    /// <see cref="ISigningKeyProvider"/> and in-memory stores. Every registration uses <c>TryAdd</c>, so a second call is
+    /// harmless and any service (a store, the key provider, <see cref="TimeProvider"/>) can be replaced by registering
+    /// it first or by a storage package. Options are validated at start-up. Logging is used when the host has added it (<c>AddLogging</c>).
+    /// </summary>
+    public static IPkiBuilder AddPki(this IServiceCollection services, Action<PkiOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        services.AddOptions<PkiOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PkiOptions>, PkiOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<IAuthorityStore, InMemoryAuthorityStore>();
+        services.TryAddSingleton<ICertificateStore, InMemoryCertificateStore>();
+        services.TryAddSingleton<IPrivateKeyStore, InMemoryPrivateKeyStore>();
+
+        services.TryAddSingleton<IdGenerator>();
+        services.TryAddSingleton<PrivateKeyProtector>();
+        services.TryAddSingleton<ISigningKeyProvider, SoftwareSigningKeyProvider>();
+        services.TryAddSingleton<AuthorityResolver>();
+        services.TryAddSingleton<ProfileCatalog>();
+        services.TryAddSingleton<IssuancePipeline>();
+        services.TryAddSingleton<ICertificateAuthority, CertificateAuthorityService>();
+        services.TryAddSingleton<ICsrSigner, CsrSigner>();
+        return new PkiBuilder(services);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Formats.Asn1;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+using Pki.Core.Asn1;
+
+namespace Pki.Core.Issuance.Profiles;
+
+/// <summary>Resolves profile names and pre-encodes the extensions a profile puts into every certificate.</summary>
+internal sealed class ProfileCatalog(IOptions<PkiOptions> options)
+{
+    private readonly ConcurrentDictionary<(string Name, bool Rsa), EncodedValues> _extensions = new();
+
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> when no such profile exists.</exception>
+    public CertificateProfile Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return options.Value.Profiles.TryGetValue(name, out var profile)
+            ? profile
+            : throw new PkiException(PkiErrorCode.InvalidRequest, $"There is no certificate profile named '{name}'.");
+    }
+
+    /// <summary>basicConstraints, keyUsage and extendedKeyUsage for the profile, as Extension TLVs.</summary>
+    public EncodedValues ProfileExtensions(string name, CertificateProfile profile, bool rsaSubjectKey) =>
+        _extensions.GetOrAdd((name, rsaSubjectKey), static (key, p) => Encode(p, key.Rsa), profile);
+
+    private static EncodedValues Encode(CertificateProfile profile, bool rsaSubjectKey)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        bool ca = profile.Type == CertificateType.CertificateAuthority;
+        ExtensionWriter.BasicConstraints(writer, ca, ca ? profile.PathLengthConstraint : null);
+        var usage = profile.KeyUsage;
+        if (rsaSubjectKey && profile.KeyEnciphermentForRsa)
+        {
+            usage |= X509KeyUsageFlags.KeyEncipherment;
+        }
+
+        ExtensionWriter.KeyUsage(writer, usage);
+        if (profile.ExtendedKeyUsages.Count > 0)
+        {
+            ExtensionWriter.ExtendedKeyUsage(writer, profile.ExtendedKeyUsages);
+        }
+
+        return EncodedValues.From(writer);
+    }
+}

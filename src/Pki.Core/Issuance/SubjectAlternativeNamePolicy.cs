@@ -1,0 +1,73 @@
+using System.Net;
+
+namespace Pki.Core.Issuance;
+
+/// <summary>
+/// The SAN rules of a profile: defaults taken from the common name, then the allowed SAN types. Servers and dual
+/// certificates without a DNS SAN get the CN as one; client certificates whose CN is an email get an email SAN;
+/// servers reject email SANs; clients reject DNS and IP SANs (when using the built-in profiles).
+/// </summary>
+internal static class SubjectAlternativeNamePolicy
+{
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.PolicyViolation"/>, <see cref="PkiErrorCode.InvalidSubjectAlternativeName"/>,
+    /// <see cref="PkiErrorCode.InputTooLarge"/>.</exception>
+    public static SubjectAlternativeNames Apply(SubjectAlternativeNames names, string? commonName, CertificateProfile profile, string profileName, int maxCount)
+    {
+        SubjectAlternativeNameSyntax.Validate(names, maxCount);
+        names = AddDefaults(names, commonName, profile.Type);
+        var allowed = profile.AllowedSubjectAlternativeNames;
+        Require(names.DnsNames.Count == 0 || allowed.HasFlag(SubjectAlternativeNameTypes.Dns), profileName, "DNS");
+        Require(names.IpAddresses.Count == 0 || allowed.HasFlag(SubjectAlternativeNameTypes.IpAddress), profileName, "IP address");
+        Require(names.EmailAddresses.Count == 0 || allowed.HasFlag(SubjectAlternativeNameTypes.Email), profileName, "email");
+        Require(names.Uris.Count == 0 || allowed.HasFlag(SubjectAlternativeNameTypes.Uri), profileName, "URI");
+        if (names.Count > maxCount)
+        {
+            throw new PkiException(PkiErrorCode.InputTooLarge, $"At most {maxCount} subject alternative names are allowed.");
+        }
+
+        if (profile.Type is CertificateType.Server && names.DnsNames.Count == 0 && names.IpAddresses.Count == 0)
+        {
+            throw new PkiException(PkiErrorCode.PolicyViolation,
+                "A server certificate needs a DNS or IP subject alternative name, and the common name is neither.");
+        }
+
+        return names;
+    }
+
+    private static SubjectAlternativeNames AddDefaults(SubjectAlternativeNames names, string? commonName, CertificateType type)
+    {
+        if (commonName is null)
+        {
+            return names;
+        }
+
+        bool serves = type is CertificateType.Server or CertificateType.Dual;
+        if (serves && names.DnsNames.Count == 0)
+        {
+            if (SubjectAlternativeNameSyntax.IsDnsName(commonName))
+            {
+                return new SubjectAlternativeNames([commonName.ToLowerInvariant()], names.IpAddresses, names.EmailAddresses, names.Uris);
+            }
+
+            if (names.IpAddresses.Count == 0 && IPAddress.TryParse(commonName, out var address) && address.ToString() == commonName)
+            {
+                return new SubjectAlternativeNames(names.DnsNames, [address], names.EmailAddresses, names.Uris);
+            }
+        }
+
+        if (type is CertificateType.Client && names.EmailAddresses.Count == 0 && SubjectAlternativeNameSyntax.IsEmailAddress(commonName))
+        {
+            return new SubjectAlternativeNames(names.DnsNames, names.IpAddresses, [commonName], names.Uris);
+        }
+
+        return names;
+    }
+
+    private static void Require(bool condition, string profileName, string kind)
+    {
+        if (!condition)
+        {
+            throw new PkiException(PkiErrorCode.PolicyViolation, $"Profile '{profileName}' does not allow {kind} subject alternative names.");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Pki.Core;
+
+/// <summary>Settings for Pki.Core, validated at start-up.</summary>
+public sealed class PkiOptions
+{
+    /// <summary>Limits applied to every CSR.</summary>
+    public CsrLimits Csr { get; } = new();
+
+    /// <summary>Which keys and signature algorithms CSRs may use.</summary>
+    public KeyPolicyOptions KeyPolicy { get; } = new();
+
+    /// <summary>
+    /// Certificate profiles by name. Starts with the built-in <c>server</c>, <c>client</c>, <c>dual</c> and <c>ca</c>
+    /// profiles; replace an entry to change one, add entries for your own.
+    /// </summary>
+    public IDictionary<string, CertificateProfile> Profiles { get; } = CertificateProfile.BuiltIn();
+
+    /// <summary>What happens when a certificate would outlive its issuing CA. Default <see cref="ValidityNesting.Reject"/>.</summary>
+    public ValidityNesting ValidityNesting { get; set; } = ValidityNesting.Reject;
+
+    /// <summary>Validity of new root CAs when the request gives none, in days. Default 3650.</summary>
+    public int DefaultRootValidityDays { get; set; } = 3650;
+
+    /// <summary>Validity of new intermediate CAs when the request gives none, in days. Default 1825.</summary>
+    public int DefaultIntermediateValidityDays { get; set; } = 1825;
+
+    /// <summary>
+    /// The 32-byte AES-256 key that encrypts private keys at rest. When null, a random key is made per process — fine
+    /// for in-memory stores, wrong for durable ones (their keys could not be read after a restart).
+    /// </summary>
+    public byte[]? KeyEncryptionKey { get; set; }
+}

@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+
+namespace Pki.Core.Storage.InMemory;
+
+/// <summary>An <see cref="IAuthorityStore"/> in process memory; thread-safe.</summary>
+internal sealed class InMemoryAuthorityStore : IAuthorityStore
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, AuthorityRecord> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string? Organization, string Name), string> _byName = [];
+
+    public ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        lock (_gate)
+        {
+            if (_byId.ContainsKey(authority.Id) || _byName.ContainsKey((authority.Organization, authority.Name)))
+            {
+                throw new PkiException(PkiErrorCode.Conflict, $"A CA with id '{authority.Id}' or name '{authority.Name}' already exists.");
+            }
+
+            _byId.Add(authority.Id, authority);
+            _byName.Add((authority.Organization, authority.Name), authority.Id);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask UpdateAsync(AuthorityRecord authority, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(authority.Id, out var existing))
+            {
+                throw new PkiException(PkiErrorCode.AuthorityNotFound, $"CA '{authority.Id}' does not exist.");
+            }
+
+            if ((existing.Organization, existing.Name) != (authority.Organization, authority.Name))
+            {
+                if (_byName.ContainsKey((authority.Organization, authority.Name)))
+                {
+                    throw new PkiException(PkiErrorCode.Conflict, $"A CA named '{authority.Name}' already exists.");
+                }
+
+                _byName.Remove((existing.Organization, existing.Name));
+                _byName.Add((authority.Organization, authority.Name), authority.Id);
+            }
+
+            _byId[authority.Id] = authority;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<AuthorityRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_byId.GetValueOrDefault(id));
+        }
+    }
+
+    public ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_byName.TryGetValue((organization, name), out string? id) ? _byId[id] : null);
+        }
+    }
+
+    public async IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        List<AuthorityRecord> page;
+        lock (_gate)
+        {
+            page = _byId.Values
+                .Where(a => (query.After is null || string.CompareOrdinal(a.Id, query.After) > 0) && query.Matches(a))
+                .Take(query.Limit)
+                .ToList();
+        }
+
+        foreach (var authority in page)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return authority;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}
