@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Pki.Core.Benchmarks.CsrSigningBenchmarks).Assembly).Run(args);

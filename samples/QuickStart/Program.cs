@@ -1,0 +1,98 @@
+// Pki.Core QuickStart: a root and an intermediate CA, a server certificate with a generated key, a client
+// certificate from a CSR made with .NET's CertificateRequest, PEM files in ./out/, and both chains validated.
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using Pki.Core;
+using Pki.Core.DependencyInjection;
+
+var services = new ServiceCollection();
+services.AddPki();
+await using var provider = services.BuildServiceProvider();
+var authority = provider.GetRequiredService<ICertificateAuthority>();
+var signer = provider.GetRequiredService<ICsrSigner>();
+
+var root = await authority.CreateRootAsync(new CreateRootAuthorityRequest
+{
+    Name = "Acme Root CA",
+    Subject = DistinguishedName.Parse("CN=Acme Root CA,O=Acme Corp,C=US"),
+    KeyAlgorithm = KeyAlgorithm.EcdsaP384,
+    PathLengthConstraint = 1,
+});
+var issuing = await authority.CreateIntermediateAsync(new CreateIntermediateAuthorityRequest
+{
+    Name = "Acme Issuing CA",
+    Parent = CaReference.ById(root.Id),
+    Subject = DistinguishedName.Parse("CN=Acme Issuing CA,O=Acme Corp,C=US"),
+    ValidityDays = 1825,
+});
+
+// A server certificate whose key the library generates (returned once, as PKCS#8 PEM).
+var server = await authority.IssueAsync(new IssueCertificateRequest
+{
+    Authority = CaReference.ByName("Acme Issuing CA"),
+    Profile = CertificateProfiles.Server,
+    Subject = DistinguishedName.Parse("CN=localhost,O=Acme Corp,C=US"),
+    SubjectAlternativeNames = new SubjectAlternativeNames(ipAddresses: [IPAddress.Loopback]),
+    ValidityDays = 90,
+});
+
+// A client certificate from a CSR: the private key never leaves this process.
+using var clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+string csr = new CertificateRequest("CN=alice@example.com, O=Acme Corp", clientKey, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+var client = await signer.SignAsync(new SignCsrRequest
+{
+    Authority = CaReference.ById(issuing.Id),
+    Profile = CertificateProfiles.Client,
+    CsrPem = csr,
+    ValidityDays = 30,
+});
+
+string outDirectory = Path.GetFullPath("out");
+Directory.CreateDirectory(outDirectory);
+void Write(string name, string content) => File.WriteAllText(Path.Combine(outDirectory, name), content);
+Write("root.pem", root.CertificatePem);
+Write("intermediate.pem", issuing.CertificatePem);
+Write("server.pem", server.CertificatePem);
+Write("server.fullchain.pem", server.FullChainPem);
+Write("server.key", server.PrivateKeyPem!);
+Write("client.pem", client.CertificatePem);
+Write("client.key", clientKey.ExportPkcs8PrivateKeyPem());
+
+bool serverValid = Validate(server, root, X509ChainPolicyPurpose.ServerAuth, out string serverStatus);
+bool clientValid = Validate(client, root, X509ChainPolicyPurpose.ClientAuth, out string clientStatus);
+
+Console.WriteLine($"Root CA        {root.Subject}  ({root.KeyAlgorithm}, until {root.NotAfter:yyyy-MM-dd})");
+Console.WriteLine($"Issuing CA     {issuing.Subject}  ({issuing.KeyAlgorithm}, until {issuing.NotAfter:yyyy-MM-dd})");
+Print("Server", server, serverValid, serverStatus);
+Print("Client", client, clientValid, clientStatus);
+Console.WriteLine($"PEM files in   {outDirectory}");
+return serverValid && clientValid ? 0 : 1;
+
+static void Print(string label, IssuedCertificate issued, bool valid, string status)
+{
+    var r = issued.Record;
+    Console.WriteLine($"{label,-14} {r.Subject}  SAN [{r.SubjectAlternativeNames}]  serial {r.SerialNumberHex}  {r.SignatureAlgorithm}");
+    Console.WriteLine($"{"",-14} valid {r.IssuedOn:yyyy-MM-dd HH:mm:ss}Z .. {r.ExpiresOn:yyyy-MM-dd HH:mm:ss}Z  chain: {(valid ? "OK" : "FAILED " + status)}");
+}
+
+static bool Validate(IssuedCertificate issued, AuthorityRecord root, X509ChainPolicyPurpose purpose, out string status)
+{
+    using var leaf = issued.ToX509Certificate2();
+    using var chain = new X509Chain();
+    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+    chain.ChainPolicy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(root.CertificatePem));
+    chain.ChainPolicy.ExtraStore.ImportFromPem(issued.ChainPem);
+    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+    chain.ChainPolicy.ApplicationPolicy.Add(new Oid(purpose == X509ChainPolicyPurpose.ServerAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2"));
+    bool ok = chain.Build(leaf);
+    status = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()));
+    return ok;
+}
+
+internal enum X509ChainPolicyPurpose
+{
+    ServerAuth,
+    ClientAuth,
+}
