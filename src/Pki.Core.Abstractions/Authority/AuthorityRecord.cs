@@ -48,6 +48,9 @@ public sealed record AuthorityRecord
     /// <summary>The pathLenConstraint of the CA certificate, or null when unlimited.</summary>
     public int? PathLengthConstraint { get; init; }
 
+    /// <summary>The name constraints in the CA certificate, enforced on everything the CA (and any CA below it) issues; null when none or not read (imported CAs).</summary>
+    public NameConstraints? NameConstraints { get; init; }
+
     /// <summary>Whether the CA may issue.</summary>
     public AuthorityStatus Status { get; init; } = AuthorityStatus.Active;
 

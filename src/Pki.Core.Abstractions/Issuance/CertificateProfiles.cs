@@ -3,7 +3,7 @@ namespace Pki.Core;
 /// <summary>The names of the built-in certificate profiles.</summary>
 public static class CertificateProfiles
 {
-    /// <summary>TLS server: digitalSignature (+ keyEncipherment for RSA), serverAuth, DNS and IP SANs; the CN becomes a DNS SAN when none is given.</summary>
+    /// <summary>TLS server: digitalSignature (+ keyEncipherment for RSA), serverAuth, DNS, IP and URI SANs; the CN becomes a DNS (or IP) SAN when no DNS SAN is given.</summary>
     public const string Server = "server";
 
     /// <summary>TLS client: digitalSignature, clientAuth, email and URI SANs; a CN that is an email address becomes an email SAN.</summary>

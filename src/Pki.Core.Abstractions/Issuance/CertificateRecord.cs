@@ -50,7 +50,7 @@ public sealed record CertificateRecord
     /// <summary>notAfter.</summary>
     public required DateTimeOffset ExpiresOn { get; init; }
 
-    /// <summary>The number of days the certificate is valid after <see cref="IssuedOn"/>.</summary>
+    /// <summary>The number of whole days the certificate is valid after it was issued (the requested days; <see cref="IssuedOn"/> is backdated by the profile's backdate, and a clipped validity counts only the days that remain).</summary>
     public required int ValidityDays { get; init; }
 
     /// <summary>The serial number.</summary>

@@ -33,6 +33,11 @@ public sealed record IssuedCertificate
             throw new InvalidOperationException("This result carries no private key.");
         }
 
+        if (Record.PublicKeyAlgorithm is not ("RSA" or "ECDSA"))
+        {
+            throw new InvalidOperationException($".NET cannot hold a {Record.PublicKeyAlgorithm} private key; use PrivateKeyPem.");
+        }
+
         return X509Certificate2.CreateFromPem(CertificatePem, PrivateKeyPem);
     }
 

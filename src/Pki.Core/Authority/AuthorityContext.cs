@@ -12,8 +12,9 @@ namespace Pki.Core.Authority;
 /// </summary>
 internal sealed class AuthorityContext
 {
-    private AuthorityContext(AuthorityRecord authority, ISigningKey key, byte[] certificateDer, byte[] name, byte[] keyIdentifier, EncodedValues issuerExtensions, string chainPem)
+    private AuthorityContext(AuthorityRecord authority, ISigningKey key, byte[] certificateDer, byte[] name, byte[] keyIdentifier, EncodedValues issuerExtensions, string chainPem, List<NameConstraints> nameConstraints)
     {
+        NameConstraints = nameConstraints;
         Authority = authority;
         Key = key;
         CertificateDer = certificateDer;
@@ -44,8 +45,16 @@ internal sealed class AuthorityContext
     /// <summary>The CA certificate and its parents up to the root, in PEM.</summary>
     public string ChainPem { get; }
 
-    public static AuthorityContext Create(AuthorityRecord authority, ISigningKey key, string chainPem)
+    /// <summary>The name constraints of the CA and its ancestors; every issued name must satisfy all of them.</summary>
+    public IReadOnlyList<NameConstraints> NameConstraints { get; }
+
+    /// <param name="authority">The issuing CA.</param>
+    /// <param name="key">Its signing key.</param>
+    /// <param name="chain">The CA followed by its ancestors.</param>
+    public static AuthorityContext Create(AuthorityRecord authority, ISigningKey key, IReadOnlyList<AuthorityRecord> chain)
     {
+        string chainPem = string.Concat(chain.Select(a => a.CertificatePem));
+        var constraints = chain.Select(a => a.NameConstraints).OfType<NameConstraints>().ToList();
         byte[] der = PemCertificates.DecodeSingle(authority.CertificatePem);
         using var certificate = X509CertificateLoader.LoadCertificate(der);
         byte[] keyIdentifier = Convert.FromHexString(authority.SubjectKeyIdentifier);
@@ -62,6 +71,6 @@ internal sealed class AuthorityContext
             ExtensionWriter.AuthorityInfoAccess(writer, authority.OcspResponder, authority.CaIssuers);
         }
 
-        return new AuthorityContext(authority, key, der, certificate.SubjectName.RawData, keyIdentifier, EncodedValues.From(writer), chainPem);
+        return new AuthorityContext(authority, key, der, certificate.SubjectName.RawData, keyIdentifier, EncodedValues.From(writer), chainPem, constraints);
     }
 }

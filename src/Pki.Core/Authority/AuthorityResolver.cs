@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 
 namespace Pki.Core.Authority;
 
@@ -42,7 +41,7 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
         }
 
         var key = await keys.GetAsync(authority.KeyId, cancellationToken).ConfigureAwait(false);
-        string chain = await BuildChainPemAsync(authority, cancellationToken).ConfigureAwait(false);
+        var chain = await BuildChainAsync(authority, cancellationToken).ConfigureAwait(false);
         var context = AuthorityContext.Create(authority, key, chain);
         _contexts[authority.Id] = context;
         return context;
@@ -51,7 +50,14 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
     /// <summary>The CA certificate followed by its parents held by the library, in PEM.</summary>
     public async ValueTask<string> BuildChainPemAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {
-        var chain = new StringBuilder(authority.CertificatePem);
+        var chain = await BuildChainAsync(authority, cancellationToken).ConfigureAwait(false);
+        return string.Concat(chain.Select(a => a.CertificatePem));
+    }
+
+    /// <summary>The CA followed by its parents held by the library, up to the root.</summary>
+    public async ValueTask<List<AuthorityRecord>> BuildChainAsync(AuthorityRecord authority, CancellationToken cancellationToken)
+    {
+        var chain = new List<AuthorityRecord> { authority };
         var current = authority;
         for (int depth = 0; current.ParentId is not null && depth < MaxChainLength; depth++)
         {
@@ -61,9 +67,9 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
                 break;
             }
 
-            chain.Append(current.CertificatePem);
+            chain.Add(current);
         }
 
-        return chain.ToString();
+        return chain;
     }
 }

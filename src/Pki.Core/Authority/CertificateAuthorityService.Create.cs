@@ -62,6 +62,7 @@ internal sealed partial class CertificateAuthorityService
             SubjectKeyIdentifier = Convert.ToHexStringLower(signed.KeyIdentifier),
             FingerprintSha256 = AuthorityCertificateFactory.Fingerprint(signed.Der),
             PathLengthConstraint = pathLength,
+            NameConstraints = request.NameConstraints is { IsEmpty: false } constraints ? constraints : null,
             CrlDistributionPoint = request.CrlDistributionPoint,
             OcspResponder = request.OcspResponder,
             CaIssuers = request.CaIssuers,

@@ -16,6 +16,11 @@ internal sealed partial class CertificateAuthorityService
             throw new PkiException(PkiErrorCode.InvalidRequest, $"Unknown key algorithm {request.KeyAlgorithm}.");
         }
 
+        if (request.Profile == CertificateProfiles.CertificateAuthority)
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest, "Create CAs with CreateIntermediateAsync, so that the library holds their keys.");
+        }
+
         using var key = SoftwareSigningKey.Generate(request.KeyAlgorithm);
         var order = new IssuanceOrder
         {

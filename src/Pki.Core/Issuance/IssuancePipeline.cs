@@ -46,6 +46,7 @@ internal sealed partial class IssuancePipeline(
         var subject = MergeSubject(order, settings.Csr.MaximumSubjectAttributes);
         var names = SubjectAlternativeNamePolicy.Apply(
             order.NamesOverride ?? order.RequestedNames, subject.CommonName, profile, order.Profile, settings.Csr.MaximumSubjectAlternativeNames);
+        NameConstraintsPolicy.Enforce(issuer.NameConstraints, names);
         if (subject.Components.Count == 0 && names.IsEmpty)
         {
             throw new PkiException(PkiErrorCode.PolicyViolation, "A certificate needs a subject or at least one subject alternative name.");

@@ -1,0 +1,80 @@
+using System.Net;
+
+namespace Pki.Core.Issuance;
+
+/// <summary>
+/// Refuses names outside the name constraints of the issuing CA and its ancestors (RFC 5280 section 4.2.1.10), so the
+/// library never signs a certificate that path validation would reject.
+/// </summary>
+internal static class NameConstraintsPolicy
+{
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.PolicyViolation"/> naming the offending value.</exception>
+    public static void Enforce(IReadOnlyList<NameConstraints> constraints, SubjectAlternativeNames names)
+    {
+        foreach (var constraint in constraints)
+        {
+            foreach (string dns in names.DnsNames)
+            {
+                Check(dns, "DNS name", constraint.PermittedDnsDomains, constraint.ExcludedDnsDomains, DnsMatches);
+            }
+
+            foreach (string email in names.EmailAddresses)
+            {
+                Check(email, "email address", constraint.PermittedEmailDomains, constraint.ExcludedEmailDomains, EmailMatches);
+            }
+
+            foreach (var address in names.IpAddresses)
+            {
+                Check(address, "IP address", constraint.PermittedIpRanges, constraint.ExcludedIpRanges, IpMatches);
+            }
+        }
+    }
+
+    private static void Check<T>(T name, string kind, IReadOnlyList<string> permitted, IReadOnlyList<string> excluded, Func<T, string, bool> matches)
+    {
+        if (permitted.Count > 0 && !permitted.Any(p => matches(name, p)))
+        {
+            throw new PkiException(PkiErrorCode.PolicyViolation, $"The {kind} '{name}' is outside the issuing CA's permitted name constraints.");
+        }
+
+        if (excluded.Any(e => matches(name, e)))
+        {
+            throw new PkiException(PkiErrorCode.PolicyViolation, $"The {kind} '{name}' is excluded by the issuing CA's name constraints.");
+        }
+    }
+
+    /// <summary>"example.com" matches itself and its subdomains; ".example.com" only subdomains.</summary>
+    internal static bool DnsMatches(string name, string constraint)
+    {
+        if (constraint.Length == 0)
+        {
+            return true;
+        }
+
+        if (constraint.StartsWith('.'))
+        {
+            return name.EndsWith(constraint, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return name.Equals(constraint, StringComparison.OrdinalIgnoreCase)
+            || (name.Length > constraint.Length && name.EndsWith(constraint, StringComparison.OrdinalIgnoreCase) && name[^(constraint.Length + 1)] == '.');
+    }
+
+    /// <summary>"a@example.com" matches that mailbox; "example.com" any mailbox at that host; ".example.com" any mailbox below it.</summary>
+    internal static bool EmailMatches(string address, string constraint)
+    {
+        if (constraint.Contains('@', StringComparison.Ordinal))
+        {
+            return address.Equals(constraint, StringComparison.OrdinalIgnoreCase);
+        }
+
+        int at = address.LastIndexOf('@');
+        string host = at < 0 ? address : address[(at + 1)..];
+        return constraint.StartsWith('.')
+            ? host.EndsWith(constraint, StringComparison.OrdinalIgnoreCase)
+            : host.Equals(constraint, StringComparison.OrdinalIgnoreCase);
+    }
+
+    internal static bool IpMatches(IPAddress address, string cidr) =>
+        IPNetwork.TryParse(cidr, out var network) && network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address);
+}
