@@ -169,7 +169,7 @@ internal readonly record struct CsrSignatureAlgorithm(string KeyFamily, HashAlgo
     {
         AsnReader algorithm = reader.ReadSequence();
         string oid = algorithm.ReadObjectIdentifier();
-        ReadOnlyMemory<byte>? parameters = algorithm.HasData ? algorithm.ReadEncodedValue() : null;
+        ReadOnlyMemory<byte>? parameters = algorithm.HasData ? algorithm.ReadEncodedValue() : (ReadOnlyMemory<byte>?)null;
         algorithm.ThrowIfNotEmpty();
         return (oid, parameters);
     }

@@ -50,7 +50,7 @@ internal static class PublicKeyPolicy
 
         spki.ThrowIfNotEmpty();
         string oid = algorithm.ReadObjectIdentifier();
-        ReadOnlyMemory<byte>? parameters = algorithm.HasData ? algorithm.ReadEncodedValue() : null;
+        ReadOnlyMemory<byte>? parameters = algorithm.HasData ? algorithm.ReadEncodedValue() : (ReadOnlyMemory<byte>?)null;
         algorithm.ThrowIfNotEmpty();
 
         (string family, int size) = oid switch
