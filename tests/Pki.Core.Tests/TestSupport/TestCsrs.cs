@@ -74,6 +74,19 @@ public static class TestCsrs
         return writer.Encode();
     }
 
+    public static byte[] Assemble(byte[] info, byte[] algorithmIdentifier, byte[] signature)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(info);
+            writer.WriteEncodedValue(algorithmIdentifier);
+            writer.WriteBitString(signature);
+        }
+
+        return writer.Encode();
+    }
+
     /// <summary>A subject Name with one attribute per RDN, each value written with the given string type.</summary>
     public static Action<AsnWriter> Name(params (string Oid, UniversalTagNumber Type, string Value)[] attributes) => writer =>
     {

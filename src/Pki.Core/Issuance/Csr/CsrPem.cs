@@ -9,7 +9,8 @@ namespace Pki.Core.Issuance.Csr;
 /// are ignored; a second CSR block is rejected so that the caller cannot be confused about which one was signed.
 /// Base64 is decoded the way <see cref="PemEncoding"/> reads it: whitespace, including line breaks, may appear
 /// anywhere in the body, so irregular line wrapping (RFC 7468's "lax" parsing) is accepted, while an invalid
-/// character or bad padding is not.
+/// character or bad padding is not. (The corpus file <c>cfssl-api-broken_csr-irregular-pem-wrap.pem</c> is therefore
+/// rejected with <see cref="PkiErrorCode.InvalidCsr"/>: its short line ends in <c>=BROKEN==</c>, which is not base64.)
 /// </remarks>
 internal static class CsrPem
 {

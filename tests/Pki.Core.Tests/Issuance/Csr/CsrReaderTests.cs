@@ -79,6 +79,46 @@ public sealed class CsrReaderTests
         Assert.Equal(PkiErrorCode.UnsupportedAlgorithm, Fails(der, new KeyPolicyOptions { AllowRsaPss = false }));
     }
 
+    [Theory]
+    [InlineData("2.16.840.1.101.3.4.2.1", "2.16.840.1.101.3.4.2.1", 20)] // salt shorter than the hash
+    [InlineData("2.16.840.1.101.3.4.2.1", "2.16.840.1.101.3.4.2.3", 32)] // MGF1 hash differs
+    [InlineData("1.3.14.3.2.26", "1.3.14.3.2.26", 20)] // SHA-1
+    public void Rsa_pss_with_unaccepted_parameters_is_unsupported(string hashOid, string mgfHashOid, int saltLength)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier("1.2.840.113549.1.1.10");
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(hashOid);
+                }
+
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 1)))
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier("1.2.840.113549.1.1.8");
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteObjectIdentifier(mgfHashOid);
+                    }
+                }
+
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2)))
+                {
+                    writer.WriteInteger(saltLength);
+                }
+            }
+        }
+
+        byte[] info = TestCsrs.Info(Rsa2048.Value.ExportSubjectPublicKeyInfo(), TestCsrs.CommonName("x"));
+
+        Assert.Equal(PkiErrorCode.UnsupportedAlgorithm, Fails(TestCsrs.Assemble(info, writer.Encode(), new byte[256])));
+    }
+
     [Fact]
     public void Rsa_key_below_the_policy_minimum_is_weak()
     {
@@ -448,6 +488,20 @@ public sealed class CsrReaderTests
 
         Assert.Equal("ECDSA", CsrReader.Read("Certificate Request:\n    Data: ...\n" + TestCsrs.Pem(der) + "\ntrailer\n", Limits, Policy).PublicKey.Family);
         Assert.Equal(der, CsrReader.Read(TestCsrs.Pem(der, "NEW CERTIFICATE REQUEST"), Limits, Policy).Der.ToArray());
+    }
+
+    [Theory]
+    [InlineData(29)]
+    [InlineData(35)]
+    [InlineData(76)]
+    public void Irregular_base64_line_wrapping_alone_is_accepted(int width)
+    {
+        byte[] der = TestCsrs.DotNet(P256);
+        string base64 = Convert.ToBase64String(der);
+        var lines = Enumerable.Range(0, (base64.Length + width - 1) / width).Select(i => base64.Substring(i * width, Math.Min(width, base64.Length - (i * width))));
+        string pem = "-----BEGIN CERTIFICATE REQUEST-----\n" + string.Join("\n", lines) + "\n-----END CERTIFICATE REQUEST-----\n";
+
+        Assert.Equal(der, CsrReader.Read(pem, Limits, Policy).Der.ToArray());
     }
 
     [Fact]
