@@ -44,14 +44,17 @@ internal static class SubjectAlternativeNamePolicy
         bool serves = type is CertificateType.Server or CertificateType.Dual;
         if (serves && names.DnsNames.Count == 0)
         {
+            // An IP literal is checked first: "10.1.2.3" is also a syntactically valid DNS name.
+            if (IPAddress.TryParse(commonName, out var address) && address.ToString() == commonName)
+            {
+                return names.IpAddresses.Count == 0
+                    ? new SubjectAlternativeNames(names.DnsNames, [address], names.EmailAddresses, names.Uris)
+                    : names;
+            }
+
             if (SubjectAlternativeNameSyntax.IsDnsName(commonName))
             {
                 return new SubjectAlternativeNames([commonName.ToLowerInvariant()], names.IpAddresses, names.EmailAddresses, names.Uris);
-            }
-
-            if (names.IpAddresses.Count == 0 && IPAddress.TryParse(commonName, out var address) && address.ToString() == commonName)
-            {
-                return new SubjectAlternativeNames(names.DnsNames, [address], names.EmailAddresses, names.Uris);
             }
         }
 
