@@ -8,7 +8,8 @@ public interface IAuthorityStore
     ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken);
 
     /// <summary>Replaces a CA record (same id), for example when it is revoked.</summary>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/> when the id does not exist;
+    /// <see cref="PkiErrorCode.Conflict"/> when a renamed CA would take a name used within its organization.</exception>
     ValueTask UpdateAsync(AuthorityRecord authority, CancellationToken cancellationToken);
 
     /// <summary>Gets a CA by id, or null.</summary>

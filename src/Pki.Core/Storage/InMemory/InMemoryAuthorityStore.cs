@@ -72,6 +72,7 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
     public async IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested(); // also when no record matches
         List<AuthorityRecord> page;
         lock (_gate)
         {

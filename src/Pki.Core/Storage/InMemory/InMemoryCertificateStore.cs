@@ -54,6 +54,7 @@ internal sealed class InMemoryCertificateStore : ICertificateStore
     public async IAsyncEnumerable<CertificateRecord> QueryAsync(CertificateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested(); // also when no record matches
         var page = new List<CertificateRecord>(Math.Min(query.Limit, 128));
         lock (_gate)
         {
