@@ -7,7 +7,7 @@ internal static class PemCertificates
 {
     public const string Label = "CERTIFICATE";
 
-    public static string Encode(ReadOnlySpan<byte> der) => new string(PemEncoding.Write(Label, der)) + "\n";
+    public static string Encode(ReadOnlySpan<byte> der) => Pem.Encode(Label, der);
 
     /// <summary>Decodes exactly one CERTIFICATE block.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> when there is no valid block.</exception>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Pki.Core.Asn1;
 using Pki.Core.Issuance;
 using Pki.Core.Keys;
 
@@ -44,7 +45,7 @@ internal sealed partial class CertificateAuthorityService
         byte[] pkcs8 = key.ExportPkcs8();
         try
         {
-            return issued with { PrivateKeyPem = PemEncoding.WriteString("PRIVATE KEY", pkcs8) + "\n" };
+            return issued with { PrivateKeyPem = Pem.Encode("PRIVATE KEY", pkcs8) };
         }
         finally
         {

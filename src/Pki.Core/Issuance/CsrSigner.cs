@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Pki.Core.Asn1;
 using Pki.Core.Issuance.Csr;
 
 namespace Pki.Core.Issuance;
@@ -46,7 +46,7 @@ internal sealed class CsrSigner(IssuancePipeline pipeline, IOptions<PkiOptions> 
             SubjectPublicKeyInfo = csr.PublicKey.SubjectPublicKeyInfo,
             PublicKeyFamily = csr.PublicKey.Family,
             PublicKeySize = csr.PublicKey.Size,
-            CsrPem = PemEncoding.WriteString("CERTIFICATE REQUEST", csr.Der.Span) + "\n",
+            CsrPem = Pem.Encode("CERTIFICATE REQUEST", csr.Der.Span),
         };
     }
 }
