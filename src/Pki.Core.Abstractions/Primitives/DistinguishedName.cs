@@ -299,4 +299,10 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
 
     /// <summary>The RFC 4514 string (most specific RDN first), e.g. <c>CN=api.example.com,O=Acme Corp,C=US</c>.</summary>
     public override string ToString() => string.Join(',', _attributes.Reverse().Select(a => a.ToString()));
+
+    /// <summary>Compares two values by value.</summary>
+    public static bool operator ==(DistinguishedName? left, DistinguishedName? right) => left is null ? right is null : left.Equals(right);
+
+    /// <summary>Compares two values by value.</summary>
+    public static bool operator !=(DistinguishedName? left, DistinguishedName? right) => !(left == right);
 }

@@ -63,4 +63,10 @@ public sealed class SubjectAlternativeNames : IEquatable<SubjectAlternativeNames
             .Concat(IpAddresses.Select(a => "IP:" + a))
             .Concat(EmailAddresses.Select(e => "email:" + e))
             .Concat(Uris.Select(u => "URI:" + u.OriginalString)));
+
+    /// <summary>Compares two values by value.</summary>
+    public static bool operator ==(SubjectAlternativeNames? left, SubjectAlternativeNames? right) => left is null ? right is null : left.Equals(right);
+
+    /// <summary>Compares two values by value.</summary>
+    public static bool operator !=(SubjectAlternativeNames? left, SubjectAlternativeNames? right) => !(left == right);
 }
