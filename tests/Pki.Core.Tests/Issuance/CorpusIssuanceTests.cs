@@ -7,28 +7,12 @@ namespace Pki.Core.Tests.Issuance;
 /// The corpus through the public <see cref="ICsrSigner"/>: every ACCEPT file yields a certificate that
 /// <c>openssl verify -x509_strict</c> accepts; every REJECT file yields a <see cref="PkiException"/> with its code.
 /// </summary>
-public sealed class CorpusIssuanceTests : IClassFixture<CorpusIssuanceTests.Hierarchy>
+public sealed class CorpusIssuanceTests : IClassFixture<MixedHierarchyFixture>
 {
-    private readonly Hierarchy _ca;
+    private readonly MixedHierarchyFixture _ca;
 
-    public CorpusIssuanceTests(Hierarchy ca) => _ca = ca;
+    public CorpusIssuanceTests(MixedHierarchyFixture ca) => _ca = ca;
 
-    public sealed class Hierarchy : IAsyncLifetime
-    {
-        public PkiTestHost Host { get; } = new();
-
-        public AuthorityRecord Root { get; private set; } = null!;
-
-        public AuthorityRecord Issuing { get; private set; } = null!;
-
-        public async Task InitializeAsync() => (Root, Issuing) = await Host.CreateHierarchyAsync(KeyAlgorithm.Rsa2048, KeyAlgorithm.EcdsaP384);
-
-        public Task DisposeAsync()
-        {
-            Host.Dispose();
-            return Task.CompletedTask;
-        }
-    }
 
     public static TheoryData<string, string, int> ValidFiles => CsrReaderCorpusTests.ValidFiles;
 

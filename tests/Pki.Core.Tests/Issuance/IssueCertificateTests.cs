@@ -8,28 +8,12 @@ using Pki.Core.Tests.TestSupport;
 
 namespace Pki.Core.Tests.Issuance;
 
-public sealed class IssueCertificateTests : IClassFixture<IssueCertificateTests.Hierarchy>
+public sealed class IssueCertificateTests : IClassFixture<HierarchyFixture>
 {
-    private readonly Hierarchy _ca;
+    private readonly HierarchyFixture _ca;
 
-    public IssueCertificateTests(Hierarchy ca) => _ca = ca;
+    public IssueCertificateTests(HierarchyFixture ca) => _ca = ca;
 
-    public sealed class Hierarchy : IAsyncLifetime
-    {
-        public PkiTestHost Host { get; } = new();
-
-        public AuthorityRecord Root { get; private set; } = null!;
-
-        public AuthorityRecord Issuing { get; private set; } = null!;
-
-        public async Task InitializeAsync() => (Root, Issuing) = await Host.CreateHierarchyAsync();
-
-        public Task DisposeAsync()
-        {
-            Host.Dispose();
-            return Task.CompletedTask;
-        }
-    }
 
     private Task<IssuedCertificate> IssueAsync(string profile, string? commonName = null, SubjectAlternativeNames? names = null, int? days = null, DistinguishedName? subject = null, bool includeKey = true) =>
         _ca.Host.Authority.IssueAsync(new IssueCertificateRequest

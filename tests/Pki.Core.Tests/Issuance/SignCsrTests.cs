@@ -8,11 +8,11 @@ using Pki.Core.Tests.TestSupport;
 
 namespace Pki.Core.Tests.Issuance;
 
-public sealed class SignCsrTests : IClassFixture<IssueCertificateTests.Hierarchy>
+public sealed class SignCsrTests : IClassFixture<HierarchyFixture>
 {
-    private readonly IssueCertificateTests.Hierarchy _ca;
+    private readonly HierarchyFixture _ca;
 
-    public SignCsrTests(IssueCertificateTests.Hierarchy ca) => _ca = ca;
+    public SignCsrTests(HierarchyFixture ca) => _ca = ca;
 
     private static string Csr(string subject, params X509Extension[] extensions)
     {
