@@ -86,7 +86,7 @@ internal sealed partial class IssuancePipeline(
         }
     }
 
-    private static DistinguishedName MergeSubject(IssuanceOrder order, int maximumAttributes)
+    internal static DistinguishedName MergeSubject(IssuanceOrder order, int maximumAttributes)
     {
         var subject = order.SubjectOverride ?? order.RequestedSubject;
         if (order.CommonNameOverride is not null)

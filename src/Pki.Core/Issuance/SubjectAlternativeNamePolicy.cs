@@ -14,7 +14,7 @@ internal static class SubjectAlternativeNamePolicy
     public static SubjectAlternativeNames Apply(SubjectAlternativeNames names, string? commonName, CertificateProfile profile, string profileName, int maxCount)
     {
         SubjectAlternativeNameSyntax.Validate(names, maxCount);
-        names = AddDefaults(names, commonName, profile.Type);
+        names = AddDefaults(Distinct(names), commonName, profile.Type);
         var allowed = profile.AllowedSubjectAlternativeNames;
         Require(names.DnsNames.Count == 0 || allowed.HasFlag(SubjectAlternativeNameTypes.Dns), profileName, "DNS");
         Require(names.IpAddresses.Count == 0 || allowed.HasFlag(SubjectAlternativeNameTypes.IpAddress), profileName, "IP address");
@@ -64,6 +64,17 @@ internal static class SubjectAlternativeNamePolicy
         }
 
         return names;
+    }
+
+    /// <summary>Drops repeated names (DNS names and email domains compare case-insensitively), keeping the first of each.</summary>
+    private static SubjectAlternativeNames Distinct(SubjectAlternativeNames names)
+    {
+        int count = names.Count;
+        var dns = names.DnsNames.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var ips = names.IpAddresses.Distinct().ToList();
+        var emails = names.EmailAddresses.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var uris = names.Uris.DistinctBy(u => u.OriginalString, StringComparer.Ordinal).ToList();
+        return dns.Count + ips.Count + emails.Count + uris.Count == count ? names : new SubjectAlternativeNames(dns, ips, emails, uris);
     }
 
     private static void Require(bool condition, string profileName, string kind)

@@ -43,6 +43,11 @@ internal readonly record struct ValidityWindow(DateTimeOffset NotBefore, DateTim
             notAfter = DerTime.TruncateToSecond(issuerNotAfter);
         }
 
+        if (notAfter <= notBefore)
+        {
+            throw new PkiException(PkiErrorCode.PolicyViolation, $"The issuing CA's validity ({issuerNotBefore:u} to {issuerNotAfter:u}) leaves no time for a certificate issued at {now:u}.");
+        }
+
         int effectiveDays = notAfter == now.AddDays(days) ? days : (int)Math.Floor((notAfter - now).TotalDays);
         return new ValidityWindow(DerTime.TruncateToSecond(notBefore), notAfter, effectiveDays);
     }
