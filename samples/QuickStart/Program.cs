@@ -60,6 +60,20 @@ Write("server.key", server.PrivateKeyPem!);
 Write("client.pem", client.CertificatePem);
 Write("client.key", clientKey.ExportPkcs8PrivateKeyPem());
 
+// A request token: an administrator pre-approves O and OU and the validity; the user redeems it with their own CSR.
+var tokens = provider.GetRequiredService<IRequestTokenService>();
+var token = await tokens.CreateAsync(new CreateRequestTokenRequest
+{
+    Name = "api-service-cert",
+    Authority = CaReference.ById(issuing.Id),
+    Organization = "Acme Corp",
+    OrganizationalUnit = "API Services",
+    ValidityDays = 30,
+});
+using var tokenUserKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+string tokenUserCsr = new CertificateRequest("CN=api-client, O=Someone Else", tokenUserKey, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+var redeemed = await tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = token.Secret, Csr = CsrInput.FromPem(tokenUserCsr) });
+
 bool serverValid = Validate(server, root, X509ChainPolicyPurpose.ServerAuth, out string serverStatus);
 bool clientValid = Validate(client, root, X509ChainPolicyPurpose.ClientAuth, out string clientStatus);
 
@@ -67,6 +81,7 @@ Console.WriteLine($"Root CA        {root.Subject}  ({root.KeyAlgorithm}, until {
 Console.WriteLine($"Issuing CA     {issuing.Subject}  ({issuing.KeyAlgorithm}, until {issuing.NotAfter:yyyy-MM-dd})");
 Print("Server", server, serverValid, serverStatus);
 Print("Client", client, clientValid, clientStatus);
+Console.WriteLine($"Token          '{token.Token.Name}' redeemed into {redeemed.Record.Subject}  (token now {(await tokens.GetAsync(token.Token.Id)).State})");
 Console.WriteLine($"PEM files in   {outDirectory}");
 return serverValid && clientValid ? 0 : 1;
 

@@ -9,6 +9,9 @@ public sealed class PkiOptions
     /// <summary>Which keys and signature algorithms CSRs may use.</summary>
     public KeyPolicyOptions KeyPolicy { get; } = new();
 
+    /// <summary>Lifetimes of certificate request tokens.</summary>
+    public RequestTokenOptions Tokens { get; } = new();
+
     /// <summary>
     /// Certificate profiles by name. Starts with the built-in <c>server</c>, <c>client</c>, <c>dual</c> and <c>ca</c>
     /// profiles; replace an entry to change one, add entries for your own.

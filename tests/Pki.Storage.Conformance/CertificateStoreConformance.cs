@@ -40,6 +40,7 @@ public abstract class CertificateStoreConformance : StoreConformanceBase
             Status = CertificateStatus.Active,
             RevokedAt = null,
             TokenId = null,
+            Name = null,
             PrivateKeyId = null,
         };
 
@@ -556,6 +557,7 @@ public abstract class CertificateStoreConformance : StoreConformanceBase
         Assert.Equal(expected.Status, actual.Status);
         Assert.Equal(expected.RevokedAt, actual.RevokedAt);
         Assert.Equal(expected.TokenId, actual.TokenId);
+        Assert.Equal(expected.Name, actual.Name);
         Assert.Equal(expected.PrivateKeyId, actual.PrivateKeyId);
         Assert.Equal(expected, actual);
     }

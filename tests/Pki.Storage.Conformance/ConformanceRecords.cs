@@ -96,6 +96,7 @@ public static class ConformanceRecords
             Status = CertificateStatus.OnHold,
             RevokedAt = BaseTime.AddDays(3),
             TokenId = NewId(),
+            Name = "cert " + host,
             PrivateKeyId = NewId(),
         };
     }

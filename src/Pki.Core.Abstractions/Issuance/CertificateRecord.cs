@@ -92,6 +92,9 @@ public sealed record CertificateRecord
     /// <summary>The request token the certificate was redeemed from, or null.</summary>
     public string? TokenId { get; init; }
 
+    /// <summary>The certificate's name: the name of the request token it was redeemed from, or null.</summary>
+    public string? Name { get; init; }
+
     /// <summary>The id of the library-generated private key kept for later export, or null.</summary>
     public string? PrivateKeyId { get; init; }
 }

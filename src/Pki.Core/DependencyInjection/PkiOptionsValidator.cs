@@ -29,6 +29,10 @@ internal sealed class PkiOptionsValidator : IValidateOptions<PkiOptions>
         Check(Enum.IsDefined(options.ValidityNesting), $"ValidityNesting {options.ValidityNesting} is not defined.");
         Check(options.KeyEncryptionKey is null || options.KeyEncryptionKey.Length == 32,
             $"KeyEncryptionKey must be 32 bytes (AES-256), not {options.KeyEncryptionKey?.Length}.");
+        var tokens = options.Tokens;
+        Check(tokens.DefaultLifetime >= TimeSpan.FromMinutes(1) && tokens.DefaultLifetime <= tokens.MaximumLifetime,
+            $"Tokens.DefaultLifetime must be between 1 minute and Tokens.MaximumLifetime ({tokens.MaximumLifetime}), not {tokens.DefaultLifetime}.");
+        Check(tokens.MaximumLifetime <= TimeSpan.FromDays(366), $"Tokens.MaximumLifetime must be at most 366 days, not {tokens.MaximumLifetime}.");
         foreach (var (profileName, profile) in options.Profiles)
         {
             ValidateProfile(profileName, profile, Check);

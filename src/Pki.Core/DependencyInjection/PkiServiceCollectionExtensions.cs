@@ -6,6 +6,7 @@ using Pki.Core.Issuance;
 using Pki.Core.Issuance.Profiles;
 using Pki.Core.Keys;
 using Pki.Core.Storage.InMemory;
+using Pki.Core.Tokens;
 
 namespace Pki.Core.DependencyInjection;
 
@@ -33,6 +34,7 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<IAuthorityStore, InMemoryAuthorityStore>();
         services.TryAddSingleton<ICertificateStore, InMemoryCertificateStore>();
         services.TryAddSingleton<IPrivateKeyStore, InMemoryPrivateKeyStore>();
+        services.TryAddSingleton<IRequestTokenStore, InMemoryRequestTokenStore>();
 
         services.TryAddSingleton<IdGenerator>();
         services.TryAddSingleton<PrivateKeyProtector>();
@@ -42,6 +44,7 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<IssuancePipeline>();
         services.TryAddSingleton<ICertificateAuthority, CertificateAuthorityService>();
         services.TryAddSingleton<ICsrSigner, CsrSigner>();
+        services.TryAddSingleton<IRequestTokenService, RequestTokenService>();
         return new PkiBuilder(services);
     }
 }

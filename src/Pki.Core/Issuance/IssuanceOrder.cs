@@ -42,5 +42,8 @@ internal sealed record IssuanceOrder
 
     public string? TokenId { get; init; }
 
+    /// <summary>The certificate's name (a token's name), or null.</summary>
+    public string? Name { get; init; }
+
     public string? PrivateKeyId { get; init; }
 }

@@ -141,6 +141,7 @@ internal sealed partial class IssuancePipeline(
             PublicKeySize = order.PublicKeySize,
             OwnerOrganization = order.OwnerOrganization ?? issuer.Authority.Organization,
             TokenId = order.TokenId,
+            Name = order.Name,
             PrivateKeyId = order.PrivateKeyId,
         };
     }

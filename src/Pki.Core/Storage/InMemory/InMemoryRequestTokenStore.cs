@@ -1,0 +1,140 @@
+using System.Runtime.CompilerServices;
+using Pki.Core.Tokens;
+
+namespace Pki.Core.Storage.InMemory;
+
+/// <summary>
+/// An <see cref="IRequestTokenStore"/> in process memory; thread-safe. State changes (delete, redeem) are serialised by
+/// one writer gate, so <see cref="RedeemAsync"/> re-checks the token, adds the certificate and marks the token used as
+/// one unit; reads take only the short data lock.
+/// </summary>
+/// <remarks>Atomic only within one process and together with the <see cref="ICertificateStore"/> it is given.</remarks>
+internal sealed class InMemoryRequestTokenStore(ICertificateStore certificates) : IRequestTokenStore, IDisposable
+{
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, StoredRequestToken> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _idByHash = new(StringComparer.Ordinal);
+
+    public ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        string hashKey = Convert.ToHexString(token.SecretHash.Span);
+        lock (_gate)
+        {
+            if (_byId.ContainsKey(token.Token.Id))
+            {
+                throw new PkiException(PkiErrorCode.Conflict, $"A request token with id '{token.Token.Id}' already exists.");
+            }
+
+            if (_idByHash.ContainsKey(hashKey))
+            {
+                throw new PkiException(PkiErrorCode.Conflict, "A request token with this secret hash already exists.");
+            }
+
+            _byId.Add(token.Token.Id, token with { SecretHash = token.SecretHash.ToArray() });
+            _idByHash.Add(hashKey, token.Token.Id);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<RequestTokenRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_byId.GetValueOrDefault(id)?.Token);
+        }
+    }
+
+    public ValueTask<StoredRequestToken?> FindByHashAsync(ReadOnlyMemory<byte> secretHash, CancellationToken cancellationToken)
+    {
+        string hashKey = Convert.ToHexString(secretHash.Span);
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_idByHash.TryGetValue(hashKey, out string? id) ? _byId[id] : null);
+        }
+    }
+
+    public async IAsyncEnumerable<RequestTokenRecord> ListAsync(RequestTokenQuery query, DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        List<RequestTokenRecord> page;
+        lock (_gate)
+        {
+            page = [.. _byId.Values
+                .Select(stored => stored.Token)
+                .Where(token => (query.After is null || string.CompareOrdinal(token.Id, query.After) > 0) && query.Matches(token, now))
+                .Take(query.Limit)];
+        }
+
+        foreach (var token in page)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return token;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    public async ValueTask<RequestTokenRecord> DeleteAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stored = Find(id) ?? throw TokenErrors.NotFound();
+            if (stored.Token.State == RequestTokenState.Deleted)
+            {
+                return stored.Token;
+            }
+
+            var deleted = stored.Token with { State = RequestTokenState.Deleted, DeletedAt = now };
+            Replace(stored with { Token = deleted });
+            return deleted;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenId);
+        ArgumentNullException.ThrowIfNull(certificate);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stored = Find(tokenId) ?? throw TokenErrors.NotFound();
+            TokenErrors.ThrowIfNotRedeemable(stored.Token, now);
+
+            // If the certificate cannot be added (a duplicate serial the pipeline retries), the token stays unused.
+            await certificates.AddAsync(certificate, cancellationToken).ConfigureAwait(false);
+            Replace(stored with { Token = stored.Token with { State = RequestTokenState.Used, RedeemedAt = now, CertificateId = certificate.Id } });
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    private StoredRequestToken? Find(string id)
+    {
+        lock (_gate)
+        {
+            return _byId.GetValueOrDefault(id);
+        }
+    }
+
+    private void Replace(StoredRequestToken stored)
+    {
+        lock (_gate)
+        {
+            _byId[stored.Token.Id] = stored;
+        }
+    }
+}
