@@ -23,4 +23,13 @@ public enum KeyAlgorithm
 
     /// <summary>Ed25519 (RFC 8410).</summary>
     Ed25519 = 20,
+
+    /// <summary>ML-DSA-44 (FIPS 204; in X.509 per RFC 9881).</summary>
+    MlDsa44 = 30,
+
+    /// <summary>ML-DSA-65 (FIPS 204; in X.509 per RFC 9881).</summary>
+    MlDsa65 = 31,
+
+    /// <summary>ML-DSA-87 (FIPS 204; in X.509 per RFC 9881).</summary>
+    MlDsa87 = 32,
 }

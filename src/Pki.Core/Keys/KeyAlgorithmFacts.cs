@@ -11,8 +11,10 @@ internal static class KeyAlgorithmFacts
 
     public static bool IsEcdsa(KeyAlgorithm algorithm) => algorithm is KeyAlgorithm.EcdsaP256 or KeyAlgorithm.EcdsaP384 or KeyAlgorithm.EcdsaP521;
 
+    public static bool IsMlDsa(KeyAlgorithm algorithm) => algorithm is KeyAlgorithm.MlDsa44 or KeyAlgorithm.MlDsa65 or KeyAlgorithm.MlDsa87;
+
     public static string Family(KeyAlgorithm algorithm) =>
-        IsRsa(algorithm) ? "RSA" : IsEcdsa(algorithm) ? "ECDSA" : "Ed25519";
+        IsRsa(algorithm) ? "RSA" : IsEcdsa(algorithm) ? "ECDSA" : IsMlDsa(algorithm) ? "ML-DSA" : "Ed25519";
 
     public static int Size(KeyAlgorithm algorithm) => algorithm switch
     {
@@ -23,6 +25,9 @@ internal static class KeyAlgorithmFacts
         KeyAlgorithm.Rsa3072 => 3072,
         KeyAlgorithm.Rsa4096 => 4096,
         KeyAlgorithm.Ed25519 => 256,
+        KeyAlgorithm.MlDsa44 => 44,
+        KeyAlgorithm.MlDsa65 => 65,
+        KeyAlgorithm.MlDsa87 => 87,
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown key algorithm."),
     };
 
@@ -44,6 +49,9 @@ internal static class KeyAlgorithmFacts
         ("RSA", 3072) => KeyAlgorithm.Rsa3072,
         ("RSA", 4096) => KeyAlgorithm.Rsa4096,
         ("Ed25519", _) => KeyAlgorithm.Ed25519,
+        ("ML-DSA", 44) => KeyAlgorithm.MlDsa44,
+        ("ML-DSA", 65) => KeyAlgorithm.MlDsa65,
+        ("ML-DSA", 87) => KeyAlgorithm.MlDsa87,
         _ => null,
     };
 }

@@ -53,6 +53,11 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
             return new SoftwareSigningKey(algorithm, null, key, Ed25519PublicKeyInfo(key.GeneratePublicKey().GetEncoded()));
         }
 
+        if (KeyAlgorithmFacts.IsMlDsa(algorithm))
+        {
+            throw new PkiException(PkiErrorCode.UnsupportedAlgorithm, $"{algorithm} keys are not supported yet.");
+        }
+
         throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown key algorithm.");
     }
 
