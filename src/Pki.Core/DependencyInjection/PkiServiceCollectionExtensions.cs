@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Pki.Core.Audit;
 using Pki.Core.Authority;
+using Pki.Core.Authorization;
 using Pki.Core.Issuance;
 using Pki.Core.Issuance.Profiles;
 using Pki.Core.Keys;
@@ -34,6 +36,11 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<IAuthorityStore, InMemoryAuthorityStore>();
         services.TryAddSingleton<ICertificateStore, InMemoryCertificateStore>();
         services.TryAddSingleton<IPrivateKeyStore, InMemoryPrivateKeyStore>();
+        services.TryAddSingleton<IAuditStore, InMemoryAuditStore>();
+        services.TryAddSingleton<ICallerAccessor, SystemCallerAccessor>();
+        services.TryAddSingleton<PkiAuthorizer>();
+        services.TryAddSingleton<AuditWriter>();
+        services.TryAddSingleton<IAuditLog, AuditLog>();
         services.TryAddSingleton<IRequestTokenStore, InMemoryRequestTokenStore>();
 
         services.TryAddSingleton<IdGenerator>();

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Pki.Core.Audit;
+
+/// <summary>
+/// Appends events to the <see cref="IAuditStore"/>: takes the next sequence, chains the hash, and retries when a
+/// concurrent writer took the sequence first (the store's compare-and-append decides).
+/// </summary>
+internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, TimeProvider time)
+{
+    private const int MaxAttempts = 64;
+
+    public ValueTask SucceededAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        WriteAsync(entry, AuditOutcome.Success, null, cancellationToken);
+
+    public ValueTask FailedAsync(AuditEntry entry, PkiErrorCode code, CancellationToken cancellationToken) =>
+        WriteAsync(entry, code == PkiErrorCode.Forbidden ? AuditOutcome.Denied : AuditOutcome.Failure, code, cancellationToken);
+
+    private async ValueTask WriteAsync(AuditEntry entry, AuditOutcome outcome, PkiErrorCode? code, CancellationToken cancellationToken)
+    {
+        var caller = callers.Caller;
+        for (int attempt = 1; ; attempt++)
+        {
+            var last = await store.GetLastAsync(cancellationToken).ConfigureAwait(false);
+            var draft = new AuditEvent
+            {
+                Sequence = (last?.Sequence ?? 0) + 1,
+                Timestamp = time.GetUtcNow(),
+                Actor = caller.Subject,
+                ActorOrganization = caller.Organization,
+                Action = entry.Action,
+                ObjectType = entry.ObjectType,
+                ObjectId = entry.ObjectId,
+                AuthorityId = entry.AuthorityId,
+                Outcome = outcome,
+                ErrorCode = code,
+                CorrelationId = Activity.Current?.TraceId.ToString(),
+                PreviousHash = last?.Hash ?? AuditHasher.GenesisHash,
+                Hash = string.Empty,
+            };
+            try
+            {
+                await store.AppendAsync(draft with { Hash = AuditHasher.Compute(draft) }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (PkiException ex) when (ex.Code == PkiErrorCode.ConcurrencyConflict && attempt < MaxAttempts)
+            {
+            }
+        }
+    }
+}

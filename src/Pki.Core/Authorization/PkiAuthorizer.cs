@@ -1,0 +1,49 @@
+namespace Pki.Core.Authorization;
+
+/// <summary>
+/// The one authorization point (seed 003): a capability on the target CA, or Admin in the CA's organization, or
+/// Superuser. Reading needs membership of the object's organization (or a capability on its CA). Objects of another
+/// organization are invisible rather than forbidden, so their existence does not leak.
+/// </summary>
+internal sealed class PkiAuthorizer(ICallerAccessor callers)
+{
+    public PkiCaller Caller => callers.Caller ?? throw new InvalidOperationException("The caller accessor returned no caller.");
+
+    /// <summary>True when the caller may do <paramref name="operation"/> on a CA with this id and organization.</summary>
+    public static bool IsAllowed(PkiCaller caller, PkiOperation operation, string? authorityId, string? organization)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.IsSuperuser)
+        {
+            return true;
+        }
+
+        bool sameOrganization = caller.Organization is not null && caller.Organization == organization;
+        if (caller.Roles.HasFlag(PkiRoles.Admin) && sameOrganization)
+        {
+            return true;
+        }
+
+        var held = authorityId is null ? PkiCapabilities.None : caller.CapabilitiesOn(authorityId);
+        return operation switch
+        {
+            PkiOperation.Read => sameOrganization || held != PkiCapabilities.None,
+            PkiOperation.Issue or PkiOperation.ManageToken => held.HasFlag(PkiCapabilities.CreateCertificate),
+            PkiOperation.Revoke or PkiOperation.Publish => held.HasFlag(PkiCapabilities.RevokeCertificate),
+            PkiOperation.ExportPrivateKey => held.HasFlag(PkiCapabilities.ExportPrivateKey),
+            _ => false,
+        };
+    }
+
+    /// <summary>True when the caller can see an object owned by <paramref name="organization"/> under CA <paramref name="authorityId"/>.</summary>
+    public bool CanSee(string? authorityId, string? organization) => IsAllowed(Caller, PkiOperation.Read, authorityId, organization);
+
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/> when not allowed.</exception>
+    public void Demand(PkiOperation operation, string? authorityId, string? organization)
+    {
+        if (!IsAllowed(Caller, operation, authorityId, organization))
+        {
+            throw new PkiException(PkiErrorCode.Forbidden, $"'{Caller.Subject}' may not perform {operation} here.");
+        }
+    }
+}

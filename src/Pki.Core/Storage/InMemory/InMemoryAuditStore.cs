@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+
+namespace Pki.Core.Storage.InMemory;
+
+/// <summary>An <see cref="IAuditStore"/> in process memory: append-only, gap-free, thread-safe.</summary>
+internal sealed class InMemoryAuditStore : IAuditStore
+{
+    private readonly Lock _gate = new();
+    private readonly List<AuditEvent> _events = [];
+
+    public ValueTask<AuditEvent?> GetLastAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_events.Count == 0 ? null : _events[^1]);
+        }
+    }
+
+    public ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (auditEvent.Sequence != _events.Count + 1)
+            {
+                throw new PkiException(PkiErrorCode.ConcurrencyConflict, $"Audit sequence {auditEvent.Sequence} is not next ({_events.Count + 1}).");
+            }
+
+            _events.Add(auditEvent);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        List<AuditEvent> page;
+        lock (_gate)
+        {
+            int start = (int)Math.Clamp(query.AfterSequence, 0, _events.Count);
+            page = _events.Skip(start).Where(query.Matches).Take(query.Limit).ToList();
+        }
+
+        foreach (var auditEvent in page)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return auditEvent;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>Test hook: replaces the stored events wholesale (to simulate tampering at rest).</summary>
+    internal void Tamper(Func<List<AuditEvent>, List<AuditEvent>> change)
+    {
+        lock (_gate)
+        {
+            var changed = change([.. _events]);
+            _events.Clear();
+            _events.AddRange(changed);
+        }
+    }
+}
