@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pki.Core.Audit;
 using Pki.Core.Authority;
 using Pki.Core.Authorization;
+using Pki.Core.Authorization.Governed;
 using Pki.Core.Issuance;
 using Pki.Core.Issuance.Profiles;
 using Pki.Core.Keys;
@@ -49,9 +50,15 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<AuthorityResolver>();
         services.TryAddSingleton<ProfileCatalog>();
         services.TryAddSingleton<IssuancePipeline>();
-        services.TryAddSingleton<ICertificateAuthority, CertificateAuthorityService>();
-        services.TryAddSingleton<ICsrSigner, CsrSigner>();
-        services.TryAddSingleton<IRequestTokenService, RequestTokenService>();
+        services.TryAddSingleton<CertificateAuthorityService>();
+        services.TryAddSingleton<CsrSigner>();
+        services.TryAddSingleton<RequestTokenService>();
+        services.TryAddSingleton<GovernedAuthorityLookup>();
+
+        // What hosts resolve: the engines behind one authorization, audit and telemetry boundary.
+        services.TryAddSingleton<ICertificateAuthority, GovernedCertificateAuthority>();
+        services.TryAddSingleton<ICsrSigner, GovernedCsrSigner>();
+        services.TryAddSingleton<IRequestTokenService, GovernedRequestTokenService>();
         return new PkiBuilder(services);
     }
 }
