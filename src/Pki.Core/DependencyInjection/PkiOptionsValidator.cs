@@ -29,6 +29,7 @@ internal sealed class PkiOptionsValidator : IValidateOptions<PkiOptions>
         Check(Enum.IsDefined(options.ValidityNesting), $"ValidityNesting {options.ValidityNesting} is not defined.");
         Check(options.KeyEncryptionKey is null || options.KeyEncryptionKey.Length == 32,
             $"KeyEncryptionKey must be 32 bytes (AES-256), not {options.KeyEncryptionKey?.Length}.");
+        ValidateRevocation(options.Revocation, Check);
         foreach (var (profileName, profile) in options.Profiles)
         {
             ValidateProfile(profileName, profile, Check);
@@ -57,6 +58,18 @@ internal sealed class PkiOptionsValidator : IValidateOptions<PkiOptions>
         {
             check(IsDottedOid(oid), $"Profile '{name}': '{oid}' is not a dotted OID.");
         }
+    }
+
+    private static void ValidateRevocation(RevocationOptions revocation, Action<bool, string> check)
+    {
+        check(revocation.CrlValidity >= TimeSpan.FromMinutes(1) && revocation.CrlValidity <= TimeSpan.FromDays(366),
+            $"Revocation.CrlValidity must be between 1 minute and 366 days, not {revocation.CrlValidity}.");
+        check(revocation.DeltaCrlValidity >= TimeSpan.FromMinutes(1) && revocation.DeltaCrlValidity <= revocation.CrlValidity,
+            $"Revocation.DeltaCrlValidity must be between 1 minute and CrlValidity ({revocation.CrlValidity}), not {revocation.DeltaCrlValidity}.");
+        check(revocation.OcspResponseValidity >= TimeSpan.FromMinutes(1) && revocation.OcspResponseValidity <= TimeSpan.FromDays(7),
+            $"Revocation.OcspResponseValidity must be between 1 minute and 7 days, not {revocation.OcspResponseValidity}.");
+        check(revocation.OcspResponseCacheDuration >= TimeSpan.Zero && revocation.OcspResponseCacheDuration <= revocation.OcspResponseValidity,
+            $"Revocation.OcspResponseCacheDuration must be between 0 and OcspResponseValidity ({revocation.OcspResponseValidity}), not {revocation.OcspResponseCacheDuration}.");
     }
 
     private static bool IsDottedOid(string? oid) =>

@@ -5,6 +5,7 @@ using Pki.Core.Authority;
 using Pki.Core.Issuance;
 using Pki.Core.Issuance.Profiles;
 using Pki.Core.Keys;
+using Pki.Core.Revocation;
 using Pki.Core.Storage.InMemory;
 
 namespace Pki.Core.DependencyInjection;
@@ -33,6 +34,7 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<IAuthorityStore, InMemoryAuthorityStore>();
         services.TryAddSingleton<ICertificateStore, InMemoryCertificateStore>();
         services.TryAddSingleton<IPrivateKeyStore, InMemoryPrivateKeyStore>();
+        services.TryAddSingleton<IRevocationStore, InMemoryRevocationStore>();
 
         services.TryAddSingleton<IdGenerator>();
         services.TryAddSingleton<PrivateKeyProtector>();
@@ -42,6 +44,8 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<IssuancePipeline>();
         services.TryAddSingleton<ICertificateAuthority, CertificateAuthorityService>();
         services.TryAddSingleton<ICsrSigner, CsrSigner>();
+        services.TryAddSingleton<OcspIssuerIndex>();
+        services.TryAddSingleton<IRevocationService, RevocationService>();
         return new PkiBuilder(services);
     }
 }
