@@ -88,7 +88,7 @@ internal static class OcspResponseWriter
     }
 
     /// <summary>A successful OCSPResponse carrying a BasicOCSPResponse; <paramref name="responderCertificate"/> goes into <c>certs</c>.</summary>
-    public static byte[] Success(ReadOnlySpan<byte> responseData, ReadOnlySpan<byte> signatureAlgorithm, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte>? responderCertificate)
+    public static byte[] Success(ReadOnlySpan<byte> responseData, ReadOnlySpan<byte> signatureAlgorithm, ReadOnlySpan<byte> signature, byte[]? responderCertificate)
     {
         var basic = new AsnWriter(AsnEncodingRules.DER, initialCapacity: responseData.Length + signature.Length + 64);
         using (basic.PushSequence())
@@ -101,7 +101,7 @@ internal static class OcspResponseWriter
                 using (basic.PushSequence(Explicit0))
                 using (basic.PushSequence())
                 {
-                    basic.WriteEncodedValue(certificate.Span);
+                    basic.WriteEncodedValue(certificate);
                 }
             }
         }
