@@ -23,10 +23,10 @@ internal sealed class RevocationFixture : IDisposable
     public IRevocationService Revocation => Host.Get<IRevocationService>();
 
     public static async Task<RevocationFixture> CreateAsync(
-        Action<PkiOptions>? configure = null, TimeProvider? time = null, Uri? crl = null, Uri? ocsp = null, KeyAlgorithm algorithm = KeyAlgorithm.EcdsaP256)
+        Action<PkiOptions>? configure = null, TimeProvider? time = null, Uri? crl = null, Uri? ocsp = null, KeyAlgorithm algorithm = KeyAlgorithm.EcdsaP256, bool withOcsp = true)
     {
         var host = new PkiTestHost(configure, time);
-        var (root, issuing) = await host.CreateHierarchyAsync(algorithm, algorithm, crl: crl ?? CrlUrl, ocsp: ocsp ?? new Uri("http://ocsp.example.com/"));
+        var (root, issuing) = await host.CreateHierarchyAsync(algorithm, algorithm, crl: crl ?? CrlUrl, ocsp: withOcsp ? ocsp ?? new Uri("http://ocsp.example.com/") : null);
         return new RevocationFixture(host, root, issuing);
     }
 
