@@ -1,5 +1,6 @@
 // Pki.Core QuickStart: a root and an intermediate CA, a server certificate with a generated key, a client
-// certificate from a CSR made with .NET's CertificateRequest, PEM files in ./out/, and both chains validated.
+// certificate from a CSR made with .NET's CertificateRequest, PEM files in ./out/, and both chains validated;
+// then the client certificate is revoked and the issuing CA's CRL summarised.
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -83,6 +84,18 @@ Print("Server", server, serverValid, serverStatus);
 Print("Client", client, clientValid, clientStatus);
 Console.WriteLine($"Token          '{token.Token.Name}' redeemed into {redeemed.Record.Subject}  (token now {(await tokens.GetAsync(token.Token.Id)).State})");
 Console.WriteLine($"PEM files in   {outDirectory}");
+
+// Revocation: revoke the client certificate, publish the issuing CA's CRL, and print a summary.
+var revocation = provider.GetRequiredService<IRevocationService>();
+var revoked = await revocation.RevokeAsync(new RevokeCertificateRequest
+{
+    Certificate = CertificateReference.ById(client.Record.Id),
+    Reason = RevocationReason.KeyCompromise,
+});
+var crl = await revocation.GetCrlAsync(CaReference.ById(issuing.Id));
+Write("intermediate.crl.pem", crl.ToPem());
+Console.WriteLine($"Revoked        client serial {revoked.SerialNumberHex}: {revoked.Status} ({revoked.RevocationReason}) at {revoked.RevokedAt:yyyy-MM-dd HH:mm:ss}Z");
+Console.WriteLine($"CRL            number {crl.Number}, {crl.EntryCount} entr{(crl.EntryCount == 1 ? "y" : "ies")}, next update {crl.NextUpdate:yyyy-MM-dd HH:mm:ss}Z  (intermediate.crl.pem)");
 return serverValid && clientValid ? 0 : 1;
 
 static void Print(string label, IssuedCertificate issued, bool valid, string status)

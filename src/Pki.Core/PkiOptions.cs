@@ -27,6 +27,9 @@ public sealed class PkiOptions
     /// <summary>Validity of new intermediate CAs when the request gives none, in days. Default 1825.</summary>
     public int DefaultIntermediateValidityDays { get; set; } = 1825;
 
+    /// <summary>How revocation is published (CRLs, OCSP, asynchronous publication).</summary>
+    public RevocationOptions Revocation { get; } = new();
+
     /// <summary>
     /// The 32-byte AES-256 key that encrypts private keys at rest. When null, a random key is made per process — fine
     /// for in-memory stores, wrong for durable ones (their keys could not be read after a restart).

@@ -47,6 +47,26 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
         return context;
     }
 
+    /// <summary>
+    /// Resolves a CA's signing context whatever its status and validity: a revoked or expired CA still signs its CRLs and
+    /// OCSP responses (RFC 5280 section 3.3). Never use it to issue certificates.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
+    public async ValueTask<AuthorityContext> ResolveSignerAsync(CaReference reference, CancellationToken cancellationToken)
+    {
+        var authority = await FindAsync(reference, cancellationToken).ConfigureAwait(false);
+        if (_contexts.TryGetValue(authority.Id, out var cached) && cached.Authority == authority)
+        {
+            return cached;
+        }
+
+        var key = await keys.GetAsync(authority.KeyId, cancellationToken).ConfigureAwait(false);
+        var chain = await BuildChainAsync(authority, cancellationToken).ConfigureAwait(false);
+        var context = AuthorityContext.Create(authority, key, chain);
+        _contexts[authority.Id] = context;
+        return context;
+    }
+
     /// <summary>The CA certificate followed by its parents held by the library, in PEM.</summary>
     public async ValueTask<string> BuildChainPemAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ using Pki.Core.Authorization.Governed;
 using Pki.Core.Issuance;
 using Pki.Core.Issuance.Profiles;
 using Pki.Core.Keys;
+using Pki.Core.Revocation;
 using Pki.Core.Storage.InMemory;
 using Pki.Core.Tokens;
 
@@ -43,6 +44,7 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<AuditWriter>();
         services.TryAddSingleton<IAuditLog, AuditLog>();
         services.TryAddSingleton<IRequestTokenStore, InMemoryRequestTokenStore>();
+        services.TryAddSingleton<IRevocationStore, InMemoryRevocationStore>();
 
         services.TryAddSingleton<IdGenerator>();
         services.TryAddSingleton<PrivateKeyProtector>();
@@ -59,6 +61,8 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<ICertificateAuthority, GovernedCertificateAuthority>();
         services.TryAddSingleton<ICsrSigner, GovernedCsrSigner>();
         services.TryAddSingleton<IRequestTokenService, GovernedRequestTokenService>();
+        services.TryAddSingleton<OcspIssuerIndex>();
+        services.TryAddSingleton<IRevocationService, RevocationService>();
         return new PkiBuilder(services);
     }
 }
