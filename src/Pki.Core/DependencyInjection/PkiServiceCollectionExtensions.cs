@@ -62,7 +62,8 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<ICsrSigner, GovernedCsrSigner>();
         services.TryAddSingleton<IRequestTokenService, GovernedRequestTokenService>();
         services.TryAddSingleton<OcspIssuerIndex>();
-        services.TryAddSingleton<IRevocationService, RevocationService>();
+        services.TryAddSingleton<RevocationService>();
+        services.TryAddSingleton<IRevocationService, GovernedRevocationService>();
         return new PkiBuilder(services);
     }
 }
