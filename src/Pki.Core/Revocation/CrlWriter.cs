@@ -24,7 +24,9 @@ internal static class CrlWriter
     public static byte[] WriteTbs(in CrlFields fields, IReadOnlyList<CrlEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 512 + (entries.Count * 48));
+        // AsnWriter grows its buffer 1 KiB at a time, copying everything each time: a capacity that is even slightly
+        // short makes a large CRL quadratic. So the capacity is an upper bound computed from the entries.
+        var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 1024 + EstimateEntriesSize(entries));
         using (writer.PushSequence())
         {
             writer.WriteInteger(1); // v2
@@ -90,6 +92,21 @@ internal static class CrlWriter
         }
 
         return writer.Encode();
+    }
+
+    /// <summary>An upper bound of the encoded size of the revokedCertificates list.</summary>
+    private static int EstimateEntriesSize(IReadOnlyList<CrlEntry> entries)
+    {
+        long size = 8;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            // SEQUENCE header (≤ 4) + INTEGER (2 + serial) + time (≤ 17) + extensions header (≤ 4)
+            // + reasonCode extension (≤ 14) + invalidityDate extension (≤ 28).
+            size += 4 + 2 + entry.SerialNumber.Bytes.Length + 17 + 4 + 14 + (entry.InvalidityDate is null ? 0 : 28);
+        }
+
+        return (int)Math.Min(size, int.MaxValue / 2);
     }
 
     private static void WriteEntry(AsnWriter writer, in CrlEntry entry)
