@@ -43,7 +43,10 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
 
         var key = await keys.GetAsync(authority.KeyId, cancellationToken).ConfigureAwait(false);
         var chain = await BuildChainAsync(authority, cancellationToken).ConfigureAwait(false);
-        var context = AuthorityContext.Create(authority, key, chain);
+        var alternativeKey = authority.AlternativeKeyId is { } alternativeKeyId
+            ? await keys.GetAsync(alternativeKeyId, cancellationToken).ConfigureAwait(false)
+            : null;
+        var context = AuthorityContext.Create(authority, key, chain, alternativeKey);
         _contexts[authority.Id] = context;
         return context;
     }

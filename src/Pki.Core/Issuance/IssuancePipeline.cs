@@ -52,6 +52,7 @@ internal sealed partial class IssuancePipeline(
             throw new PkiException(PkiErrorCode.PolicyViolation, "A certificate needs a subject or at least one subject alternative name.");
         }
 
+        MlDsaKeyUsage.Check(profile, order.PublicKeyFamily, order.Profile);
         var validity = ValidityWindow.Compute(
             time.GetUtcNow(), order.ValidityDays ?? profile.DefaultValidityDays, profile.MaximumValidityDays, profile.Backdate,
             issuer.Authority.NotBefore, issuer.Authority.NotAfter, settings.ValidityNesting);
@@ -67,9 +68,8 @@ internal sealed partial class IssuancePipeline(
         for (int attempt = 1; ; attempt++)
         {
             var fields = new CertificateFields(SerialNumberGenerator.Next(), issuer.Name, validity.NotBefore, validity.NotAfter, subjectName, order.SubjectPublicKeyInfo);
-            byte[] tbs = CertificateWriter.WriteTbs(fields, issuer.Signature.AlgorithmIdentifier, extensions, WriteExtensions);
-            byte[] signature = await issuer.Key.SignAsync(tbs, cancellationToken).ConfigureAwait(false);
-            byte[] der = CertificateWriter.Assemble(tbs, issuer.Signature.AlgorithmIdentifier, signature);
+            byte[] der = await CertificateSigner.SignAsync(
+                fields, issuer.Key, issuer.Signature, new(issuer.AlternativeKey, default), extensions, WriteExtensions, cancellationToken).ConfigureAwait(false);
             var record = CreateRecord(order, issuer, profile.Type, subject, names, validity, fields.SerialNumber, der, extensions.KeyIdentifier);
             try
             {
