@@ -80,19 +80,9 @@ internal static class CrlWriter
         return writer.Encode();
     }
 
-    /// <summary>CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING }.</summary>
-    public static byte[] Assemble(ReadOnlySpan<byte> tbs, ReadOnlySpan<byte> signatureAlgorithm, ReadOnlySpan<byte> signature)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: tbs.Length + signatureAlgorithm.Length + signature.Length + 16);
-        using (writer.PushSequence())
-        {
-            writer.WriteEncodedValue(tbs);
-            writer.WriteEncodedValue(signatureAlgorithm);
-            writer.WriteBitString(signature);
-        }
-
-        return writer.Encode();
-    }
+    /// <summary>CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING } — the same shape as a Certificate.</summary>
+    public static byte[] Assemble(ReadOnlySpan<byte> tbs, ReadOnlySpan<byte> signatureAlgorithm, ReadOnlySpan<byte> signature) =>
+        Issuance.CertificateWriter.Assemble(tbs, signatureAlgorithm, signature);
 
     /// <summary>An upper bound of the encoded size of the revokedCertificates list.</summary>
     private static int EstimateEntriesSize(IReadOnlyList<CrlEntry> entries)
