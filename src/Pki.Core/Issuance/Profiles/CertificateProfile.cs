@@ -37,6 +37,10 @@ public sealed class CertificateProfile
     /// <summary>For <see cref="CertificateType.CertificateAuthority"/> profiles: the pathLenConstraint. Default 0.</summary>
     public int PathLengthConstraint { get; set; }
 
+    /// <summary>The key algorithms this profile (template) accepts; empty accepts every algorithm. An enrollment pattern that
+    /// sets its own <see cref="EnrollmentPolicy.AllowedKeyAlgorithms"/> replaces this list.</summary>
+    public ISet<KeyAlgorithm> AllowedKeyAlgorithms { get; } = new HashSet<KeyAlgorithm>();
+
     internal static Dictionary<string, CertificateProfile> BuiltIn() => new(StringComparer.Ordinal)
     {
         [CertificateProfiles.Server] = new CertificateProfile
