@@ -39,6 +39,8 @@ internal sealed class PkiOptionsValidator : IValidateOptions<PkiOptions>
             ValidateProfile(profileName, profile, Check);
         }
 
+        KeyOptionsValidator.Validate(options, Check);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

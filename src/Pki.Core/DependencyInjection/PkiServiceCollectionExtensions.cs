@@ -8,6 +8,8 @@ using Pki.Core.Authorization.Governed;
 using Pki.Core.Issuance;
 using Pki.Core.Issuance.Profiles;
 using Pki.Core.Keys;
+using Pki.Core.Keys.Export;
+using Pki.Core.Keys.Generation;
 using Pki.Core.Revocation;
 using Pki.Core.Storage.InMemory;
 using Pki.Core.Tokens;
@@ -21,7 +23,9 @@ public static class PkiServiceCollectionExtensions
     public static IPkiBuilder AddPki(this IServiceCollection services) => services.AddPki(static _ => { });
 
     /// <summary>
-    /// Adds Pki.Core: <see cref="ICertificateAuthority"/>, <see cref="ICsrSigner"/>, the software
+    /// Adds Pki.Core: <see cref="ICertificateAuthority"/>, <see cref="ICsrSigner"/>, <see cref="ICsrGenerator"/>,
+    /// <see cref="IPrivateKeyExporter"/>, <see cref="IKeyEncryptionKeyRotation"/>, the envelope
+    /// <see cref="IPrivateKeyProtector"/>, the software
     /// <see cref="ISigningKeyProvider"/> and in-memory stores. Every registration uses <c>TryAdd</c>, so a second call is
     /// harmless and any service (a store, the key provider, <see cref="TimeProvider"/>) can be replaced by registering
     /// it first or by a storage package. Options are validated at start-up. Logging is used when the host has added it (<c>AddLogging</c>).
@@ -47,7 +51,12 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<IRevocationStore, InMemoryRevocationStore>();
 
         services.TryAddSingleton<IdGenerator>();
-        services.TryAddSingleton<PrivateKeyProtector>();
+        services.TryAddSingleton<IPrivateKeyProtector, EnvelopeKeyProtector>();
+        services.TryAddSingleton<PrivateKeyEscrow>();
+        services.TryAddSingleton<EnrollmentPolicyEnforcer>();
+        services.TryAddSingleton<ICsrGenerator, CsrGenerator>();
+        services.TryAddSingleton<IPrivateKeyExporter, PrivateKeyExporter>();
+        services.TryAddSingleton<IKeyEncryptionKeyRotation, KeyEncryptionKeyRotation>();
         services.TryAddSingleton<ISigningKeyProvider, SoftwareSigningKeyProvider>();
         services.TryAddSingleton<AuthorityResolver>();
         services.TryAddSingleton<ProfileCatalog>();

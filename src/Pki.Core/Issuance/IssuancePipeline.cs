@@ -21,6 +21,8 @@ internal sealed partial class IssuancePipeline(
     IdGenerator ids,
     TimeProvider time,
     IOptions<PkiOptions> options,
+    EnrollmentPolicyEnforcer enrollment,
+    PrivateKeyEscrow escrow,
     ILogger<IssuancePipeline>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<IssuancePipeline>.Instance;
@@ -41,6 +43,13 @@ internal sealed partial class IssuancePipeline(
         {
             throw new PkiException(PkiErrorCode.PolicyViolation,
                 $"CA '{issuer.Authority.Name}' has pathLenConstraint {issuerPath} and cannot issue a CA certificate with pathLenConstraint {profile.PathLengthConstraint}.");
+        }
+
+        enrollment.Enforce(order.PublicKeyFamily, order.PublicKeySize, order.Profile, profile, order.ValidityDays ?? profile.DefaultValidityDays, order.EnrollmentPattern);
+        if (order.PrivateKeyId is null && order.CsrPem is not null)
+        {
+            // A CSR made by ICsrGenerator: marry the certificate to the key kept for it (matched by public key).
+            order = order with { PrivateKeyId = await escrow.FindAsync(order.SubjectPublicKeyInfo, cancellationToken).ConfigureAwait(false) };
         }
 
         var subject = MergeSubject(order, settings.Csr.MaximumSubjectAttributes);

@@ -40,6 +40,10 @@ public sealed class CertificateProfile
     /// <summary>Add the id-pkix-ocsp-nocheck extension (RFC 6960 section 4.2.2.2.1), for delegated OCSP responders. Default false.</summary>
     public bool OcspNoCheck { get; set; }
 
+    /// <summary>The key algorithms this profile (template) accepts; empty accepts every algorithm. An enrollment pattern that
+    /// sets its own <see cref="EnrollmentPolicy.AllowedKeyAlgorithms"/> replaces this list.</summary>
+    public ISet<KeyAlgorithm> AllowedKeyAlgorithms { get; } = new HashSet<KeyAlgorithm>();
+
     internal static Dictionary<string, CertificateProfile> BuiltIn() => new(StringComparer.Ordinal)
     {
         [CertificateProfiles.Server] = new CertificateProfile
