@@ -54,9 +54,12 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<IPrivateKeyProtector, EnvelopeKeyProtector>();
         services.TryAddSingleton<PrivateKeyEscrow>();
         services.TryAddSingleton<EnrollmentPolicyEnforcer>();
-        services.TryAddSingleton<ICsrGenerator, CsrGenerator>();
-        services.TryAddSingleton<IPrivateKeyExporter, PrivateKeyExporter>();
-        services.TryAddSingleton<IKeyEncryptionKeyRotation, KeyEncryptionKeyRotation>();
+        services.TryAddSingleton<CsrGenerator>();
+        services.TryAddSingleton<PrivateKeyExporter>();
+        services.TryAddSingleton<KeyEncryptionKeyRotation>();
+        services.TryAddSingleton<ICsrGenerator, GovernedCsrGenerator>();
+        services.TryAddSingleton<IPrivateKeyExporter, GovernedPrivateKeyExporter>();
+        services.TryAddSingleton<IKeyEncryptionKeyRotation, GovernedKeyEncryptionKeyRotation>();
         services.TryAddSingleton<ISigningKeyProvider, SoftwareSigningKeyProvider>();
         services.TryAddSingleton<AuthorityResolver>();
         services.TryAddSingleton<ProfileCatalog>();

@@ -134,6 +134,10 @@ public sealed class GovernanceTests
         var revocation = g.Host.Get<IRevocationService>();
         var issued = await authority.IssueAsync(Issue(g.AcmeCa));
         var token = await tokens.CreateAsync(new CreateRequestTokenRequest { Name = "t", Authority = CaReference.ById(g.AcmeCa.Id) });
+        var escrowed = await authority.IssueAsync(Issue(g.AcmeCa, "escrow.example.com") with { IncludePrivateKey = true });
+        var exporter = g.Host.Get<IPrivateKeyExporter>();
+        var generator = g.Host.Get<ICsrGenerator>();
+        var rotation = g.Host.Get<IKeyEncryptionKeyRotation>();
 
         var operations = new Dictionary<string, Func<Task>>
         {
@@ -151,11 +155,14 @@ public sealed class GovernanceTests
             ["IRevocationService.CreateCrlAsync"] = () => revocation.CreateCrlAsync(CaReference.ById(g.AcmeCa.Id)).AsTask(),
             ["IRevocationService.CreateDeltaCrlAsync"] = () => revocation.CreateDeltaCrlAsync(CaReference.ById(g.AcmeCa.Id)).AsTask(),
             ["IRevocationService.IssueOcspSigningCertificateAsync"] = () => revocation.IssueOcspSigningCertificateAsync(CaReference.ById(g.AcmeCa.Id)).AsTask(),
+            ["IPrivateKeyExporter.ExportAsync"] = () => exporter.ExportAsync(escrowed.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null).AsTask(),
+            ["ICsrGenerator.GenerateAsync"] = () => generator.GenerateAsync(new GenerateCsrRequest { Subject = DistinguishedName.Create(commonName: "gen.example.com"), Key = KeySpecification.For(KeyAlgorithm.EcdsaP256) }).AsTask(),
+            ["IKeyEncryptionKeyRotation.RewrapAllAsync"] = () => rotation.RewrapAllAsync().AsTask(),
         };
 
         // Reads, and operations that are public by design (OCSP, CRL download), are not audited.
         string[] readOnly = ["Get", "List", "Query", "Verify", "RespondAsync", "GetCrlAsync"];
-        var mutating = new[] { typeof(ICertificateAuthority), typeof(ICsrSigner), typeof(IRequestTokenService), typeof(IRevocationService) }
+        var mutating = new[] { typeof(ICertificateAuthority), typeof(ICsrSigner), typeof(IRequestTokenService), typeof(IRevocationService), typeof(IPrivateKeyExporter), typeof(ICsrGenerator), typeof(IKeyEncryptionKeyRotation) }
             .SelectMany(t => t.GetMethods().Select(m => $"{t.Name}.{m.Name}"))
             .Where(name => !readOnly.Any(prefix => name.Split('.')[1].StartsWith(prefix, StringComparison.Ordinal)))
             .ToHashSet();
@@ -247,5 +254,27 @@ public sealed class GovernanceTests
         var error = await Assert.ThrowsAsync<PkiException>(() => g.Host.Authority.IssueAsync(Issue(below) with { ValidityDays = 30 }).AsTask());
         Assert.Equal(PkiErrorCode.AuthorityUnavailable, error.Code);
         Assert.Contains("below the revoked CA", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Private_key_export_needs_the_export_capability_and_is_audited()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var issued = await g.Host.Authority.IssueAsync(Issue(g.AcmeCa) with { IncludePrivateKey = true });
+        var exporter = g.Host.Get<IPrivateKeyExporter>();
+        var creator = GovernanceHost.Member("acme", capabilities: new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.CreateCertificate });
+        var exporterCaller = GovernanceHost.Member("acme", capabilities: new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.ExportPrivateKey });
+        var otherOrganization = GovernanceHost.Member("globex", PkiRoles.Admin);
+
+        var denied = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(creator, () => exporter.ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null).AsTask()));
+        var hidden = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(otherOrganization, () => exporter.ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null).AsTask()));
+        var exported = await g.AsAsync(exporterCaller, () => exporter.ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null).AsTask());
+
+        Assert.Equal(PkiErrorCode.Forbidden, denied.Code);
+        Assert.Equal(PkiErrorCode.CertificateNotFound, hidden.Code);
+        Assert.StartsWith("-----BEGIN PRIVATE KEY-----", exported.Pem, StringComparison.Ordinal);
+        var exports = await g.Host.Get<IAuditLog>().QueryAsync(new AuditQuery { Action = "key.export" }).ToListAsync();
+        Assert.Equal([AuditOutcome.Denied, AuditOutcome.Failure, AuditOutcome.Success], exports.Select(e => e.Outcome));
+        Assert.All(exports, e => Assert.DoesNotContain("PRIVATE KEY", e.ObjectId ?? "", StringComparison.Ordinal));
     }
 }
