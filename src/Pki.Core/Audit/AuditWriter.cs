@@ -35,7 +35,8 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
         }
 
         var (objectId, resultAuthorityId) = describe(result);
-        await SucceededAsync(new AuditEntry(action, objectType, objectId, resultAuthorityId ?? authorityId), cancellationToken).ConfigureAwait(false);
+        // The change has happened: its event is written even if the caller gives up now.
+        await SucceededAsync(new AuditEntry(action, objectType, objectId, resultAuthorityId ?? authorityId), CancellationToken.None).ConfigureAwait(false);
         return result;
     }
 
