@@ -7,7 +7,7 @@ namespace Pki.Storage.PostgreSql;
 /// One PostgreSQL database shared by every store of a provider: the pooled <see cref="NpgsqlDataSource"/>, the schema
 /// the tables live in, and the migrations, which run once before the first store operation.
 /// </summary>
-internal sealed class PostgreSqlDatabase : IAsyncDisposable
+internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
 {
     private readonly bool _ownsDataSource;
     private readonly Lock _gate = new();
@@ -73,6 +73,15 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         if (_ownsDataSource)
         {
             await DataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            DataSource.Dispose();
         }
     }
 

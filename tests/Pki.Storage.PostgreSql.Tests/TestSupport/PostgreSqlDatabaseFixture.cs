@@ -48,6 +48,13 @@ public sealed class PostgreSqlDatabaseFixture : IAsyncLifetime
         return new PostgreSqlDatabase(DataSource, schema, ownsDataSource: false);
     }
 
+    /// <summary>Creates a new, empty schema and returns a connection string whose search path selects it.</summary>
+    public async Task<string> NewSchemaConnectionStringAsync()
+    {
+        var db = await NewSchemaAsync();
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = db.Schema }.ConnectionString;
+    }
+
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
