@@ -15,5 +15,6 @@ internal sealed record PostgreSqlMigration(int Version, string Name, Func<Postgr
         new(4, "request tokens", RequestTokensMigration.Sql),
         new(5, "revocation", RevocationMigration.Sql),
         new(6, "audit", AuditMigration.Sql),
+        new(7, "private key public-key hash", PrivateKeyPublicHashMigration.Sql),
     ];
 }
