@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Pki.CaServer.Http;
 using Pki.CaServer.Routes;
@@ -31,15 +32,28 @@ public static class CaServerHostingExtensions
             kestrel.Limits.MaxRequestBodySize = maxBody;
             kestrel.ConfigureHttpsDefaults(https =>
             {
-                // The HTTPS listener presents a certificate issued by the server's own CA at start-up.
-                https.ServerCertificateSelector = (_, _) => kestrel.ApplicationServices.GetRequiredService<CaServerState>().TlsCertificate;
+                // Runs when the listeners bind, after the bootstrap (a hosted service) has issued the certificate: the HTTPS
+                // listener presents a certificate from the server's own CA, with the issuing chain.
+                var state = kestrel.ApplicationServices.GetRequiredService<CaServerState>();
+                https.ServerCertificate = state.TlsCertificate ?? throw new InvalidOperationException("The bootstrap has not issued the TLS certificate.");
+                var chain = new X509Certificate2Collection();
+                chain.ImportFromPem(state.IssuingChainPem);
+                https.ServerCertificateChain = chain;
                 // Client certificates are optional at the TLS layer and judged by the route (/mtls/hello) against the library.
                 https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                 https.ClientCertificateValidation = static (_, _, _) => true;
             });
         });
 
-        return builder.Services.AddPki();
+        // The key that encrypts CA keys at rest (base64 of 32 bytes, from a secret store): needed with a durable store.
+        string? keyEncryptionKey = builder.Configuration["Pki:KeyEncryptionKey"];
+        return builder.Services.AddPki(pki =>
+        {
+            if (!string.IsNullOrEmpty(keyEncryptionKey))
+            {
+                pki.KeyEncryptionKey = Convert.FromBase64String(keyEncryptionKey);
+            }
+        });
     }
 
     /// <summary>Adds the middleware and maps every route.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Pki.CaServer.Http;
 using Pki.CaServer.Security;
@@ -13,8 +12,6 @@ namespace Pki.CaServer.Routes;
 /// </summary>
 public static class PublicationRoutes
 {
-    private static readonly ConcurrentDictionary<string, string> s_idsByName = new(StringComparer.Ordinal);
-
     /// <summary>Maps the routes.</summary>
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -101,11 +98,6 @@ public static class PublicationRoutes
             return CaReference.ById(key);
         }
 
-        if (s_idsByName.TryGetValue(key, out string? cached))
-        {
-            return CaReference.ById(cached);
-        }
-
         string? found = null;
         await foreach (var authority in authorities.ListAsync(new AuthorityQuery { Limit = 1000 }, cancellationToken))
         {
@@ -125,7 +117,6 @@ public static class PublicationRoutes
             throw new PkiException(PkiErrorCode.AuthorityNotFound, $"CA '{key}' does not exist.");
         }
 
-        s_idsByName.TryAdd(key, found);
         return CaReference.ById(found);
     }
 }
