@@ -75,6 +75,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
     private static string CodeName(int status) => status switch
     {
         StatusCodes.Status401Unauthorized => "Unauthorized",
+        StatusCodes.Status403Forbidden => nameof(PkiErrorCode.Forbidden),
         StatusCodes.Status413PayloadTooLarge => nameof(PkiErrorCode.InputTooLarge),
         StatusCodes.Status501NotImplemented => "NotImplemented",
         _ => nameof(PkiErrorCode.InvalidRequest),
@@ -84,6 +85,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
     private static int ZoneCode(int status) => status switch
     {
         StatusCodes.Status401Unauthorized => 10000,
+        StatusCodes.Status403Forbidden => (int)PkiErrorCode.Forbidden,
         StatusCodes.Status413PayloadTooLarge => (int)PkiErrorCode.InputTooLarge,
         _ => (int)PkiErrorCode.InvalidRequest,
     };
