@@ -164,13 +164,29 @@ public sealed class CertificateApiTests(CaServerFixture fixture)
     }
 
     [Fact]
-    public async Task Private_key_export_is_501_until_key_escrow_lands()
+    public async Task The_kept_private_key_can_be_viewed_later_and_unknown_ones_are_404()
     {
         using var client = Server.Client();
-        using var response = await client.GetAsync("/api/v1/certificates/0123456789abcdef0123456789abcdef/private-key");
-        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
-        var problem = await response.ReadJsonAsync();
-        Assert.Contains("key escrow", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var issued = await client.PostAsync($"/api/v1/certificates/?ca_id={Server.IssuingId}", Http.Json(new
+        {
+            common_name = "kept.example.com",
+            subject_dn = "CN=kept.example.com,O=Acme Corp,C=US",
+            certificate_type = "server",
+            valid_days = 30,
+            include_private_key = true,
+        }));
+        var body = await issued.ReadJsonAsync();
+        string id = body.GetProperty("id").GetString()!;
+
+        using var response = await client.GetAsync($"/api/v1/certificates/{id}/private-key");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var withKey = await response.ReadJsonAsync();
+        // CreateFromPem checks that the key belongs to the certificate.
+        using var certificate = X509Certificate2.CreateFromPem(withKey.GetProperty("certificate_pem").GetString(), withKey.GetProperty("private_key_pem").GetString());
+        Assert.True(certificate.HasPrivateKey);
+
+        using var unknown = await client.GetAsync("/api/v1/certificates/0123456789abcdef0123456789abcdef/private-key");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]

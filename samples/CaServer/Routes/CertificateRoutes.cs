@@ -16,7 +16,7 @@ public static class CertificateRoutes
         certificates.MapPost("/sign-csr", SignCsrAsync);
         certificates.MapGet("/", ListAsync);
         certificates.MapGet("/{id}", GetAsync);
-        certificates.MapGet("/{id}/private-key", PrivateKey);
+        certificates.MapGet("/{id}/private-key", PrivateKeyAsync);
         certificates.MapPost("/{id}/revoke", RevokeAsync);
     }
 
@@ -98,9 +98,13 @@ public static class CertificateRoutes
     private static async Task<IResult> GetAsync(string id, ICertificateAuthority authorities, CancellationToken cancellationToken) =>
         Results.Json(CertificateResponse.From(await authorities.GetCertificateAsync(id, cancellationToken), null), Json.SnakeCase);
 
-    private static IResult PrivateKey(string id) =>
-        throw new Http.HttpProblemException(StatusCodes.Status501NotImplemented,
-            $"Private-key export of certificate '{id}' lands with key escrow; this server does not keep generated keys yet (they are returned once, at issuance).");
+    /// <summary>Seed 003 "View a Certificate with Private Key": the kept key as PKCS#8 PEM; the library checks export_private_key and audits.</summary>
+    private static async Task<IResult> PrivateKeyAsync(string id, ICertificateAuthority authorities, IPrivateKeyExporter exporter, CancellationToken cancellationToken)
+    {
+        var exported = await exporter.ExportAsync(id, PrivateKeyExportFormat.Pkcs8Pem, password: null, cancellationToken);
+        var record = await authorities.GetCertificateAsync(id, cancellationToken);
+        return Results.Json(CertificateResponse.From(record, null) with { PrivateKeyPem = exported.Pem }, Json.SnakeCase);
+    }
 
     private static async Task<IResult> RevokeAsync(string id, HttpRequest request, IRevocationService revocation, CancellationToken cancellationToken)
     {
