@@ -70,6 +70,7 @@ public static class CaServerHostingExtensions
         AuthorityRoutes.Map(app);
         PublicationRoutes.Map(app);
         MtlsRoutes.Map(app);
+        CsrGenerationRoutes.Map(app);
         return app;
     }
 }
