@@ -58,7 +58,7 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"SELECT {AuthorityRows.Columns} FROM {_table} WHERE id = @id", connection);
         command.AddText("id", id);
-        return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+        return await PostgreSqlQueries.ReadSingleAsync(command, AuthorityRows.Read, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken)
@@ -71,7 +71,7 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
         command.AddBoolean("no_organization", organization is null);
         command.AddText("organization", organization ?? string.Empty);
         command.AddText("name", name);
-        return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+        return await PostgreSqlQueries.ReadSingleAsync(command, AuthorityRows.Read, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -93,25 +93,10 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
             command.AddText("parent_id", query.ParentId);
         }
 
-        if (query.After is not null)
+        PostgreSqlQueries.FinishKeysetPage(sql, command, query.After, query.Limit);
+        await foreach (var row in PostgreSqlQueries.ReadAllAsync(command, AuthorityRows.Read, cancellationToken).ConfigureAwait(false))
         {
-            sql.Append(" AND id > @after");
-            command.AddText("after", query.After);
+            yield return row;
         }
-
-        sql.Append(" ORDER BY id LIMIT @limit");
-        command.AddInteger("limit", Math.Max(0, query.Limit));
-        command.CommandText = sql.ToString();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return AuthorityRows.Read(reader);
-        }
-    }
-
-    private static async Task<AuthorityRecord?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? AuthorityRows.Read(reader) : null;
     }
 }

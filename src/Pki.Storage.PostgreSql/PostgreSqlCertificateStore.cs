@@ -26,7 +26,7 @@ internal sealed class PostgreSqlCertificateStore(PostgreSqlDatabase db) : ICerti
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"SELECT {CertificateRows.Columns} FROM {_table} WHERE id = @id", connection);
         command.AddText("id", id);
-        return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+        return await PostgreSqlQueries.ReadSingleAsync(command, CertificateRows.Read, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<CertificateRecord?> FindBySerialNumberAsync(string authorityId, SerialNumber serialNumber, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ internal sealed class PostgreSqlCertificateStore(PostgreSqlDatabase db) : ICerti
             $"SELECT {CertificateRows.Columns} FROM {_table} WHERE authority_id = @authority_id AND serial_number = @serial_number", connection);
         command.AddText("authority_id", authorityId);
         command.AddBytes("serial_number", serialNumber.Bytes);
-        return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+        return await PostgreSqlQueries.ReadSingleAsync(command, CertificateRows.Read, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<CertificateRecord> QueryAsync(CertificateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -97,26 +97,10 @@ internal sealed class PostgreSqlCertificateStore(PostgreSqlDatabase db) : ICerti
             command.AddText("fingerprint", query.FingerprintSha256);
         }
 
-        if (query.After is not null)
+        PostgreSqlQueries.FinishKeysetPage(sql, command, query.After, query.Limit);
+        await foreach (var row in PostgreSqlQueries.ReadAllAsync(command, CertificateRows.Read, cancellationToken).ConfigureAwait(false))
         {
-            sql.Append(" AND id > @after");
-            command.AddText("after", query.After);
+            yield return row;
         }
-
-        sql.Append(" ORDER BY id LIMIT @limit");
-        command.AddInteger("limit", Math.Max(0, query.Limit));
-        command.CommandText = sql.ToString();
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return CertificateRows.Read(reader);
-        }
-    }
-
-    private static async Task<CertificateRecord?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? CertificateRows.Read(reader) : null;
     }
 }

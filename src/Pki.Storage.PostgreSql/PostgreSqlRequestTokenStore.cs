@@ -95,19 +95,10 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             }
         }
 
-        if (query.After is not null)
+        PostgreSqlQueries.FinishKeysetPage(sql, command, query.After, query.Limit);
+        await foreach (var row in PostgreSqlQueries.ReadAllAsync(command, RequestTokenRows.Read, cancellationToken).ConfigureAwait(false))
         {
-            sql.Append(" AND id > @after");
-            command.AddText("after", query.After);
-        }
-
-        sql.Append(" ORDER BY id LIMIT @limit");
-        command.AddInteger("limit", Math.Max(0, query.Limit));
-        command.CommandText = sql.ToString();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return RequestTokenRows.Read(reader);
+            yield return row;
         }
     }
 
