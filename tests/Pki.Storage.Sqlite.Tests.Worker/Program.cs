@@ -27,9 +27,16 @@ services.AddPki(options => options.KeyEncryptionKey = keyEncryptionKey).UseSqlit
 using var provider = services.BuildServiceProvider();
 var tokens = provider.GetRequiredService<IRequestTokenService>();
 
-// Warm up (migrations check, connection pool) and prepare every CSR before the start signal.
-await foreach (var _ in tokens.ListAsync(new RequestTokenQuery { Limit = 1 }))
+// Warm up (migrations check, connection pool, the signing path) and prepare every CSR before the start signal, so that
+// both processes race from the first token. The warm-up certificate comes from the root, not from the tokens' CA.
+var authorities = provider.GetRequiredService<ICertificateAuthority>();
+await foreach (var root in authorities.ListAsync(new AuthorityQuery { Limit = 1000 }))
 {
+    if (root.IsRoot)
+    {
+        await authorities.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(root.Id), Profile = CertificateProfiles.Client, CommonName = "warm-up" });
+        break;
+    }
 }
 
 var csrs = secrets.Select(_ =>
