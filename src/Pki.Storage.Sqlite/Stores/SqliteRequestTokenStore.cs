@@ -96,49 +96,8 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
         List<StoredRequestToken> page;
         using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
-            // Only constant fragments are appended; every value is a parameter.
-            var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM request_tokens WHERE 1 = 1");
             using var command = Sql.Command(connection, null, string.Empty);
-            if (query.AuthorityId is not null)
-            {
-                sql.Append(" AND authority_id = @authority_id");
-                command.With("@authority_id", query.AuthorityId);
-            }
-
-            if (query.OwnerOrganization is not null)
-            {
-                sql.Append(" AND owner_organization = @owner_organization");
-                command.With("@owner_organization", query.OwnerOrganization);
-            }
-
-            switch (query.State)
-            {
-                case null:
-                    break;
-                case RequestTokenState.Unused:
-                    sql.Append(" AND state = @state AND expires_at > @now");
-                    command.With("@state", (int)RequestTokenState.Unused).With("@now", Sql.Ticks(now));
-                    break;
-                case RequestTokenState.Expired:
-                    // Never stored: an unused token at or past its expiry (RequestTokenRecord.StateAt).
-                    sql.Append(" AND state = @state AND expires_at <= @now");
-                    command.With("@state", (int)RequestTokenState.Unused).With("@now", Sql.Ticks(now));
-                    break;
-                case { } stored:
-                    sql.Append(" AND state = @state");
-                    command.With("@state", (int)stored);
-                    break;
-            }
-
-            if (query.After is not null)
-            {
-                sql.Append(" AND id > @after");
-                command.With("@after", query.After);
-            }
-
-            sql.Append(" ORDER BY id LIMIT @limit;");
-            command.With("@limit", Math.Max(0, query.Limit));
-            command.SetText(sql.ToString());
+            BindList(command, query, now);
             page = await Sql.ReadListAsync(command, ReadStored, cancellationToken).ConfigureAwait(false);
         }
 
@@ -199,6 +158,53 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
                 await CertificateRows.InsertAsync(connection, transaction, certificate, cancel).ConfigureAwait(false);
             },
             cancellationToken);
+    }
+
+    /// <summary>Sets the SQL and parameters of the page <paramref name="query"/> asks for at <paramref name="now"/> (also used to check the query plans).</summary>
+    internal static void BindList(SqliteCommand command, RequestTokenQuery query, DateTimeOffset now)
+    {
+        // Only constant fragments are appended; every value is a parameter.
+        var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM request_tokens WHERE 1 = 1");
+        if (query.AuthorityId is not null)
+        {
+            sql.Append(" AND authority_id = @authority_id");
+            command.With("@authority_id", query.AuthorityId);
+        }
+
+        if (query.OwnerOrganization is not null)
+        {
+            sql.Append(" AND owner_organization = @owner_organization");
+            command.With("@owner_organization", query.OwnerOrganization);
+        }
+
+        switch (query.State)
+        {
+            case null:
+                break;
+            case RequestTokenState.Unused:
+                sql.Append(" AND state = @state AND expires_at > @now");
+                command.With("@state", (int)RequestTokenState.Unused).With("@now", Sql.Ticks(now));
+                break;
+            case RequestTokenState.Expired:
+                // Never stored: an unused token at or past its expiry (RequestTokenRecord.StateAt).
+                sql.Append(" AND state = @state AND expires_at <= @now");
+                command.With("@state", (int)RequestTokenState.Unused).With("@now", Sql.Ticks(now));
+                break;
+            case { } stored:
+                sql.Append(" AND state = @state");
+                command.With("@state", (int)stored);
+                break;
+        }
+
+        if (query.After is not null)
+        {
+            sql.Append(" AND id > @after");
+            command.With("@after", query.After);
+        }
+
+        sql.Append(" ORDER BY id LIMIT @limit;");
+        command.With("@limit", Math.Max(0, query.Limit));
+        command.SetText(sql.ToString());
     }
 
     private static PkiException NotFound() =>
