@@ -8,4 +8,7 @@ public sealed class SqliteStorageOptions
     /// fails with <c>SQLITE_BUSY</c>. Default 5 seconds; at most <see cref="int.MaxValue"/> milliseconds.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether every commit is flushed to disk before it returns. Default <see cref="SqliteDurability.Full"/>.</summary>
+    public SqliteDurability Durability { get; set; } = SqliteDurability.Full;
 }

@@ -64,6 +64,16 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
         Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys;"));
         Assert.Equal(1234L, Scalar(connection, "PRAGMA busy_timeout;"));
+        Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous;")); // FULL: every commit reaches the disk
+    }
+
+    [Fact]
+    public async Task Durability_Normal_flushes_at_checkpoints_only()
+    {
+        using var database = new SqliteDatabase(SqliteDatabase.Settings(_file.ConnectionString, new SqliteStorageOptions { Durability = SqliteDurability.Normal }));
+        using var connection = await database.OpenAsync(CancellationToken.None);
+
+        Assert.Equal(1L, Scalar(connection, "PRAGMA synchronous;"));
     }
 
     [Fact]

@@ -60,8 +60,13 @@ internal sealed class SqliteDatabase : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(milliseconds, "options.BusyTimeout");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(milliseconds, int.MaxValue, "options.BusyTimeout");
 
+        if (!Enum.IsDefined(options.Durability))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Durability, "Unknown SqliteDurability value.");
+        }
+
         builder.ForeignKeys = true;
-        return new SqliteDatabaseSettings(builder.ToString(), (int)milliseconds);
+        return new SqliteDatabaseSettings(builder.ToString(), (int)milliseconds, options.Durability);
     }
 
     /// <summary>Opens a connection for reading (migrating the database first if this is the first operation).</summary>
@@ -152,6 +157,12 @@ internal sealed class SqliteDatabase : IDisposable
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, _settings.BusyTimeoutMilliseconds);
+            using (var synchronous = connection.CreateCommand())
+            {
+                synchronous.CommandText = _settings.Durability == SqliteDurability.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
+                await synchronous.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return connection;
         }
         catch
