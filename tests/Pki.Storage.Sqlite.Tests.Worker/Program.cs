@@ -23,7 +23,8 @@ string[] secrets = File.ReadAllLines(args[2]);
 int parallelism = int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture);
 
 var services = new ServiceCollection();
-services.AddPki(options => options.KeyEncryptionKey = keyEncryptionKey).UseSqlite(connectionString);
+// A generous busy timeout: SQLite's lock is not fair, and the test machine may be loaded.
+services.AddPki(options => options.KeyEncryptionKey = keyEncryptionKey).UseSqlite(connectionString, options => options.BusyTimeout = TimeSpan.FromSeconds(60));
 using var provider = services.BuildServiceProvider();
 var tokens = provider.GetRequiredService<IRequestTokenService>();
 
