@@ -4,7 +4,7 @@ using Pki.Storage.Sqlite.Tests.TestSupport;
 
 namespace Pki.Storage.Sqlite.Tests.Conformance;
 
-public sealed class SqlitePrivateKeyStoreTests : PrivateKeyStoreConformance
+public sealed class SqlitePrivateKeyStoreTests : PrivateKeyStoreConformance, IDisposable
 {
     private readonly SqliteStores _stores = new();
 
@@ -16,4 +16,7 @@ public sealed class SqlitePrivateKeyStoreTests : PrivateKeyStoreConformance
         await base.DisposeAsync();
         _stores.Dispose();
     }
+
+    // FsCheck runs property iterations on instances it disposes through IDisposable only.
+    public void Dispose() => _stores.Dispose();
 }

@@ -4,7 +4,7 @@ using Pki.Storage.Sqlite.Tests.TestSupport;
 
 namespace Pki.Storage.Sqlite.Tests.Conformance;
 
-public sealed class SqliteRequestTokenStoreTests : RequestTokenStoreConformance
+public sealed class SqliteRequestTokenStoreTests : RequestTokenStoreConformance, IDisposable
 {
     private readonly SqliteStores _stores = new();
 
@@ -19,4 +19,7 @@ public sealed class SqliteRequestTokenStoreTests : RequestTokenStoreConformance
         await base.DisposeAsync();
         _stores.Dispose();
     }
+
+    // FsCheck runs property iterations on instances it disposes through IDisposable only.
+    public void Dispose() => _stores.Dispose();
 }
