@@ -64,6 +64,7 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
         Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys;"));
         Assert.Equal(1234L, Scalar(connection, "PRAGMA busy_timeout;"));
+        Assert.Equal(2, connection.DefaultTimeout); // Microsoft.Data.Sqlite's own busy retry, rounded up to seconds
         Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous;")); // FULL: every commit reaches the disk
     }
 

@@ -66,5 +66,38 @@ public sealed class TransactionTests : IDisposable
         Assert.Equal(RequestTokenState.Unused, (await tokens.GetAsync(token.Token.Id, CancellationToken.None))?.State);
     }
 
+    [Fact]
+    public async Task A_write_transaction_holds_the_write_lock_from_its_start_BEGIN_IMMEDIATE()
+    {
+        using var database = _file.Open();
+        await database.EnsureMigratedAsync(CancellationToken.None);
+        var inside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var write = database.WriteAsync(
+            async (_, _, _) =>
+            {
+                inside.SetResult(); // no statement has run yet
+                await release.Task;
+            },
+            CancellationToken.None).AsTask();
+        await inside.Task;
+
+        using (var other = new Microsoft.Data.Sqlite.SqliteConnection(_file.ConnectionString + ";Default Timeout=1"))
+        {
+            other.Open();
+            using var pragma = other.CreateCommand();
+            pragma.CommandText = "PRAGMA busy_timeout = 0;";
+            pragma.ExecuteNonQuery();
+            var error = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() =>
+            {
+                using var transaction = other.BeginTransaction(deferred: false);
+            });
+            Assert.Equal(5, error.SqliteErrorCode); // SQLITE_BUSY: another writer holds the lock
+        }
+
+        release.SetResult();
+        await write;
+    }
+
     public void Dispose() => _file.Dispose();
 }

@@ -66,6 +66,10 @@ internal sealed class SqliteDatabase : IDisposable
         }
 
         builder.ForeignKeys = true;
+
+        // Microsoft.Data.Sqlite retries a statement that gets SQLITE_BUSY for its command timeout (30 s by default) on
+        // top of SQLite's own busy handler; tie it to the busy timeout so that the option means what it says.
+        builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         return new SqliteDatabaseSettings(builder.ToString(), (int)milliseconds, options.Durability);
     }
 
