@@ -1,5 +1,6 @@
 // Pki.Core QuickStart: a root and an intermediate CA, a server certificate with a generated key, a client
-// certificate from a CSR made with .NET's CertificateRequest, PEM files in ./out/, and both chains validated.
+// certificate from a CSR made with .NET's CertificateRequest, a generated CSR recovered as a PFX, PEM files in ./out/,
+// both chains validated; then the client certificate is revoked and the issuing CA's CRL summarised.
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -74,6 +75,18 @@ using var tokenUserKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 string tokenUserCsr = new CertificateRequest("CN=api-client, O=Someone Else", tokenUserKey, HashAlgorithmName.SHA256).CreateSigningRequestPem();
 var redeemed = await tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = token.Secret, Csr = CsrInput.FromPem(tokenUserCsr) });
 
+// CSR generation: the library makes the key and keeps it encrypted; the certificate issued for the CSR is married to it,
+// so certificate and key can be recovered together as a password-protected PFX (PBES2, AES-256, PBKDF2-SHA256).
+var generated = await provider.GetRequiredService<ICsrGenerator>().GenerateAsync(new GenerateCsrRequest
+{
+    Subject = DistinguishedName.Parse("CN=app.example.com,O=Acme Corp,C=US"),
+    SubjectAlternativeNames = new SubjectAlternativeNames(dnsNames: ["app.example.com"]),
+    Key = KeySpecification.Parse("ECC", curve: "1.3.132.0.34"),
+});
+var married = await signer.SignAsync(new SignCsrRequest { Authority = CaReference.ById(issuing.Id), Profile = CertificateProfiles.Server, CsrPem = generated.CsrPem });
+var pfx = await provider.GetRequiredService<IPrivateKeyExporter>().ExportAsync(married.Record.Id, PrivateKeyExportFormat.Pkcs12, "change it");
+File.WriteAllBytes(Path.Combine(outDirectory, "recovered.pfx"), pfx.Data.ToArray());
+
 bool serverValid = Validate(server, root, X509ChainPolicyPurpose.ServerAuth, out string serverStatus);
 bool clientValid = Validate(client, root, X509ChainPolicyPurpose.ClientAuth, out string clientStatus);
 
@@ -82,7 +95,20 @@ Console.WriteLine($"Issuing CA     {issuing.Subject}  ({issuing.KeyAlgorithm}, u
 Print("Server", server, serverValid, serverStatus);
 Print("Client", client, clientValid, clientStatus);
 Console.WriteLine($"Token          '{token.Token.Name}' redeemed into {redeemed.Record.Subject}  (token now {(await tokens.GetAsync(token.Token.Id)).State})");
+Console.WriteLine($"Recovered      {married.Record.Subject} with its {generated.Key} key as recovered.pfx (key {married.Record.PrivateKeyId})");
 Console.WriteLine($"PEM files in   {outDirectory}");
+
+// Revocation: revoke the client certificate, publish the issuing CA's CRL, and print a summary.
+var revocation = provider.GetRequiredService<IRevocationService>();
+var revoked = await revocation.RevokeAsync(new RevokeCertificateRequest
+{
+    Certificate = CertificateReference.ById(client.Record.Id),
+    Reason = RevocationReason.KeyCompromise,
+});
+var crl = await revocation.GetCrlAsync(CaReference.ById(issuing.Id));
+Write("intermediate.crl.pem", crl.ToPem());
+Console.WriteLine($"Revoked        client serial {revoked.SerialNumberHex}: {revoked.Status} ({revoked.RevocationReason}) at {revoked.RevokedAt:yyyy-MM-dd HH:mm:ss}Z");
+Console.WriteLine($"CRL            number {crl.Number}, {crl.EntryCount} entr{(crl.EntryCount == 1 ? "y" : "ies")}, next update {crl.NextUpdate:yyyy-MM-dd HH:mm:ss}Z  (intermediate.crl.pem)");
 return serverValid && clientValid ? 0 : 1;
 
 static void Print(string label, IssuedCertificate issued, bool valid, string status)

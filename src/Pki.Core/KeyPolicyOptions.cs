@@ -23,4 +23,7 @@ public sealed class KeyPolicyOptions
 
     /// <summary>Accept RSASSA-PSS signatures on CSRs (salt length equal to the hash length). Default true.</summary>
     public bool AllowRsaPss { get; set; } = true;
+
+    /// <summary>Accept ML-DSA-44, ML-DSA-65 and ML-DSA-87 keys and signatures on CSRs (RFC 9881). Default true.</summary>
+    public bool AllowMlDsa { get; set; } = true;
 }

@@ -27,9 +27,34 @@ public sealed class PkiOptions
     /// <summary>Validity of new intermediate CAs when the request gives none, in days. Default 1825.</summary>
     public int DefaultIntermediateValidityDays { get; set; } = 1825;
 
+    /// <summary>How revocation is published (CRLs, OCSP, asynchronous publication).</summary>
+    public RevocationOptions Revocation { get; } = new();
+
     /// <summary>
     /// The 32-byte AES-256 key that encrypts private keys at rest. When null, a random key is made per process — fine
     /// for in-memory stores, wrong for durable ones (their keys could not be read after a restart).
     /// </summary>
     public byte[]? KeyEncryptionKey { get; set; }
+
+    /// <summary>
+    /// The id of <see cref="KeyEncryptionKey"/>, written next to every data key it wraps (1 to 64 printable ASCII
+    /// characters). Change it together with the key when rotating. Default <c>default</c>.
+    /// </summary>
+    public string KeyEncryptionKeyId { get; set; } = "default";
+
+    /// <summary>
+    /// Earlier key-encryption keys by id, used only to decrypt keys not yet re-wrapped (see
+    /// <see cref="IKeyEncryptionKeyRotation"/>). Each must be 32 bytes.
+    /// </summary>
+    public IDictionary<string, byte[]> PreviousKeyEncryptionKeys { get; } = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+
+    /// <summary>The system-wide enrollment policy: applies to every issuance and CSR generation.</summary>
+    public EnrollmentPolicy EnrollmentPolicy { get; } = new();
+
+    /// <summary>
+    /// Named enrollment patterns, chosen per request with <see cref="IssuanceRequest.EnrollmentPattern"/> or
+    /// <see cref="GenerateCsrRequest.EnrollmentPattern"/>. A pattern's restrictions apply on top of the system-wide policy;
+    /// where a pattern and the profile (template) both restrict key algorithms, the pattern wins.
+    /// </summary>
+    public IDictionary<string, EnrollmentPolicy> EnrollmentPatterns { get; } = new Dictionary<string, EnrollmentPolicy>(StringComparer.Ordinal);
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Pki.Core;
 
 namespace Pki.Storage.Conformance;
@@ -75,5 +76,108 @@ public abstract class PrivateKeyStoreConformance : StoreConformanceBase
         await store.AddAsync(ConformanceRecords.PrivateKey(), NoCancellation);
 
         Assert.Null(await store.GetAsync(ConformanceRecords.NewId(), NoCancellation));
+    }
+
+    [Fact]
+    public async Task FindBySubjectPublicKeyHash_finds_indexed_keys_only()
+    {
+        var store = await NewStoreAsync();
+        byte[] hash = RandomNumberGenerator.GetBytes(32);
+        var indexed = ConformanceRecords.PrivateKey() with { SubjectPublicKeySha256 = hash };
+        var caKey = ConformanceRecords.PrivateKey();
+        await store.AddAsync(caKey, NoCancellation);
+        await store.AddAsync(indexed, NoCancellation);
+
+        var found = await store.FindBySubjectPublicKeyHashAsync(hash.ToArray(), NoCancellation);
+
+        Assert.NotNull(found);
+        Assert.Equal(indexed.Id, found.Id);
+        Assert.Equal(hash, found.SubjectPublicKeySha256.ToArray());
+        Assert.Null(await store.FindBySubjectPublicKeyHashAsync(RandomNumberGenerator.GetBytes(32), NoCancellation));
+        Assert.Null(await store.FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte>.Empty, NoCancellation));
+        Assert.True((await store.GetAsync(caKey.Id, NoCancellation))!.SubjectPublicKeySha256.IsEmpty);
+    }
+
+    [Fact]
+    public async Task FindBySubjectPublicKeyHash_with_several_matches_returns_the_smallest_id()
+    {
+        var store = await NewStoreAsync();
+        byte[] hash = RandomNumberGenerator.GetBytes(32);
+        var keys = Enumerable.Range(0, 5).Select(_ => ConformanceRecords.PrivateKey(id: ConformanceRecords.NewScatteredId()) with { SubjectPublicKeySha256 = hash }).ToList();
+        foreach (var key in keys)
+        {
+            await store.AddAsync(key, NoCancellation);
+        }
+
+        var found = await store.FindBySubjectPublicKeyHashAsync(hash, NoCancellation);
+
+        Assert.Equal(SortedOrdinal(keys.Select(k => k.Id))[0], found!.Id);
+    }
+
+    [Fact]
+    public async Task ListAsync_pages_through_every_key_in_ordinal_id_order()
+    {
+        var store = await NewStoreAsync();
+        var ids = new List<string>();
+        for (int i = 0; i < 23; i++)
+        {
+            var key = ConformanceRecords.PrivateKey(id: ConformanceRecords.NewScatteredId(), size: 40);
+            ids.Add(key.Id);
+            await store.AddAsync(key, NoCancellation);
+        }
+
+        var all = await ReadAllPagesAsync((after, limit) => store.ListAsync(new PrivateKeyQuery { After = after, Limit = limit }, NoCancellation), k => k.Id, pageSize: 5);
+
+        Assert.Equal(SortedOrdinal(ids), all.Select(k => k.Id).ToList());
+        AssertStrictlyAscending(all.Select(k => k.Id).ToList());
+    }
+
+    [Fact]
+    public async Task ReplaceProtectedKey_is_a_compare_and_set_that_keeps_the_other_fields()
+    {
+        var store = await NewStoreAsync();
+        byte[] hash = RandomNumberGenerator.GetBytes(32);
+        var key = ConformanceRecords.PrivateKey() with { SubjectPublicKeySha256 = hash };
+        await store.AddAsync(key, NoCancellation);
+        byte[] replacement = RandomNumberGenerator.GetBytes(300);
+
+        var stale = await Assert.ThrowsAnyAsync<PkiException>(async () =>
+            await store.ReplaceProtectedKeyAsync(key.Id, RandomNumberGenerator.GetBytes(512), replacement, NoCancellation));
+        Assert.Equal(PkiErrorCode.ConcurrencyConflict, stale.Code);
+        Assert.Equal(key.ProtectedPkcs8.ToArray(), (await store.GetAsync(key.Id, NoCancellation))!.ProtectedPkcs8.ToArray());
+
+        await store.ReplaceProtectedKeyAsync(key.Id, key.ProtectedPkcs8.ToArray(), replacement, NoCancellation);
+
+        var loaded = await store.GetAsync(key.Id, NoCancellation);
+        Assert.Equal(replacement, loaded!.ProtectedPkcs8.ToArray());
+        Assert.Equal((key.Algorithm, key.CreatedAt), (loaded.Algorithm, loaded.CreatedAt));
+        Assert.Equal(key.Id, (await store.FindBySubjectPublicKeyHashAsync(hash, NoCancellation))!.Id);
+        var missing = await Assert.ThrowsAnyAsync<PkiException>(async () =>
+            await store.ReplaceProtectedKeyAsync(ConformanceRecords.NewId(), replacement, replacement, NoCancellation));
+        Assert.Equal(PkiErrorCode.PrivateKeyNotFound, missing.Code);
+    }
+
+    [Fact]
+    public async Task Concurrent_replacements_from_the_same_bytes_let_exactly_one_win()
+    {
+        var store = await NewStoreAsync();
+        var key = ConformanceRecords.PrivateKey();
+        await store.AddAsync(key, NoCancellation);
+        byte[] expected = key.ProtectedPkcs8.ToArray();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await store.ReplaceProtectedKeyAsync(key.Id, expected, RandomNumberGenerator.GetBytes(64), NoCancellation);
+                return true;
+            }
+            catch (PkiException ex) when (ex.Code == PkiErrorCode.ConcurrencyConflict)
+            {
+                return false;
+            }
+        })));
+
+        Assert.Equal(1, results.Count(r => r));
     }
 }

@@ -30,6 +30,12 @@ public sealed record AuthorityRecord
     /// <summary>The reference of the signing key (see <see cref="ISigningKeyProvider"/>).</summary>
     public required string KeyId { get; init; }
 
+    /// <summary>The algorithm of the CA's alternative key (ML-DSA) for hybrid certificates (ITU-T X.509 section 9.8), or null.</summary>
+    public KeyAlgorithm? AlternativeKeyAlgorithm { get; init; }
+
+    /// <summary>The reference of the alternative key (see <see cref="ISigningKeyProvider"/>), or null when the CA has none.</summary>
+    public string? AlternativeKeyId { get; init; }
+
     /// <summary>The CA certificate's serial number.</summary>
     public required SerialNumber SerialNumber { get; init; }
 

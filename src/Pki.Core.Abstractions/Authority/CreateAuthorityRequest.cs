@@ -15,6 +15,15 @@ public abstract record CreateAuthorityRequest
     /// <summary>The key algorithm of the new CA key. Default ECDSA P-256.</summary>
     public KeyAlgorithm KeyAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
 
+    /// <summary>
+    /// An ML-DSA algorithm for a second, alternative CA key, or null (the default) for none. The CA certificate then
+    /// carries subjectAltPublicKeyInfo, and every certificate the CA issues carries altSignatureAlgorithm and
+    /// altSignatureValue made with that key (hybrid certificates, ITU-T X.509 (10/2019) section 9.8). The extensions are
+    /// non-critical, so classical verifiers accept the certificates on their classical signature.
+    /// <see cref="KeyAlgorithm"/> must then be a classical algorithm.
+    /// </summary>
+    public KeyAlgorithm? AlternativeKeyAlgorithm { get; init; }
+
     /// <summary>How long the CA certificate is valid, in days. Default 10 years for roots, 5 for intermediates.</summary>
     public int? ValidityDays { get; init; }
 

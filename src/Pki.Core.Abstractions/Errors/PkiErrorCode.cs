@@ -51,6 +51,9 @@ public enum PkiErrorCode
     /// <summary>The request token does not exist. HTTP 404.</summary>
     TokenNotFound = 1402,
 
+    /// <summary>The certificate exists but the library holds no private key for it (the key was not generated or kept by the library). HTTP 404.</summary>
+    PrivateKeyNotFound = 1403,
+
     /// <summary>The resource already exists (a duplicate CA name within an organization, a duplicate serial). HTTP 409.</summary>
     Conflict = 1900,
 

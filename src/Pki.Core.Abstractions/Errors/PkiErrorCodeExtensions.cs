@@ -16,7 +16,7 @@ public static class PkiErrorCodeExtensions
     public static int ToHttpStatusCode(this PkiErrorCode code) => code switch
     {
         PkiErrorCode.Forbidden => 403,
-        PkiErrorCode.AuthorityNotFound or PkiErrorCode.CertificateNotFound or PkiErrorCode.TokenNotFound => 404,
+        PkiErrorCode.AuthorityNotFound or PkiErrorCode.CertificateNotFound or PkiErrorCode.TokenNotFound or PkiErrorCode.PrivateKeyNotFound => 404,
         PkiErrorCode.Conflict or PkiErrorCode.AlreadyRevoked or PkiErrorCode.TokenAlreadyUsed
             or PkiErrorCode.AuthorityUnavailable or PkiErrorCode.ConcurrencyConflict or PkiErrorCode.DuplicateSerialNumber => 409,
         PkiErrorCode.TokenExpired or PkiErrorCode.TokenDeleted => 410,

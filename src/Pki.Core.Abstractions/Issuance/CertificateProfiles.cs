@@ -14,4 +14,7 @@ public static class CertificateProfiles
 
     /// <summary>A subordinate CA certificate (used for intermediates).</summary>
     public const string CertificateAuthority = "ca";
+
+    /// <summary>A delegated OCSP responder: digitalSignature, id-kp-OCSPSigning, id-pkix-ocsp-nocheck, no SANs, 30 days by default (RFC 6960 section 4.2.2.2).</summary>
+    public const string OcspSigning = "ocsp-signing";
 }

@@ -89,6 +89,18 @@ public sealed record CertificateRecord
     /// <summary>When the certificate was revoked or put on hold, or null.</summary>
     public DateTimeOffset? RevokedAt { get; init; }
 
+    /// <summary>The revocation reason, or null when the certificate is active.</summary>
+    public RevocationReason? RevocationReason { get; init; }
+
+    /// <summary>The invalidity date given at revocation (RFC 5280 section 5.3.2), or null.</summary>
+    public DateTimeOffset? InvalidityDate { get; init; }
+
+    /// <summary>The comment given at revocation, or null. Never published.</summary>
+    public string? RevocationComment { get; init; }
+
+    /// <summary>When the status last changed, or null when it never did; delta CRLs list changes since their base.</summary>
+    public DateTimeOffset? StatusChangedAt { get; init; }
+
     /// <summary>The request token the certificate was redeemed from, or null.</summary>
     public string? TokenId { get; init; }
 

@@ -23,4 +23,10 @@ public abstract record IssuanceRequest
 
     /// <summary>The organization that will own the certificate record; defaults to the CA's organization.</summary>
     public string? Organization { get; init; }
+
+    /// <summary>
+    /// The name of an enrollment pattern in the options whose key, validity and profile restrictions apply on top of the
+    /// system-wide policy; where it sets a restriction, it wins over the profile's (template's). Null for none.
+    /// </summary>
+    public string? EnrollmentPattern { get; init; }
 }

@@ -9,4 +9,21 @@ public interface IPrivateKeyStore
 
     /// <summary>Gets a key by id, or null.</summary>
     ValueTask<StoredPrivateKey?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Finds the key whose <see cref="StoredPrivateKey.SubjectPublicKeySha256"/> equals <paramref name="subjectPublicKeySha256"/>,
+    /// or null. Keys stored with an empty hash are never found. When several match, the one with the smallest id wins.
+    /// </summary>
+    ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken);
+
+    /// <summary>Lists keys ordered by id (ordinal), after <see cref="PrivateKeyQuery.After"/>, at most <see cref="PrivateKeyQuery.Limit"/>.</summary>
+    IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the protected bytes of a key atomically, only if they still equal <paramref name="expectedProtectedPkcs8"/>
+    /// (compare-and-set, used when the key-encryption key is rotated). Every other field stays as it is.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.PrivateKeyNotFound"/> when the id does not exist;
+    /// <see cref="PkiErrorCode.ConcurrencyConflict"/> when the stored bytes changed in the meantime.</exception>
+    ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken);
 }

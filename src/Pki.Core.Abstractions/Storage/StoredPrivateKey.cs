@@ -7,6 +7,13 @@ namespace Pki.Core;
 /// <param name="CreatedAt">When the key was stored.</param>
 public sealed record StoredPrivateKey(string Id, KeyAlgorithm Algorithm, ReadOnlyMemory<byte> ProtectedPkcs8, DateTimeOffset CreatedAt)
 {
+    /// <summary>
+    /// SHA-256 of the DER SubjectPublicKeyInfo for end-entity keys the library generated and keeps for export (CSR
+    /// generation, <c>IncludePrivateKey</c> issuance), so a certificate issued later for the same public key is linked to
+    /// it; empty for CA signing keys, which are never found by public key.
+    /// </summary>
+    public ReadOnlyMemory<byte> SubjectPublicKeySha256 { get; init; }
+
     /// <summary>Never shows the key bytes.</summary>
     public override string ToString() => $"StoredPrivateKey {{ Id = {Id}, Algorithm = {Algorithm} }}";
 }

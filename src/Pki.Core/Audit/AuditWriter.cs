@@ -10,6 +10,36 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
 {
     private const int MaxAttempts = 64;
 
+    /// <summary>
+    /// Runs <paramref name="operation"/> and writes exactly one event for it: a success naming the object it produced,
+    /// or a failure (denial) with the error code, after which the exception goes on to the caller.
+    /// </summary>
+    public async ValueTask<T> RecordAsync<T>(
+        string action,
+        string objectType,
+        string? authorityId,
+        Func<ValueTask<T>> operation,
+        Func<T, (string? ObjectId, string? AuthorityId)> describe,
+        CancellationToken cancellationToken)
+    {
+        T result;
+        try
+        {
+            result = await operation().ConfigureAwait(false);
+        }
+        catch (PkiException ex)
+        {
+            Diagnostics.PkiTelemetry.Errors.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToString()));
+            await FailedAsync(new AuditEntry(action, objectType, null, authorityId), ex.Code, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        var (objectId, resultAuthorityId) = describe(result);
+        // The change has happened: its event is written even if the caller gives up now.
+        await SucceededAsync(new AuditEntry(action, objectType, objectId, resultAuthorityId ?? authorityId), CancellationToken.None).ConfigureAwait(false);
+        return result;
+    }
+
     public ValueTask SucceededAsync(AuditEntry entry, CancellationToken cancellationToken) =>
         WriteAsync(entry, AuditOutcome.Success, null, cancellationToken);
 

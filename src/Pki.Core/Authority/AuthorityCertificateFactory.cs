@@ -15,7 +15,11 @@ internal static class AuthorityCertificateFactory
 
     public sealed record Signed(byte[] Der, SerialNumber SerialNumber, byte[] KeyIdentifier, ValidityWindow Validity);
 
-    /// <summary>Signs a CA certificate for <paramref name="subjectKey"/>; self-signed when <paramref name="issuer"/> is null.</summary>
+    /// <summary>
+    /// Signs a CA certificate for <paramref name="subjectKey"/>; self-signed when <paramref name="issuer"/> is null. With
+    /// <paramref name="subjectAlternativeKey"/> the certificate carries subjectAltPublicKeyInfo; it is alt-signed
+    /// (X.509 section 9.8) with that key for a root and with the issuer's alternative key when the issuer has one.
+    /// </summary>
     public static async ValueTask<Signed> CreateAsync(
         DistinguishedName subject,
         ISigningKey subjectKey,
@@ -23,7 +27,8 @@ internal static class AuthorityCertificateFactory
         ValidityWindow validity,
         int? pathLength,
         NameConstraints? nameConstraints,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ISigningKey? subjectAlternativeKey = null)
     {
         var (permittedIp, excludedIp) = ParseIpRanges(nameConstraints);
         byte[] keyIdentifier = KeyIdentifier.Compute(subjectKey.SubjectPublicKeyInfo);
@@ -32,7 +37,10 @@ internal static class AuthorityCertificateFactory
         var signingKey = issuer?.Key ?? subjectKey;
         var signature = SignatureAlgorithm.For(signingKey.Algorithm);
         var fields = new CertificateFields(serial, issuer?.Name ?? subjectName, validity.NotBefore, validity.NotAfter, subjectName, subjectKey.SubjectPublicKeyInfo);
-        byte[] tbs = CertificateWriter.WriteTbs(fields, signature.AlgorithmIdentifier, (keyIdentifier, issuer, pathLength, nameConstraints, permittedIp, excludedIp), static (writer, state) =>
+        var alternative = new CertificateSigner.Alternative(
+            issuer is null ? subjectAlternativeKey : issuer.AlternativeKey,
+            subjectAlternativeKey?.SubjectPublicKeyInfo ?? default);
+        byte[] der = await CertificateSigner.SignAsync(fields, signingKey, signature, alternative, (keyIdentifier, issuer, pathLength, nameConstraints, permittedIp, excludedIp), static (writer, state) =>
         {
             ExtensionWriter.BasicConstraints(writer, certificateAuthority: true, state.pathLength);
             ExtensionWriter.KeyUsage(writer, CaKeyUsage);
@@ -50,9 +58,8 @@ internal static class AuthorityCertificateFactory
             {
                 ExtensionWriter.NameConstraints(writer, constraints, state.permittedIp, state.excludedIp);
             }
-        });
-        byte[] signatureValue = await signingKey.SignAsync(tbs, cancellationToken).ConfigureAwait(false);
-        return new Signed(CertificateWriter.Assemble(tbs, signature.AlgorithmIdentifier, signatureValue), serial, keyIdentifier, validity);
+        }, cancellationToken).ConfigureAwait(false);
+        return new Signed(der, serial, keyIdentifier, validity);
     }
 
     public static string Fingerprint(ReadOnlySpan<byte> der) => Convert.ToHexStringLower(SHA256.HashData(der));

@@ -29,6 +29,9 @@ internal sealed class AuthorityContext
 
     public ISigningKey Key { get; }
 
+    /// <summary>The CA's alternative (ML-DSA) key for hybrid certificates (X.509 section 9.8), or null.</summary>
+    public ISigningKey? AlternativeKey { get; private init; }
+
     public SignatureAlgorithm Signature { get; }
 
     public byte[] CertificateDer { get; }
@@ -51,7 +54,8 @@ internal sealed class AuthorityContext
     /// <param name="authority">The issuing CA.</param>
     /// <param name="key">Its signing key.</param>
     /// <param name="chain">The CA followed by its ancestors.</param>
-    public static AuthorityContext Create(AuthorityRecord authority, ISigningKey key, IReadOnlyList<AuthorityRecord> chain)
+    /// <param name="alternativeKey">The CA's alternative key, when it has one.</param>
+    public static AuthorityContext Create(AuthorityRecord authority, ISigningKey key, IReadOnlyList<AuthorityRecord> chain, ISigningKey? alternativeKey = null)
     {
         string chainPem = string.Concat(chain.Select(a => a.CertificatePem));
         var constraints = chain.Select(a => a.NameConstraints).OfType<NameConstraints>().ToList();
@@ -71,6 +75,9 @@ internal sealed class AuthorityContext
             ExtensionWriter.AuthorityInfoAccess(writer, authority.OcspResponder, authority.CaIssuers);
         }
 
-        return new AuthorityContext(authority, key, der, certificate.SubjectName.RawData, keyIdentifier, EncodedValues.From(writer), chainPem, constraints);
+        return new AuthorityContext(authority, key, der, certificate.SubjectName.RawData, keyIdentifier, EncodedValues.From(writer), chainPem, constraints)
+        {
+            AlternativeKey = alternativeKey,
+        };
     }
 }

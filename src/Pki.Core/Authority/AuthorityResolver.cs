@@ -35,6 +35,30 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
                 $"CA '{authority.Name}' is valid from {authority.NotBefore:u} to {authority.NotAfter:u} and cannot issue at {now:u}.");
         }
 
+        await RequireActiveAncestorsAsync(authority, cancellationToken).ConfigureAwait(false);
+        if (_contexts.TryGetValue(authority.Id, out var cached) && cached.Authority == authority)
+        {
+            return cached;
+        }
+
+        var key = await keys.GetAsync(authority.KeyId, cancellationToken).ConfigureAwait(false);
+        var chain = await BuildChainAsync(authority, cancellationToken).ConfigureAwait(false);
+        var alternativeKey = authority.AlternativeKeyId is { } alternativeKeyId
+            ? await keys.GetAsync(alternativeKeyId, cancellationToken).ConfigureAwait(false)
+            : null;
+        var context = AuthorityContext.Create(authority, key, chain, alternativeKey);
+        _contexts[authority.Id] = context;
+        return context;
+    }
+
+    /// <summary>
+    /// Resolves a CA's signing context whatever its status and validity: a revoked or expired CA still signs its CRLs and
+    /// OCSP responses (RFC 5280 section 3.3). Never use it to issue certificates.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
+    public async ValueTask<AuthorityContext> ResolveSignerAsync(CaReference reference, CancellationToken cancellationToken)
+    {
+        var authority = await FindAsync(reference, cancellationToken).ConfigureAwait(false);
         if (_contexts.TryGetValue(authority.Id, out var cached) && cached.Authority == authority)
         {
             return cached;
@@ -45,6 +69,25 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
         var context = AuthorityContext.Create(authority, key, chain);
         _contexts[authority.Id] = context;
         return context;
+    }
+
+    /// <summary>A CA below a revoked CA issues nothing either: path validation would reject what it signs.</summary>
+    private async ValueTask RequireActiveAncestorsAsync(AuthorityRecord authority, CancellationToken cancellationToken)
+    {
+        var current = authority;
+        for (int depth = 0; current.ParentId is not null && depth < MaxChainLength; depth++)
+        {
+            current = await store.GetAsync(current.ParentId, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return;
+            }
+
+            if (current.Status != AuthorityStatus.Active)
+            {
+                throw new PkiException(PkiErrorCode.AuthorityUnavailable, $"CA '{authority.Name}' is below the revoked CA '{current.Name}' and cannot issue.");
+            }
+        }
     }
 
     /// <summary>The CA certificate followed by its parents held by the library, in PEM.</summary>

@@ -26,6 +26,7 @@ internal sealed partial class CertificateAuthorityService
             throw new PkiException(PkiErrorCode.InvalidRequest, $"Unknown key algorithm {request.KeyAlgorithm}.");
         }
 
+        CheckAlternativeKeyAlgorithm(request);
         if (request.Subject.Components.Count == 0)
         {
             throw new PkiException(PkiErrorCode.InvalidRequest, "A CA needs a non-empty subject.");
@@ -42,8 +43,12 @@ internal sealed partial class CertificateAuthorityService
 
         string keyId = await keys.CreateAsync(request.KeyAlgorithm, cancellationToken).ConfigureAwait(false);
         var key = await keys.GetAsync(keyId, cancellationToken).ConfigureAwait(false);
+        string? alternativeKeyId = request.AlternativeKeyAlgorithm is { } alternativeAlgorithm
+            ? await keys.CreateAsync(alternativeAlgorithm, cancellationToken).ConfigureAwait(false)
+            : null;
+        var alternativeKey = alternativeKeyId is null ? null : await keys.GetAsync(alternativeKeyId, cancellationToken).ConfigureAwait(false);
         var signed = await AuthorityCertificateFactory.CreateAsync(
-            request.Subject, key, issuer, validity, pathLength, request.NameConstraints, cancellationToken).ConfigureAwait(false);
+            request.Subject, key, issuer, validity, pathLength, request.NameConstraints, cancellationToken, alternativeKey).ConfigureAwait(false);
 
         var authority = new AuthorityRecord
         {
@@ -56,6 +61,8 @@ internal sealed partial class CertificateAuthorityService
             CertificatePem = PemCertificates.Encode(signed.Der),
             KeyAlgorithm = request.KeyAlgorithm,
             KeyId = keyId,
+            AlternativeKeyAlgorithm = request.AlternativeKeyAlgorithm,
+            AlternativeKeyId = alternativeKeyId,
             SerialNumber = signed.SerialNumber,
             NotBefore = validity.NotBefore,
             NotAfter = validity.NotAfter,
@@ -76,6 +83,25 @@ internal sealed partial class CertificateAuthorityService
 
         LogCreated(_logger, authority.Id, authority.Name, authority.Subject, authority.ParentId);
         return authority;
+    }
+
+    /// <summary>A hybrid CA pairs a classical key with an ML-DSA alternative key (X.509 section 9.8).</summary>
+    private static void CheckAlternativeKeyAlgorithm(CreateAuthorityRequest request)
+    {
+        if (request.AlternativeKeyAlgorithm is not { } alternative)
+        {
+            return;
+        }
+
+        if (!KeyAlgorithmFacts.IsMlDsa(alternative))
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest, $"The alternative key must be ML-DSA-44, ML-DSA-65 or ML-DSA-87, not {alternative}.");
+        }
+
+        if (KeyAlgorithmFacts.IsMlDsa(request.KeyAlgorithm))
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest, "A CA with an ML-DSA key needs no ML-DSA alternative key; hybrid CAs pair a classical key with ML-DSA.");
+        }
     }
 
     private static int? ChoosePathLength(int? requested, AuthorityContext? issuer)

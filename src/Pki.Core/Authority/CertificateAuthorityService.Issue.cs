@@ -12,9 +12,10 @@ internal sealed partial class CertificateAuthorityService
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Authority);
         ArgumentNullException.ThrowIfNull(request.Profile);
-        if (!KeyAlgorithmFacts.IsDefined(request.KeyAlgorithm))
+        var algorithm = request.Key?.Algorithm ?? request.KeyAlgorithm;
+        if (!KeyAlgorithmFacts.IsDefined(algorithm))
         {
-            throw new PkiException(PkiErrorCode.InvalidRequest, $"Unknown key algorithm {request.KeyAlgorithm}.");
+            throw new PkiException(PkiErrorCode.InvalidRequest, $"Unknown key algorithm {algorithm}.");
         }
 
         if (request.Profile == CertificateProfiles.CertificateAuthority)
@@ -22,7 +23,7 @@ internal sealed partial class CertificateAuthorityService
             throw new PkiException(PkiErrorCode.InvalidRequest, "Create CAs with CreateIntermediateAsync, so that the library holds their keys.");
         }
 
-        using var key = SoftwareSigningKey.Generate(request.KeyAlgorithm);
+        using var key = SoftwareSigningKey.Generate(algorithm);
         var order = new IssuanceOrder
         {
             Authority = request.Authority,
@@ -33,14 +34,32 @@ internal sealed partial class CertificateAuthorityService
             ValidityDays = request.ValidityDays,
             OwnerOrganization = request.Organization,
             SubjectPublicKeyInfo = key.SubjectPublicKeyInfo,
-            PublicKeyFamily = KeyAlgorithmFacts.Family(request.KeyAlgorithm),
-            PublicKeySize = KeyAlgorithmFacts.Size(request.KeyAlgorithm),
+            PublicKeyFamily = KeyAlgorithmFacts.Family(algorithm),
+            PublicKeySize = KeyAlgorithmFacts.Size(algorithm),
+            EnrollmentPattern = request.EnrollmentPattern,
         };
-        var issued = await pipeline.IssueAsync(order, cancellationToken).ConfigureAwait(false);
         if (!request.IncludePrivateKey)
         {
-            return issued;
+            return await pipeline.IssueAsync(order, cancellationToken).ConfigureAwait(false);
         }
+
+        // Escrow: the key is kept encrypted and linked to the record. It is added in the persist step, after every policy
+        // check has passed, so a refused request leaves no key behind; a serial retry does not add it twice.
+        var kept = await escrow.PrepareAsync(key, cancellationToken).ConfigureAwait(false);
+        bool added = false;
+        var issued = await pipeline.IssueAsync(
+            order with { PrivateKeyId = kept.Id },
+            cancellationToken,
+            persist: async (record, ct) =>
+            {
+                if (!added)
+                {
+                    await escrow.AddAsync(kept, ct).ConfigureAwait(false);
+                    added = true;
+                }
+
+                await certificates.AddAsync(record, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
 
         byte[] pkcs8 = key.ExportPkcs8();
         try

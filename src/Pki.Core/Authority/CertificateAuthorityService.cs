@@ -16,6 +16,7 @@ internal sealed partial class CertificateAuthorityService(
     IdGenerator ids,
     TimeProvider time,
     IOptions<PkiOptions> options,
+    Keys.PrivateKeyEscrow escrow,
     ILogger<CertificateAuthorityService>? logger = null) : ICertificateAuthority
 {
     private readonly ILogger _logger = logger ?? NullLogger<CertificateAuthorityService>.Instance;

@@ -33,10 +33,13 @@ internal sealed class PkiOptionsValidator : IValidateOptions<PkiOptions>
         Check(tokens.DefaultLifetime >= TimeSpan.FromMinutes(1) && tokens.DefaultLifetime <= tokens.MaximumLifetime,
             $"Tokens.DefaultLifetime must be between 1 minute and Tokens.MaximumLifetime ({tokens.MaximumLifetime}), not {tokens.DefaultLifetime}.");
         Check(tokens.MaximumLifetime <= TimeSpan.FromDays(366), $"Tokens.MaximumLifetime must be at most 366 days, not {tokens.MaximumLifetime}.");
+        ValidateRevocation(options.Revocation, Check);
         foreach (var (profileName, profile) in options.Profiles)
         {
             ValidateProfile(profileName, profile, Check);
         }
+
+        KeyOptionsValidator.Validate(options, Check);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -61,6 +64,18 @@ internal sealed class PkiOptionsValidator : IValidateOptions<PkiOptions>
         {
             check(IsDottedOid(oid), $"Profile '{name}': '{oid}' is not a dotted OID.");
         }
+    }
+
+    private static void ValidateRevocation(RevocationOptions revocation, Action<bool, string> check)
+    {
+        check(revocation.CrlValidity >= TimeSpan.FromMinutes(1) && revocation.CrlValidity <= TimeSpan.FromDays(366),
+            $"Revocation.CrlValidity must be between 1 minute and 366 days, not {revocation.CrlValidity}.");
+        check(revocation.DeltaCrlValidity >= TimeSpan.FromMinutes(1) && revocation.DeltaCrlValidity <= revocation.CrlValidity,
+            $"Revocation.DeltaCrlValidity must be between 1 minute and CrlValidity ({revocation.CrlValidity}), not {revocation.DeltaCrlValidity}.");
+        check(revocation.OcspResponseValidity >= TimeSpan.FromMinutes(1) && revocation.OcspResponseValidity <= TimeSpan.FromDays(7),
+            $"Revocation.OcspResponseValidity must be between 1 minute and 7 days, not {revocation.OcspResponseValidity}.");
+        check(revocation.OcspResponseCacheDuration >= TimeSpan.Zero && revocation.OcspResponseCacheDuration <= revocation.OcspResponseValidity,
+            $"Revocation.OcspResponseCacheDuration must be between 0 and OcspResponseValidity ({revocation.OcspResponseValidity}), not {revocation.OcspResponseCacheDuration}.");
     }
 
     private static bool IsDottedOid(string? oid) =>

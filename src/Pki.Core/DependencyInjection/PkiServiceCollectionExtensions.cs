@@ -4,9 +4,13 @@ using Microsoft.Extensions.Options;
 using Pki.Core.Audit;
 using Pki.Core.Authority;
 using Pki.Core.Authorization;
+using Pki.Core.Authorization.Governed;
 using Pki.Core.Issuance;
 using Pki.Core.Issuance.Profiles;
 using Pki.Core.Keys;
+using Pki.Core.Keys.Export;
+using Pki.Core.Keys.Generation;
+using Pki.Core.Revocation;
 using Pki.Core.Storage.InMemory;
 using Pki.Core.Tokens;
 
@@ -19,7 +23,9 @@ public static class PkiServiceCollectionExtensions
     public static IPkiBuilder AddPki(this IServiceCollection services) => services.AddPki(static _ => { });
 
     /// <summary>
-    /// Adds Pki.Core: <see cref="ICertificateAuthority"/>, <see cref="ICsrSigner"/>, the software
+    /// Adds Pki.Core: <see cref="ICertificateAuthority"/>, <see cref="ICsrSigner"/>, <see cref="ICsrGenerator"/>,
+    /// <see cref="IPrivateKeyExporter"/>, <see cref="IKeyEncryptionKeyRotation"/>, the envelope
+    /// <see cref="IPrivateKeyProtector"/>, the software
     /// <see cref="ISigningKeyProvider"/> and in-memory stores. Every registration uses <c>TryAdd</c>, so a second call is
     /// harmless and any service (a store, the key provider, <see cref="TimeProvider"/>) can be replaced by registering
     /// it first or by a storage package. Options are validated at start-up. Logging is used when the host has added it (<c>AddLogging</c>).
@@ -42,16 +48,34 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<AuditWriter>();
         services.TryAddSingleton<IAuditLog, AuditLog>();
         services.TryAddSingleton<IRequestTokenStore, InMemoryRequestTokenStore>();
+        services.TryAddSingleton<IRevocationStore, InMemoryRevocationStore>();
 
         services.TryAddSingleton<IdGenerator>();
-        services.TryAddSingleton<PrivateKeyProtector>();
+        services.TryAddSingleton<IPrivateKeyProtector, EnvelopeKeyProtector>();
+        services.TryAddSingleton<PrivateKeyEscrow>();
+        services.TryAddSingleton<EnrollmentPolicyEnforcer>();
+        services.TryAddSingleton<CsrGenerator>();
+        services.TryAddSingleton<PrivateKeyExporter>();
+        services.TryAddSingleton<KeyEncryptionKeyRotation>();
+        services.TryAddSingleton<ICsrGenerator, GovernedCsrGenerator>();
+        services.TryAddSingleton<IPrivateKeyExporter, GovernedPrivateKeyExporter>();
+        services.TryAddSingleton<IKeyEncryptionKeyRotation, GovernedKeyEncryptionKeyRotation>();
         services.TryAddSingleton<ISigningKeyProvider, SoftwareSigningKeyProvider>();
         services.TryAddSingleton<AuthorityResolver>();
         services.TryAddSingleton<ProfileCatalog>();
         services.TryAddSingleton<IssuancePipeline>();
-        services.TryAddSingleton<ICertificateAuthority, CertificateAuthorityService>();
-        services.TryAddSingleton<ICsrSigner, CsrSigner>();
-        services.TryAddSingleton<IRequestTokenService, RequestTokenService>();
+        services.TryAddSingleton<CertificateAuthorityService>();
+        services.TryAddSingleton<CsrSigner>();
+        services.TryAddSingleton<RequestTokenService>();
+        services.TryAddSingleton<GovernedAuthorityLookup>();
+
+        // What hosts resolve: the engines behind one authorization, audit and telemetry boundary.
+        services.TryAddSingleton<ICertificateAuthority, GovernedCertificateAuthority>();
+        services.TryAddSingleton<ICsrSigner, GovernedCsrSigner>();
+        services.TryAddSingleton<IRequestTokenService, GovernedRequestTokenService>();
+        services.TryAddSingleton<OcspIssuerIndex>();
+        services.TryAddSingleton<RevocationService>();
+        services.TryAddSingleton<IRevocationService, GovernedRevocationService>();
         return new PkiBuilder(services);
     }
 }

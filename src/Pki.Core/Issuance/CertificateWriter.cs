@@ -12,7 +12,10 @@ internal static class CertificateWriter
     private static readonly Asn1Tag Version = new(TagClass.ContextSpecific, 0, isConstructed: true);
     private static readonly Asn1Tag ExtensionsTag = new(TagClass.ContextSpecific, 3, isConstructed: true);
 
-    /// <summary>Writes the TBSCertificate; <paramref name="writeExtensions"/> writes the Extension TLVs in order.</summary>
+    /// <summary>
+    /// Writes the TBSCertificate; <paramref name="writeExtensions"/> writes the Extension TLVs in order. An empty
+    /// <paramref name="signatureAlgorithm"/> leaves the field out, which gives the preTBSCertificate of X.509 section 9.8.
+    /// </summary>
     public static byte[] WriteTbs<TState>(
         in CertificateFields fields,
         ReadOnlySpan<byte> signatureAlgorithm,
@@ -28,7 +31,11 @@ internal static class CertificateWriter
             }
 
             writer.WriteInteger(fields.SerialNumber.Bytes);
-            writer.WriteEncodedValue(signatureAlgorithm);
+            if (!signatureAlgorithm.IsEmpty)
+            {
+                writer.WriteEncodedValue(signatureAlgorithm);
+            }
+
             writer.WriteEncodedValue(fields.IssuerName.Span);
             using (writer.PushSequence())
             {
@@ -48,7 +55,10 @@ internal static class CertificateWriter
         return writer.Encode();
     }
 
-    /// <summary>Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }.</summary>
+    /// <summary>
+    /// Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING } (RFC 5280 section 4.1);
+    /// CertificateList (section 5.1) has the same shape.
+    /// </summary>
     public static byte[] Assemble(ReadOnlySpan<byte> tbs, ReadOnlySpan<byte> signatureAlgorithm, ReadOnlySpan<byte> signature)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: tbs.Length + signatureAlgorithm.Length + signature.Length + 16);

@@ -47,6 +47,7 @@ internal sealed class CsrSigner(IssuancePipeline pipeline, IOptions<PkiOptions> 
             PublicKeyFamily = csr.PublicKey.Family,
             PublicKeySize = csr.PublicKey.Size,
             CsrPem = Pem.Encode("CERTIFICATE REQUEST", csr.Der.Span),
+            EnrollmentPattern = request.EnrollmentPattern,
         };
     }
 }

@@ -46,4 +46,7 @@ internal sealed record IssuanceOrder
     public string? Name { get; init; }
 
     public string? PrivateKeyId { get; init; }
+
+    /// <summary>The enrollment pattern the request named, or null.</summary>
+    public string? EnrollmentPattern { get; init; }
 }

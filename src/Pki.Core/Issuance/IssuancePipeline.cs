@@ -21,6 +21,8 @@ internal sealed partial class IssuancePipeline(
     IdGenerator ids,
     TimeProvider time,
     IOptions<PkiOptions> options,
+    EnrollmentPolicyEnforcer enrollment,
+    PrivateKeyEscrow escrow,
     ILogger<IssuancePipeline>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<IssuancePipeline>.Instance;
@@ -43,6 +45,13 @@ internal sealed partial class IssuancePipeline(
                 $"CA '{issuer.Authority.Name}' has pathLenConstraint {issuerPath} and cannot issue a CA certificate with pathLenConstraint {profile.PathLengthConstraint}.");
         }
 
+        enrollment.Enforce(order.PublicKeyFamily, order.PublicKeySize, order.Profile, profile, order.ValidityDays ?? profile.DefaultValidityDays, order.EnrollmentPattern);
+        if (order.PrivateKeyId is null && order.CsrPem is not null)
+        {
+            // A CSR made by ICsrGenerator: marry the certificate to the key kept for it (matched by public key).
+            order = order with { PrivateKeyId = await escrow.FindAsync(order.SubjectPublicKeyInfo, cancellationToken).ConfigureAwait(false) };
+        }
+
         var subject = MergeSubject(order, settings.Csr.MaximumSubjectAttributes);
         var names = SubjectAlternativeNamePolicy.Apply(
             order.NamesOverride ?? order.RequestedNames, subject.CommonName, profile, order.Profile, settings.Csr.MaximumSubjectAlternativeNames);
@@ -52,6 +61,7 @@ internal sealed partial class IssuancePipeline(
             throw new PkiException(PkiErrorCode.PolicyViolation, "A certificate needs a subject or at least one subject alternative name.");
         }
 
+        MlDsaKeyUsage.Check(profile, order.PublicKeyFamily, order.Profile);
         var validity = ValidityWindow.Compute(
             time.GetUtcNow(), order.ValidityDays ?? profile.DefaultValidityDays, profile.MaximumValidityDays, profile.Backdate,
             issuer.Authority.NotBefore, issuer.Authority.NotAfter, settings.ValidityNesting);
@@ -67,9 +77,8 @@ internal sealed partial class IssuancePipeline(
         for (int attempt = 1; ; attempt++)
         {
             var fields = new CertificateFields(SerialNumberGenerator.Next(), issuer.Name, validity.NotBefore, validity.NotAfter, subjectName, order.SubjectPublicKeyInfo);
-            byte[] tbs = CertificateWriter.WriteTbs(fields, issuer.Signature.AlgorithmIdentifier, extensions, WriteExtensions);
-            byte[] signature = await issuer.Key.SignAsync(tbs, cancellationToken).ConfigureAwait(false);
-            byte[] der = CertificateWriter.Assemble(tbs, issuer.Signature.AlgorithmIdentifier, signature);
+            byte[] der = await CertificateSigner.SignAsync(
+                fields, issuer.Key, issuer.Signature, new(issuer.AlternativeKey, default), extensions, WriteExtensions, cancellationToken).ConfigureAwait(false);
             var record = CreateRecord(order, issuer, profile.Type, subject, names, validity, fields.SerialNumber, der, extensions.KeyIdentifier);
             try
             {

@@ -7,7 +7,8 @@ namespace Pki.Core.Keys;
 
 /// <summary>
 /// A key held in process memory. ECDSA and RSA sign with .NET's OpenSSL-backed classes (BouncyCastle's managed RSA is
-/// about 20 times slower); Ed25519 signs with BouncyCastle because .NET has no Ed25519.
+/// about 20 times slower); Ed25519 signs with BouncyCastle because .NET has no Ed25519; ML-DSA signs through
+/// <see cref="MlDsaKey"/> (.NET when supported, BouncyCastle otherwise).
 /// </summary>
 internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
 {
@@ -15,6 +16,7 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
 
     private readonly AsymmetricAlgorithm? _dotnetKey;
     private readonly Ed25519PrivateKeyParameters? _ed25519;
+    private readonly MlDsaKey? _mlDsa;
     private readonly byte[] _subjectPublicKeyInfo;
 
     private SoftwareSigningKey(KeyAlgorithm algorithm, AsymmetricAlgorithm? dotnetKey, Ed25519PrivateKeyParameters? ed25519, byte[] subjectPublicKeyInfo)
@@ -24,6 +26,9 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
         _ed25519 = ed25519;
         _subjectPublicKeyInfo = subjectPublicKeyInfo;
     }
+
+    private SoftwareSigningKey(MlDsaKey mlDsa)
+        : this(mlDsa.Algorithm, null, null, mlDsa.SubjectPublicKeyInfo) => _mlDsa = mlDsa;
 
     public KeyAlgorithm Algorithm { get; }
 
@@ -55,7 +60,7 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
 
         if (KeyAlgorithmFacts.IsMlDsa(algorithm))
         {
-            throw new PkiException(PkiErrorCode.UnsupportedAlgorithm, $"{algorithm} keys are not supported yet.");
+            return new SoftwareSigningKey(MlDsaKey.Generate(algorithm));
         }
 
         throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown key algorithm.");
@@ -86,6 +91,7 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
                 "1.2.840.10045.2.1" => LoadEcdsa(pkcs8),
                 "1.2.840.113549.1.1.1" => LoadRsa(pkcs8),
                 Ed25519Oid => LoadEd25519(pkcs8),
+                _ when MlDsaParameterSets.FromOid(oid) is KeyAlgorithm mlDsa => new SoftwareSigningKey(MlDsaKey.FromPkcs8(mlDsa, pkcs8)),
                 _ => throw new PkiException(PkiErrorCode.InvalidKey, $"Private keys of algorithm {oid} are not supported."),
             };
         }
@@ -105,6 +111,11 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
     /// <summary>Signs synchronously; the signature is in X.509 form (DER ECDSA-Sig-Value for ECDSA).</summary>
     public byte[] Sign(ReadOnlySpan<byte> data)
     {
+        if (_mlDsa is not null)
+        {
+            return _mlDsa.Sign(data);
+        }
+
         var hash = SignatureAlgorithm.For(Algorithm).Hash;
         return _dotnetKey switch
         {
@@ -120,6 +131,11 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
         if (_dotnetKey is not null)
         {
             return _dotnetKey.ExportPkcs8PrivateKey();
+        }
+
+        if (_mlDsa is not null)
+        {
+            return _mlDsa.ExportPkcs8();
         }
 
         var writer = new AsnWriter(AsnEncodingRules.DER);
@@ -141,7 +157,11 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
         return writer.Encode();
     }
 
-    public void Dispose() => _dotnetKey?.Dispose();
+    public void Dispose()
+    {
+        _dotnetKey?.Dispose();
+        _mlDsa?.Dispose();
+    }
 
     private byte[] SignEd25519(ReadOnlySpan<byte> data)
     {

@@ -7,7 +7,7 @@ namespace Pki.Core.Keys;
 /// The default <see cref="ISigningKeyProvider"/>: software keys, stored encrypted in the <see cref="IPrivateKeyStore"/>
 /// and kept loaded in memory once used.
 /// </summary>
-internal sealed class SoftwareSigningKeyProvider(IPrivateKeyStore store, PrivateKeyProtector protector, IdGenerator ids, TimeProvider time)
+internal sealed class SoftwareSigningKeyProvider(IPrivateKeyStore store, IPrivateKeyProtector protector, IdGenerator ids, TimeProvider time)
     : ISigningKeyProvider, IDisposable
 {
     private readonly ConcurrentDictionary<string, SoftwareSigningKey> _loaded = new(StringComparer.Ordinal);
@@ -34,7 +34,7 @@ internal sealed class SoftwareSigningKeyProvider(IPrivateKeyStore store, Private
 
         var stored = await store.GetAsync(keyId, cancellationToken).ConfigureAwait(false)
             ?? throw new PkiException(PkiErrorCode.InvalidKey, $"The signing key '{keyId}' does not exist.");
-        byte[] pkcs8 = protector.Unprotect(keyId, stored.ProtectedPkcs8.Span);
+        byte[] pkcs8 = await protector.UnprotectAsync(keyId, stored.ProtectedPkcs8, cancellationToken).ConfigureAwait(false);
         try
         {
             var key = SoftwareSigningKey.FromPkcs8(pkcs8);
@@ -60,7 +60,8 @@ internal sealed class SoftwareSigningKeyProvider(IPrivateKeyStore store, Private
         byte[] pkcs8 = key.ExportPkcs8();
         try
         {
-            var stored = new StoredPrivateKey(keyId, key.Algorithm, protector.Protect(keyId, pkcs8), time.GetUtcNow());
+            var protectedKey = await protector.ProtectAsync(keyId, pkcs8, cancellationToken).ConfigureAwait(false);
+            var stored = new StoredPrivateKey(keyId, key.Algorithm, protectedKey, time.GetUtcNow());
             await store.AddAsync(stored, cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -83,6 +83,7 @@ public sealed class PublicApiTests
                 "Pki.Core.CertificateProfile",
                 "Pki.Core.CsrLimits",
                 "Pki.Core.DependencyInjection.PkiServiceCollectionExtensions",
+                "Pki.Core.EnrollmentPolicy",
                 "Pki.Core.KeyPolicyOptions",
                 "Pki.Core.PkiOptions",
                 "Pki.Core.SubjectAlternativeNameTypes",

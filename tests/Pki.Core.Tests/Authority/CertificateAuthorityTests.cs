@@ -237,8 +237,9 @@ public sealed class CertificateAuthorityTests
     {
         var store = host.Get<IPrivateKeyStore>();
         var stored = await store.GetAsync(authority.KeyId, CancellationToken.None);
-        var protector = host.Get<Pki.Core.Keys.PrivateKeyProtector>();
-        return PemEncoding.WriteString("PRIVATE KEY", protector.Unprotect(authority.KeyId, stored!.ProtectedPkcs8.Span));
+        var protector = host.Get<IPrivateKeyProtector>();
+        byte[] pkcs8 = await protector.UnprotectAsync(authority.KeyId, stored!.ProtectedPkcs8, CancellationToken.None);
+        return PemEncoding.WriteString("PRIVATE KEY", pkcs8);
     }
 
     private static X509Certificate2 CreateExternalCa(out string certificatePem, out string keyPem)

@@ -34,9 +34,18 @@ public sealed class CorpusIssuanceTests : IClassFixture<MixedHierarchyFixture>
         Assert.Equal(family, issued.Record.PublicKeyAlgorithm);
         Assert.Equal(size, issued.Record.PublicKeySize);
         Assert.StartsWith("-----BEGIN CERTIFICATE REQUEST-----", issued.Record.Csr, StringComparison.Ordinal);
-        using var openssl = new OpenSsl();
-        var result = openssl.Verify(_ca.Root.CertificatePem, _ca.Issuing.CertificatePem, issued.CertificatePem, "sslclient");
-        Assert.True(result.ExitCode == 0, result.Output);
+        if (family == "ML-DSA")
+        {
+            // OpenSSL 3.0 cannot decode an ML-DSA subject key ("X509_PUBKEY_get0: decode error"): BouncyCastle checks it.
+            Assert.True(PqcCertificates.VerifiedBy(PqcCertificates.Parse(issued.CertificateDer.ToArray()), PqcCertificates.Parse(_ca.Issuing.CertificatePem)));
+        }
+        else
+        {
+            using var openssl = new OpenSsl();
+            var result = openssl.Verify(_ca.Root.CertificatePem, _ca.Issuing.CertificatePem, issued.CertificatePem, "sslclient");
+            Assert.True(result.ExitCode == 0, result.Output);
+        }
+
         CertificateAssertions.MatchesRecord(issued);
     }
 

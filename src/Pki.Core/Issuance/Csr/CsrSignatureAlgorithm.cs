@@ -8,7 +8,8 @@ namespace Pki.Core.Issuance.Csr;
 /// <param name="KeyFamily">The key family it needs (see <see cref="CsrKeyFamilies"/>).</param>
 /// <param name="Hash">The hash; default for Ed25519.</param>
 /// <param name="Padding">For RSA: PKCS#1 v1.5, or PSS with MGF1 of the same hash and salt length = hash length.</param>
-internal readonly record struct CsrSignatureAlgorithm(string KeyFamily, HashAlgorithmName Hash, RSASignaturePadding? Padding)
+/// <param name="MlDsa">For ML-DSA: the parameter set, which must match the key's.</param>
+internal readonly record struct CsrSignatureAlgorithm(string KeyFamily, HashAlgorithmName Hash, RSASignaturePadding? Padding, KeyAlgorithm? MlDsa = null)
 {
     /// <summary>Reads the signatureAlgorithm AlgorithmIdentifier.</summary>
     /// <remarks>
@@ -16,7 +17,8 @@ internal readonly record struct CsrSignatureAlgorithm(string KeyFamily, HashAlgo
     /// RSASSA-PSS when <see cref="KeyPolicyOptions.AllowRsaPss"/> with SHA-2 hash, MGF1 with the same hash, salt
     /// length equal to the hash length and trailerField 1 (an explicitly encoded trailerField 1 is tolerated:
     /// it changes nothing in verification); ecdsa-with-SHA{256,384,512} without parameters (RFC 5758, section 3.2);
-    /// Ed25519 without parameters (RFC 8410, section 6). MD2, MD4, MD5, SHA-1, SHA-224, DSA and unknown algorithms
+    /// Ed25519 without parameters (RFC 8410, section 6); id-ml-dsa-44/65/87 without parameters when
+    /// <see cref="KeyPolicyOptions.AllowMlDsa"/> (RFC 9881, section 3). MD2, MD4, MD5, SHA-1, SHA-224, DSA and unknown algorithms
     /// are <see cref="PkiErrorCode.UnsupportedAlgorithm"/>.
     /// </remarks>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.UnsupportedAlgorithm"/> for an algorithm outside that list.</exception>
@@ -74,8 +76,23 @@ internal readonly record struct CsrSignatureAlgorithm(string KeyFamily, HashAlgo
 
                 return new CsrSignatureAlgorithm(CsrKeyFamilies.Ed25519, default, null);
 
+            case PqcOids.MlDsa44:
+            case PqcOids.MlDsa65:
+            case PqcOids.MlDsa87:
+                if (!policy.AllowMlDsa)
+                {
+                    throw Unsupported("ML-DSA signatures are not allowed.");
+                }
+
+                if (parameters is not null)
+                {
+                    throw Unsupported("ML-DSA signatures must not have parameters (RFC 9881, section 3).");
+                }
+
+                return new CsrSignatureAlgorithm(CsrKeyFamilies.MlDsa, default, null, Keys.MlDsaParameterSets.FromOid(oid));
+
             default:
-                throw Unsupported($"The signature algorithm {oid} is not supported (only SHA-2 RSA, RSASSA-PSS, ECDSA and Ed25519 are).");
+                throw Unsupported($"The signature algorithm {oid} is not supported (only SHA-2 RSA, RSASSA-PSS, ECDSA, Ed25519 and ML-DSA are).");
         }
     }
 

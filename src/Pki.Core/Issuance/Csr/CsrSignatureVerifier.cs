@@ -11,6 +11,8 @@ namespace Pki.Core.Issuance.Csr;
 /// RSA and ECDSA use .NET's OpenSSL-backed classes (importing an untrusted RSA key into BouncyCastle costs about
 /// 14 ms of validation); Ed25519, which .NET lacks, uses BouncyCastle. Importing the key is the last key check:
 /// OpenSSL rejects an EC point that is not on its curve and BouncyCastle an Ed25519 encoding that is not a point.
+/// ML-DSA (RFC 9881: pure ML-DSA, empty context) is verified with BouncyCastle; the signature's parameter set must be
+/// the key's.
 /// </remarks>
 internal static class CsrSignatureVerifier
 {
@@ -27,10 +29,16 @@ internal static class CsrSignatureVerifier
             throw new PkiException(PkiErrorCode.UnsupportedAlgorithm, $"A {family} key cannot make a {algorithm.KeyFamily} signature.");
         }
 
+        if (algorithm.MlDsa is KeyAlgorithm mlDsa && Keys.KeyAlgorithmFacts.Size(mlDsa) != key.PublicKey.Size)
+        {
+            throw new PkiException(PkiErrorCode.UnsupportedAlgorithm, $"An ML-DSA-{key.PublicKey.Size} key cannot make an {mlDsa} signature.");
+        }
+
         bool valid = family switch
         {
             CsrKeyFamilies.Rsa => VerifyRsa(key.PublicKey.SubjectPublicKeyInfo.Span, algorithm, signedData, signature),
             CsrKeyFamilies.Ecdsa => VerifyEcdsa(key.PublicKey.SubjectPublicKeyInfo.Span, algorithm, signedData, signature),
+            CsrKeyFamilies.MlDsa => Keys.MlDsaKey.Verify(algorithm.MlDsa!.Value, key.KeyBits.Span, signedData, signature),
             _ => VerifyEd25519(key.KeyBits.Span, signedData, signature),
         };
 

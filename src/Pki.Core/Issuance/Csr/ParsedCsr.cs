@@ -14,7 +14,7 @@ internal sealed record ParsedCsr(
     bool RequestsCertificateAuthority);
 
 /// <summary>A subject public key taken from a CSR.</summary>
-/// <param name="Family">The key family: <c>RSA</c>, <c>ECDSA</c> or <c>Ed25519</c>.</param>
-/// <param name="Size">Bits: RSA modulus, EC field size, 256 for Ed25519.</param>
+/// <param name="Family">The key family: <c>RSA</c>, <c>ECDSA</c>, <c>Ed25519</c> or <c>ML-DSA</c>.</param>
+/// <param name="Size">Bits: RSA modulus, EC field size, 256 for Ed25519; for ML-DSA the parameter set (44, 65, 87).</param>
 /// <param name="SubjectPublicKeyInfo">The DER SubjectPublicKeyInfo, copied into the certificate as is.</param>
 internal sealed record CsrPublicKey(string Family, int Size, ReadOnlyMemory<byte> SubjectPublicKeyInfo);

@@ -9,6 +9,7 @@ internal static class CsrKeyFamilies
     public const string Rsa = "RSA";
     public const string Ecdsa = "ECDSA";
     public const string Ed25519 = "Ed25519";
+    public const string MlDsa = "ML-DSA";
 }
 
 /// <summary>A public key that passed the key policy, with the raw key bits for the verifier.</summary>
@@ -21,8 +22,10 @@ internal readonly record struct CheckedPublicKey(CsrPublicKey PublicKey, ReadOnl
 /// </summary>
 /// <remarks>
 /// Accepted: rsaEncryption with NULL parameters (RFC 3279, section 2.3.1), id-ecPublicKey with a namedCurve of
-/// P-256, P-384 or P-521 and an uncompressed point (RFC 5480), id-Ed25519 without parameters (RFC 8410).
-/// Anything else (DSA, explicit or implicit curves, RSASSA-PSS-only keys, ML-DSA for now) is
+/// P-256, P-384 or P-521 and an uncompressed point (RFC 5480), id-Ed25519 without parameters (RFC 8410),
+/// id-ml-dsa-44/65/87 without parameters and with a public key of the parameter set's size (RFC 9881, section 4;
+/// when <see cref="KeyPolicyOptions.AllowMlDsa"/>; the reported size is 44, 65 or 87).
+/// Anything else (DSA, explicit or implicit curves, RSASSA-PSS-only keys) is
 /// <see cref="PkiErrorCode.UnsupportedAlgorithm"/>. Whether an EC or Ed25519 point lies on its curve is not
 /// checked here but when the verifier imports the key (still <see cref="PkiErrorCode.WeakKey"/>).
 /// RSA public exponents must be odd, at least 3 and at most 64 bits (OpenSSL's limit for verification).
@@ -58,6 +61,7 @@ internal static class PublicKeyPolicy
             Oids.RsaEncryption => (CsrKeyFamilies.Rsa, CheckRsa(parameters, key, policy)),
             Oids.EcPublicKey => (CsrKeyFamilies.Ecdsa, CheckEc(parameters, key, policy)),
             Oids.Ed25519 => (CsrKeyFamilies.Ed25519, CheckEd25519(parameters, key, policy)),
+            _ when Keys.MlDsaParameterSets.FromOid(oid) is KeyAlgorithm mlDsa => (CsrKeyFamilies.MlDsa, CheckMlDsa(mlDsa, parameters, key, policy)),
             _ => throw Unsupported($"The public key algorithm {oid} is not supported."),
         };
 
@@ -163,6 +167,27 @@ internal static class PublicKeyPolicy
         }
 
         return 256;
+    }
+
+    private static int CheckMlDsa(KeyAlgorithm algorithm, ReadOnlyMemory<byte>? parameters, ReadOnlyMemory<byte> key, KeyPolicyOptions policy)
+    {
+        if (!policy.AllowMlDsa)
+        {
+            throw Unsupported("ML-DSA keys are not allowed.");
+        }
+
+        if (parameters is not null)
+        {
+            throw Unsupported("id-ml-dsa-* must not have parameters (RFC 9881, section 2).");
+        }
+
+        int size = Keys.MlDsaParameterSets.PublicKeySize(algorithm);
+        if (key.Length != size)
+        {
+            throw Weak($"An {algorithm} public key must be {size} bytes long (FIPS 204, RFC 9881 section 4).");
+        }
+
+        return Keys.KeyAlgorithmFacts.Size(algorithm);
     }
 
     internal static bool IsNull(ReadOnlyMemory<byte>? parameters) =>

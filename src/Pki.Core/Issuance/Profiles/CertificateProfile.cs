@@ -37,6 +37,13 @@ public sealed class CertificateProfile
     /// <summary>For <see cref="CertificateType.CertificateAuthority"/> profiles: the pathLenConstraint. Default 0.</summary>
     public int PathLengthConstraint { get; set; }
 
+    /// <summary>Add the id-pkix-ocsp-nocheck extension (RFC 6960 section 4.2.2.2.1), for delegated OCSP responders. Default false.</summary>
+    public bool OcspNoCheck { get; set; }
+
+    /// <summary>The key algorithms this profile (template) accepts; empty accepts every algorithm. An enrollment pattern that
+    /// sets its own <see cref="EnrollmentPolicy.AllowedKeyAlgorithms"/> replaces this list.</summary>
+    public ISet<KeyAlgorithm> AllowedKeyAlgorithms { get; } = new HashSet<KeyAlgorithm>();
+
     internal static Dictionary<string, CertificateProfile> BuiltIn() => new(StringComparer.Ordinal)
     {
         [CertificateProfiles.Server] = new CertificateProfile
@@ -67,8 +74,18 @@ public sealed class CertificateProfile
             DefaultValidityDays = 1825,
             MaximumValidityDays = 3650,
         },
+        [CertificateProfiles.OcspSigning] = new CertificateProfile
+        {
+            Type = CertificateType.Client,
+            AllowedSubjectAlternativeNames = SubjectAlternativeNameTypes.None,
+            ExtendedKeyUsages = { OcspSigning },
+            OcspNoCheck = true,
+            DefaultValidityDays = 30,
+            MaximumValidityDays = 365,
+        },
     };
 
     internal const string ServerAuth = "1.3.6.1.5.5.7.3.1";
     internal const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+    internal const string OcspSigning = "1.3.6.1.5.5.7.3.9";
 }

@@ -41,6 +41,19 @@ internal sealed class ProfileCatalog(IOptions<PkiOptions> options)
             ExtensionWriter.ExtendedKeyUsage(writer, profile.ExtendedKeyUsages);
         }
 
+        if (profile.OcspNoCheck)
+        {
+            // Extension { id-pkix-ocsp-nocheck, extnValue OCTET STRING { NULL } }.
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier("1.3.6.1.5.5.7.48.1.5");
+                using (writer.PushOctetString())
+                {
+                    writer.WriteNull();
+                }
+            }
+        }
+
         return EncodedValues.From(writer);
     }
 }

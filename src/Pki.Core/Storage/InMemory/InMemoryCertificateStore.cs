@@ -10,6 +10,9 @@ internal sealed class InMemoryCertificateStore : ICertificateStore
     private readonly Dictionary<string, CertificateRecord> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<(string AuthorityId, SerialNumber Serial), string> _bySerial = [];
 
+    /// <summary>Per CA, the ids of certificates that are not active or whose status ever changed (what revocation lists).</summary>
+    private readonly Dictionary<string, HashSet<string>> _revocationIndex = new(StringComparer.Ordinal);
+
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(certificate);
@@ -30,6 +33,7 @@ internal sealed class InMemoryCertificateStore : ICertificateStore
             _byId.Add(certificate.Id, certificate);
             _bySerial.Add(serialKey, certificate.Id);
             _ids.Add(certificate.Id);
+            IndexRevocation(certificate);
         }
 
         return ValueTask.CompletedTask;
@@ -49,6 +53,79 @@ internal sealed class InMemoryCertificateStore : ICertificateStore
         {
             return ValueTask.FromResult(_bySerial.TryGetValue((authorityId, serialNumber), out string? id) ? _byId[id] : null);
         }
+    }
+
+    /// <summary>The compare-and-set behind <see cref="InMemoryRevocationStore.TryChangeStatusAsync"/>.</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.CertificateNotFound"/>.</exception>
+    internal CertificateRecord? TryChangeStatus(CertificateStatusChange change)
+    {
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(change.CertificateId, out var current))
+            {
+                throw new PkiException(PkiErrorCode.CertificateNotFound, $"Certificate '{change.CertificateId}' does not exist.");
+            }
+
+            if (current.Status != change.ExpectedStatus)
+            {
+                return null;
+            }
+
+            var updated = current with
+            {
+                Status = change.NewStatus,
+                RevocationReason = change.Reason,
+                RevokedAt = change.RevokedAt,
+                InvalidityDate = change.InvalidityDate,
+                RevocationComment = change.Comment,
+                StatusChangedAt = change.ChangedAt,
+            };
+            _byId[current.Id] = updated;
+            IndexRevocation(updated);
+            return updated;
+        }
+    }
+
+    /// <summary>A snapshot of the revocation entries of one CA matching <paramref name="query"/>.</summary>
+    internal List<RevocationEntry> RevocationEntries(RevocationEntryQuery query)
+    {
+        lock (_gate)
+        {
+            if (!_revocationIndex.TryGetValue(query.AuthorityId, out var ids))
+            {
+                return [];
+            }
+
+            var entries = new List<RevocationEntry>(ids.Count);
+            foreach (string id in ids)
+            {
+                var record = _byId[id];
+                var entry = new RevocationEntry(record.Id, record.SerialNumber, record.Status, record.RevocationReason, record.RevokedAt,
+                    record.InvalidityDate, record.ExpiresOn, record.StatusChangedAt);
+                if (query.Matches(entry))
+                {
+                    entries.Add(entry);
+                }
+            }
+
+            return entries;
+        }
+    }
+
+    private void IndexRevocation(CertificateRecord record)
+    {
+        if (record.Status == CertificateStatus.Active && record.StatusChangedAt is null)
+        {
+            return;
+        }
+
+        string authorityId = record.CertificateAuthority.Id;
+        if (!_revocationIndex.TryGetValue(authorityId, out var ids))
+        {
+            _revocationIndex[authorityId] = ids = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        ids.Add(record.Id);
     }
 
     public async IAsyncEnumerable<CertificateRecord> QueryAsync(CertificateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Pki.Core.Storage.InMemory;
 
@@ -6,15 +7,80 @@ namespace Pki.Core.Storage.InMemory;
 internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
 {
     private readonly ConcurrentDictionary<string, StoredPrivateKey> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SortedSet<string>> _byPublicKey = new(StringComparer.Ordinal);
 
     public ValueTask AddAsync(StoredPrivateKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _keys.TryAdd(key.Id, key)
-            ? ValueTask.CompletedTask
-            : throw new PkiException(PkiErrorCode.Conflict, $"A key with id '{key.Id}' already exists.");
+        var copy = key with { ProtectedPkcs8 = key.ProtectedPkcs8.ToArray(), SubjectPublicKeySha256 = key.SubjectPublicKeySha256.ToArray() };
+        if (!_keys.TryAdd(key.Id, copy))
+        {
+            throw new PkiException(PkiErrorCode.Conflict, $"A key with id '{key.Id}' already exists.");
+        }
+
+        if (!copy.SubjectPublicKeySha256.IsEmpty)
+        {
+            var ids = _byPublicKey.GetOrAdd(Convert.ToHexString(copy.SubjectPublicKeySha256.Span), static _ => new SortedSet<string>(StringComparer.Ordinal));
+            lock (ids)
+            {
+                ids.Add(copy.Id);
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask<StoredPrivateKey?> GetAsync(string id, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_keys.GetValueOrDefault(id));
+
+    public ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken)
+    {
+        if (subjectPublicKeySha256.IsEmpty || !_byPublicKey.TryGetValue(Convert.ToHexString(subjectPublicKeySha256.Span), out var ids))
+        {
+            return ValueTask.FromResult<StoredPrivateKey?>(null);
+        }
+
+        lock (ids)
+        {
+            return ValueTask.FromResult(ids.Count == 0 ? null : _keys.GetValueOrDefault(ids.Min!));
+        }
+    }
+
+    public async IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await Task.CompletedTask.ConfigureAwait(false);
+        var page = _keys.Values
+            .Where(k => query.After is null || string.CompareOrdinal(k.Id, query.After) > 0)
+            .OrderBy(k => k.Id, StringComparer.Ordinal)
+            .Take(query.Limit)
+            .ToList();
+        foreach (var key in page)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return key;
+        }
+    }
+
+    public ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        while (true)
+        {
+            if (!_keys.TryGetValue(id, out var current))
+            {
+                throw new PkiException(PkiErrorCode.PrivateKeyNotFound, $"The key '{id}' does not exist.");
+            }
+
+            if (!current.ProtectedPkcs8.Span.SequenceEqual(expectedProtectedPkcs8.Span))
+            {
+                throw new PkiException(PkiErrorCode.ConcurrencyConflict, $"The key '{id}' was changed concurrently.");
+            }
+
+            if (_keys.TryUpdate(id, current with { ProtectedPkcs8 = protectedPkcs8.ToArray() }, current))
+            {
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
 }

@@ -26,6 +26,8 @@ public sealed class CsrReaderCorpusTests
         { "csr/valid/pyca-challenge.pem", "RSA", 2048 },
         { "csr/valid/pyca-challenge-unstructured.pem", "RSA", 2048 },
         { "csr/valid/pyca-ec_sha256-p384.pem", "ECDSA", 384 },
+        // RFC 9881: id-ml-dsa-65 key and signature, parameters absent.
+        { "pqc/pyca-mldsa65.csr.pem", "ML-DSA", 65 },
     };
 
     public static TheoryData<string, PkiErrorCode> RejectedFiles => new()
@@ -55,8 +57,6 @@ public sealed class CsrReaderCorpusTests
         { "csr/invalid/pyca-unsupported_extension_critical.pem", PkiErrorCode.UnsupportedAlgorithm },
         { "limbo/explicit_curve_leaf.csr", PkiErrorCode.UnsupportedAlgorithm },
         { "limbo/explicit_curve_ca.csr", PkiErrorCode.UnsupportedAlgorithm },
-        // ML-DSA is not supported by the CSR reader yet.
-        { "pqc/pyca-mldsa65.csr.pem", PkiErrorCode.UnsupportedAlgorithm },
     };
 
     [Theory]

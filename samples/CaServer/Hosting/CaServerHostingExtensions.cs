@@ -1,0 +1,75 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Pki.CaServer.Http;
+using Pki.CaServer.Routes;
+using Pki.CaServer.Security;
+using Pki.Core;
+using Pki.Core.DependencyInjection;
+
+namespace Pki.CaServer.Hosting;
+
+/// <summary>Wires the sample: the library with an HTTP caller accessor, API keys, Kestrel limits and the mTLS listener, and the routes.</summary>
+public static class CaServerHostingExtensions
+{
+    /// <summary>Adds the library and the server's services; returns the library's builder so a store can be chosen in one line.</summary>
+    public static IPkiBuilder AddCaServer(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var section = builder.Configuration.GetSection(CaServerOptions.Section);
+        builder.Services.AddOptions<CaServerOptions>().Bind(section);
+        long maxBody = section.GetValue<long?>(nameof(CaServerOptions.MaxRequestBodyBytes)) ?? new CaServerOptions().MaxRequestBodyBytes;
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<ICallerAccessor, HttpCallerAccessor>(); // before AddPki, which only TryAdds its default
+        builder.Services.AddSingleton<ApiKeyRegistry>();
+        builder.Services.AddSingleton<CaServerState>();
+        builder.Services.AddSingleton<PublicUrls>();
+        builder.Services.AddHostedService<AuthorityBootstrapper>();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxBody;
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                // Runs when the listeners bind, after the bootstrap (a hosted service) has issued the certificate: the HTTPS
+                // listener presents a certificate from the server's own CA, with the issuing chain.
+                var state = kestrel.ApplicationServices.GetRequiredService<CaServerState>();
+                https.ServerCertificate = state.TlsCertificate ?? throw new InvalidOperationException("The bootstrap has not issued the TLS certificate.");
+                var chain = new X509Certificate2Collection();
+                chain.ImportFromPem(state.IssuingChainPem);
+                https.ServerCertificateChain = chain;
+                // Client certificates are optional at the TLS layer and judged by the route (/mtls/hello) against the library.
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = static (_, _, _) => true;
+            });
+        });
+
+        // The key that encrypts CA keys at rest (base64 of 32 bytes, from a secret store): needed with a durable store.
+        string? keyEncryptionKey = builder.Configuration["Pki:KeyEncryptionKey"];
+        return builder.Services.AddPki(pki =>
+        {
+            if (!string.IsNullOrEmpty(keyEncryptionKey))
+            {
+                pki.KeyEncryptionKey = Convert.FromBase64String(keyEncryptionKey);
+            }
+        });
+    }
+
+    /// <summary>Adds the middleware and maps every route.</summary>
+    public static WebApplication MapCaServer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<ErrorMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyMiddleware>();
+
+        TokenRoutes.Map(app);
+        ZoneRoutes.Map(app);
+        CertificateRoutes.Map(app);
+        AuthorityRoutes.Map(app);
+        PublicationRoutes.Map(app);
+        MtlsRoutes.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Pki.Core;
+using Pki.CaServer.Routes;
+
+namespace Pki.CaServer.Http;
+
+/// <summary>
+/// Turns failures into answers: <see cref="PkiException"/> → the status of its code (<see cref="PkiErrorCodeExtensions.ToHttpStatusCode"/>),
+/// <see cref="HttpProblemException"/> → its status, Kestrel's own limits (413) → their status, anything else → 500 with
+/// no detail. Bodies are RFC 7807 problems, except under <c>/zones</c>, which answer in the seed's envelope.
+/// PkiException messages never carry secrets (see its remarks), so they are shown; no other message or stack trace is.
+/// </summary>
+public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
+{
+    /// <summary>Handles one request.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (PkiException e) when (!context.Response.HasStarted)
+        {
+            await WriteAsync(context, e.HttpStatusCode, e.Code.ToString(), (int)e.Code, e.Message).ConfigureAwait(false);
+        }
+        catch (HttpProblemException e) when (!context.Response.HasStarted)
+        {
+            await WriteAsync(context, e.StatusCode, CodeName(e.StatusCode), ZoneCode(e.StatusCode), e.Message).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // Kestrel's limits (body size → 413) and malformed requests.
+            await WriteAsync(context, e.StatusCode, CodeName(e.StatusCode), ZoneCode(e.StatusCode), "The request was rejected.").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            LogUnhandled(logger, e, context.Request.Path);
+            await WriteAsync(context, StatusCodes.Status500InternalServerError, "InternalError", 500, "An internal error occurred.").ConfigureAwait(false);
+        }
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, string code, int zoneCode, string message)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        if (context.Request.Path.StartsWithSegments("/zones", StringComparison.Ordinal))
+        {
+            return context.Response.WriteAsJsonAsync(Envelope.Failure(zoneCode, message), Json.SnakeCase, context.RequestAborted);
+        }
+
+        var problem = new Problem(
+            $"https://pki-core.example/problems/{code}",
+            ReasonPhrase(status),
+            status,
+            message,
+            code,
+            context.Request.Path);
+        return context.Response.WriteAsJsonAsync(problem, s_problemOptions, "application/problem+json", context.RequestAborted);
+    }
+
+    private static readonly JsonSerializerOptions s_problemOptions = new(JsonSerializerDefaults.Web);
+
+    private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+
+    private static string CodeName(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "Unauthorized",
+        StatusCodes.Status403Forbidden => nameof(PkiErrorCode.Forbidden),
+        StatusCodes.Status413PayloadTooLarge => nameof(PkiErrorCode.InputTooLarge),
+        StatusCodes.Status501NotImplemented => "NotImplemented",
+        _ => nameof(PkiErrorCode.InvalidRequest),
+    };
+
+    /// <summary>The numeric error code of the zone envelope: the library's codes where one fits (1000 = invalid request, as in the seed).</summary>
+    private static int ZoneCode(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => 10000,
+        StatusCodes.Status403Forbidden => (int)PkiErrorCode.Forbidden,
+        StatusCodes.Status413PayloadTooLarge => (int)PkiErrorCode.InputTooLarge,
+        _ => (int)PkiErrorCode.InvalidRequest,
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);
+
+    /// <summary>An RFC 7807 problem with the library's error code.</summary>
+    private sealed record Problem(string Type, string Title, int Status, string Detail, string Code, string? Instance);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Pki.CaServer.Http;
+
+/// <summary>The two JSON dialects of the seeds: snake_case (zone and certificates APIs) and camelCase (frontdoor tokens).</summary>
+public static class Json
+{
+    /// <summary>snake_case names (seeds 001, 003, 004).</summary>
+    public static JsonSerializerOptions SnakeCase { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    /// <summary>camelCase names (seed 000).</summary>
+    public static JsonSerializerOptions CamelCase { get; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>An instant as the seeds write it: <c>2033-02-20T23:18:00Z</c>.</summary>
+    public static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a JSON body of at most the configured size: 413 above it, 400 for malformed JSON or a missing body.</summary>
+    public static async Task<T> ReadBodyAsync<T>(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await ReadOptionalBodyAsync<T>(request, options, cancellationToken).ConfigureAwait(false)
+            ?? throw new HttpProblemException("A JSON body is required.");
+    }
+
+    /// <summary>Like <see cref="ReadBodyAsync"/>, but an empty body gives null.</summary>
+    public static async Task<T?> ReadOptionalBodyAsync<T>(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        byte[] body = await ReadBytesAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, options) ?? throw new HttpProblemException("A JSON object is required.");
+        }
+        catch (JsonException)
+        {
+            throw new HttpProblemException("The body is not valid JSON of the expected shape.");
+        }
+    }
+
+    /// <summary>Reads the raw body, bounded by the configured limit (413 above it).</summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        long limit = request.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.CaServerOptions>>().Value.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw TooLarge(limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static HttpProblemException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
+}

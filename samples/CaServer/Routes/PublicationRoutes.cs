@@ -1,0 +1,122 @@
+using System.Security.Cryptography.X509Certificates;
+using Pki.CaServer.Http;
+using Pki.CaServer.Security;
+using Pki.Core;
+
+namespace Pki.CaServer.Routes;
+
+/// <summary>
+/// What the CAs publish, without an API key: CA certificates (<c>/ca/{ca}.crt</c>), CRLs (<c>/crl/{ca}.crl</c>, delta
+/// <c>/crl/{ca}-delta.crl</c>) and OCSP (<c>POST /ocsp/{ca}</c>, <c>GET /ocsp/{ca}/{base64}</c>, RFC 6960 appendix A).
+/// <c>{ca}</c> is a CA id or name. These routes run as the publication caller.
+/// </summary>
+public static class PublicationRoutes
+{
+    /// <summary>Maps the routes.</summary>
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var publication = app.MapGroup("")
+            .WithMetadata(new AllowAnonymousCallerAttribute())
+            .AddEndpointFilter((context, next) =>
+            {
+                HttpCallerAccessor.SetCaller(context.HttpContext, HttpCallerAccessor.Publisher);
+                return next(context);
+            });
+        publication.MapGet("/ca/{file}", CertificateAsync);
+        publication.MapGet("/crl/{file}", CrlAsync);
+        publication.MapPost("/ocsp/{ca}", OcspPostAsync);
+        publication.MapGet("/ocsp/{ca}/{**request}", OcspGetAsync);
+    }
+
+    private static async Task<IResult> CertificateAsync(string file, ICertificateAuthority authorities, CancellationToken cancellationToken)
+    {
+        bool pem = file.EndsWith(".pem", StringComparison.Ordinal);
+        if (!pem && !file.EndsWith(".crt", StringComparison.Ordinal))
+        {
+            return Results.NotFound();
+        }
+
+        var authority = await authorities.GetAsync(await ResolveAsync(file[..^4], authorities, cancellationToken), cancellationToken);
+        if (pem)
+        {
+            return Results.Text(authority.CertificatePem, "application/x-pem-file");
+        }
+
+        using var certificate = X509Certificate2.CreateFromPem(authority.CertificatePem);
+        return Results.Bytes(certificate.RawData, "application/pkix-cert");
+    }
+
+    private static async Task<IResult> CrlAsync(string file, ICertificateAuthority authorities, IRevocationService revocation, CancellationToken cancellationToken)
+    {
+        const string delta = "-delta.crl";
+        if (file.EndsWith(delta, StringComparison.Ordinal))
+        {
+            var reference = await ResolveAsync(file[..^delta.Length], authorities, cancellationToken);
+            return Crl(await revocation.CreateDeltaCrlAsync(reference, cancellationToken));
+        }
+
+        if (file.EndsWith(".crl", StringComparison.Ordinal))
+        {
+            var reference = await ResolveAsync(file[..^4], authorities, cancellationToken);
+            return Crl(await revocation.GetCrlAsync(reference, cancellationToken));
+        }
+
+        return Results.NotFound();
+    }
+
+    private static async Task<IResult> OcspPostAsync(string ca, HttpRequest request, IRevocationService revocation, CancellationToken cancellationToken)
+    {
+        byte[] body = await Json.ReadBytesAsync(request, cancellationToken);
+        return Ocsp(await revocation.RespondAsync(body, cancellationToken));
+    }
+
+    private static async Task<IResult> OcspGetAsync(string ca, string request, IRevocationService revocation, CancellationToken cancellationToken)
+    {
+        byte[] der;
+        try
+        {
+            string base64 = Uri.UnescapeDataString(request).Replace('-', '+').Replace('_', '/');
+            der = Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
+        }
+        catch (FormatException)
+        {
+            der = []; // answered malformedRequest by the library
+        }
+
+        return Ocsp(await revocation.RespondAsync(der, cancellationToken));
+    }
+
+    private static IResult Crl(CertificateRevocationList crl) => Results.Bytes(crl.Der.ToArray(), "application/pkix-crl");
+
+    private static IResult Ocsp(byte[] response) => Results.Bytes(response, "application/ocsp-response");
+
+    /// <summary>An id as it is; a name to the id of the one CA with that name (names are unique per organization; the publication URLs carry names).</summary>
+    private static async ValueTask<CaReference> ResolveAsync(string key, ICertificateAuthority authorities, CancellationToken cancellationToken)
+    {
+        if (CaKey.IsId(key))
+        {
+            return CaReference.ById(key);
+        }
+
+        string? found = null;
+        await foreach (var authority in authorities.ListAsync(new AuthorityQuery { Limit = 1000 }, cancellationToken))
+        {
+            if (authority.Name == key)
+            {
+                if (found is not null)
+                {
+                    throw new PkiException(PkiErrorCode.AuthorityNotFound, $"Several CAs are named '{key}'; use the CA id.");
+                }
+
+                found = authority.Id;
+            }
+        }
+
+        if (found is null)
+        {
+            throw new PkiException(PkiErrorCode.AuthorityNotFound, $"CA '{key}' does not exist.");
+        }
+
+        return CaReference.ById(found);
+    }
+}

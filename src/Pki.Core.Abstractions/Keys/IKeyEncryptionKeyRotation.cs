@@ -1,0 +1,14 @@
+namespace Pki.Core;
+
+/// <summary>Re-wraps every stored private key under the current key-encryption key (rotation without touching certificates).</summary>
+public interface IKeyEncryptionKeyRotation
+{
+    /// <summary>
+    /// Walks the <see cref="IPrivateKeyStore"/> and re-wraps each key that is not yet under the current key-encryption key,
+    /// with a compare-and-set per key. Safe to run again after an interruption, and alongside issuance.
+    /// </summary>
+    /// <returns>The number of keys re-wrapped.</returns>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> when a key is under a key-encryption key that is
+    /// no longer configured (keep the old one in <c>PreviousKeyEncryptionKeys</c> until rotation has finished).</exception>
+    ValueTask<int> RewrapAllAsync(CancellationToken cancellationToken = default);
+}

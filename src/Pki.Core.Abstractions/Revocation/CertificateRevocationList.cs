@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+
+namespace Pki.Core;
+
+/// <summary>A signed CRL (RFC 5280, section 5): a full CRL, or a delta CRL when <see cref="BaseCrlNumber"/> is set.</summary>
+public sealed record CertificateRevocationList
+{
+    /// <summary>The id of the CA that issued the CRL.</summary>
+    public required string AuthorityId { get; init; }
+
+    /// <summary>The cRLNumber. Full and delta CRLs of a CA share one strictly increasing sequence.</summary>
+    public required long Number { get; init; }
+
+    /// <summary>For a delta CRL, the number of the full CRL it applies to (the deltaCRLIndicator); null for a full CRL.</summary>
+    public long? BaseCrlNumber { get; init; }
+
+    /// <summary>thisUpdate.</summary>
+    public required DateTimeOffset ThisUpdate { get; init; }
+
+    /// <summary>nextUpdate.</summary>
+    public required DateTimeOffset NextUpdate { get; init; }
+
+    /// <summary>
+    /// The clock reading the entries were selected at, less a small allowance for writes still in flight; status changes
+    /// at or after it are not guaranteed to be in this CRL.
+    /// </summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The number of revokedCertificates entries.</summary>
+    public required int EntryCount { get; init; }
+
+    /// <summary>The CRL in DER.</summary>
+    public required ReadOnlyMemory<byte> Der { get; init; }
+
+    /// <summary>True for a delta CRL.</summary>
+    public bool IsDelta => BaseCrlNumber is not null;
+
+    /// <summary>The CRL in PEM (<c>X509 CRL</c>).</summary>
+    public string ToPem() => PemEncoding.WriteString("X509 CRL", Der.Span) + "\n";
+
+    /// <summary>A short summary; never the whole list.</summary>
+    public override string ToString() =>
+        $"CertificateRevocationList {{ AuthorityId = {AuthorityId}, Number = {Number}, Base = {BaseCrlNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, Entries = {EntryCount}, ThisUpdate = {ThisUpdate:u}, NextUpdate = {NextUpdate:u} }}";
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Pki.Core.Audit;
+using Pki.Core.Authority;
+using Pki.Core.Diagnostics;
+
+namespace Pki.Core.Authorization.Governed;
+
+/// <summary>
+/// <see cref="ICertificateAuthority"/> as hosts see it: every call authorized by <see cref="PkiAuthorizer"/>, scoped to
+/// the caller's organization, audited once, measured and traced; the engine behind it holds the rules of PKI.
+/// </summary>
+internal sealed class GovernedCertificateAuthority(
+    CertificateAuthorityService inner,
+    GovernedAuthorityLookup lookup,
+    PkiAuthorizer authorizer,
+    AuditWriter audit) : ICertificateAuthority
+{
+    public ValueTask<AuthorityRecord> CreateRootAsync(CreateRootAuthorityRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return audit.RecordAsync("authority.create", AuditObjects.Authority, null, () =>
+        {
+            authorizer.Demand(PkiOperation.ManageAuthority, null, request.Organization);
+            return inner.CreateRootAsync(request, cancellationToken);
+        }, a => (a.Id, a.Id), cancellationToken);
+    }
+
+    public ValueTask<AuthorityRecord> CreateIntermediateAsync(CreateIntermediateAuthorityRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return audit.RecordAsync("authority.create", AuditObjects.Authority, null, async () =>
+        {
+            var parent = await lookup.FindVisibleAsync(request.Parent, cancellationToken).ConfigureAwait(false);
+            authorizer.Demand(PkiOperation.ManageAuthority, parent.Id, request.Organization);
+            return await inner.CreateIntermediateAsync(request with { Parent = CaReference.ById(parent.Id) }, cancellationToken).ConfigureAwait(false);
+        }, a => (a.Id, a.Id), cancellationToken);
+    }
+
+    public ValueTask<AuthorityRecord> ImportAsync(ImportAuthorityRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return audit.RecordAsync("authority.import", AuditObjects.Authority, null, () =>
+        {
+            authorizer.Demand(PkiOperation.ManageAuthority, null, request.Organization);
+            return inner.ImportAsync(request, cancellationToken);
+        }, a => (a.Id, a.Id), cancellationToken);
+    }
+
+    public ValueTask<AuthorityRecord> GetAsync(CaReference authority, CancellationToken cancellationToken = default) =>
+        lookup.FindVisibleAsync(authority, cancellationToken);
+
+    public async IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        query ??= new AuthorityQuery();
+        var caller = authorizer.Caller;
+        if (!caller.IsSuperuser)
+        {
+            query = query with { Organization = caller.Organization };
+        }
+
+        await foreach (var authority in inner.ListAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            yield return authority;
+        }
+    }
+
+    public async ValueTask<string> GetChainPemAsync(CaReference authority, CancellationToken cancellationToken = default)
+    {
+        var visible = await lookup.FindVisibleAsync(authority, cancellationToken).ConfigureAwait(false);
+        return await inner.GetChainPemAsync(CaReference.ById(visible.Id), cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<IssuedCertificate> IssueAsync(IssueCertificateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return audit.RecordAsync("certificate.issue", AuditObjects.Certificate, null, async () =>
+        {
+            using var activity = PkiTelemetry.Source.StartActivity("pki.issue");
+            var authority = await lookup.DemandAsync(request.Authority, PkiOperation.Issue, cancellationToken).ConfigureAwait(false);
+            long started = Stopwatch.GetTimestamp();
+            var issued = await inner.IssueAsync(request with { Authority = CaReference.ById(authority.Id) }, cancellationToken).ConfigureAwait(false);
+            IssuanceMetrics.Record(issued, started);
+            return issued;
+        }, IssuanceMetrics.Describe, cancellationToken);
+    }
+
+    public async ValueTask<CertificateRecord> GetCertificateAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var certificate = await inner.GetCertificateAsync(id, cancellationToken).ConfigureAwait(false);
+        return authorizer.CanSee(certificate.CertificateAuthority.Id, certificate.OwnerOrganization)
+            ? certificate
+            : throw new PkiException(PkiErrorCode.CertificateNotFound, $"Certificate '{id}' does not exist.");
+    }
+
+    public async IAsyncEnumerable<CertificateRecord> ListCertificatesAsync(CertificateQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        query ??= new CertificateQuery();
+        var caller = authorizer.Caller;
+        if (!caller.IsSuperuser)
+        {
+            query = query with { Organization = caller.Organization };
+        }
+
+        await foreach (var certificate in inner.ListCertificatesAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            yield return certificate;
+        }
+    }
+}

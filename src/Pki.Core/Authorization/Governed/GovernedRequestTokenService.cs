@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Pki.Core.Audit;
+using Pki.Core.Diagnostics;
+using Pki.Core.Tokens;
+
+namespace Pki.Core.Authorization.Governed;
+
+/// <summary>
+/// <see cref="IRequestTokenService"/> as hosts see it: creating and deleting tokens needs <c>create_cert</c> on the CA
+/// (or Admin/Superuser); redeeming is authorized by the token itself; reads are scoped to the caller's organization.
+/// </summary>
+internal sealed class GovernedRequestTokenService(
+    RequestTokenService inner,
+    GovernedAuthorityLookup lookup,
+    PkiAuthorizer authorizer,
+    AuditWriter audit) : IRequestTokenService
+{
+    public ValueTask<CreatedRequestToken> CreateAsync(CreateRequestTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return audit.RecordAsync("token.create", AuditObjects.Token, null, async () =>
+        {
+            var authority = await lookup.DemandAsync(request.Authority, PkiOperation.ManageToken, cancellationToken).ConfigureAwait(false);
+            var created = await inner.CreateAsync(request with { Authority = CaReference.ById(authority.Id) }, cancellationToken).ConfigureAwait(false);
+            PkiTelemetry.TokensCreated.Add(1, new KeyValuePair<string, object?>("ca", authority.Id));
+            return created;
+        }, c => (c.Token.Id, c.Token.Authority.Id), cancellationToken);
+    }
+
+    public ValueTask<IssuedCertificate> RedeemAsync(RedeemRequestTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return audit.RecordAsync("token.redeem", AuditObjects.Certificate, null, async () =>
+        {
+            using var activity = PkiTelemetry.Source.StartActivity("pki.redeem");
+            long started = Stopwatch.GetTimestamp();
+            var issued = await inner.RedeemAsync(request, cancellationToken).ConfigureAwait(false);
+            IssuanceMetrics.Record(issued, started);
+            PkiTelemetry.TokensRedeemed.Add(1, new KeyValuePair<string, object?>("ca", issued.Record.CertificateAuthority.Id));
+            return issued;
+        }, IssuanceMetrics.Describe, cancellationToken);
+    }
+
+    public async ValueTask<RequestTokenRecord> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var token = await inner.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return Visible(token) ? token : throw TokenErrors.NotFound();
+    }
+
+    public async IAsyncEnumerable<RequestTokenRecord> ListAsync(RequestTokenQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var token in inner.ListAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            if (Visible(token))
+            {
+                yield return token;
+            }
+        }
+    }
+
+    public ValueTask<RequestTokenRecord> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
+        audit.RecordAsync("token.delete", AuditObjects.Token, null, async () =>
+        {
+            var token = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            var authority = await lookup.FindVisibleAsync(CaReference.ById(token.Authority.Id), cancellationToken).ConfigureAwait(false);
+            authorizer.Demand(PkiOperation.ManageToken, authority.Id, authority.Organization);
+            return await inner.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        }, t => (t.Id, t.Authority.Id), cancellationToken);
+
+    private bool Visible(RequestTokenRecord token) => authorizer.CanSee(token.Authority.Id, token.OwnerOrganization);
+}

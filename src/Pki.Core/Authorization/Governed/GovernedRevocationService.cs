@@ -1,0 +1,94 @@
+using Pki.Core.Audit;
+using Pki.Core.Diagnostics;
+using Pki.Core.Revocation;
+
+namespace Pki.Core.Authorization.Governed;
+
+/// <summary>
+/// <see cref="IRevocationService"/> as hosts see it: revoke, hold, reactivate and publish need <c>revoke_cert</c> on the
+/// issuing CA (or Admin/Superuser); OCSP answers anyone (it is public by design); everything is audited once.
+/// </summary>
+internal sealed class GovernedRevocationService(
+    RevocationService inner,
+    GovernedAuthorityLookup lookup,
+    PkiAuthorizer authorizer,
+    AuditWriter audit) : IRevocationService
+{
+    public ValueTask<CertificateRecord> RevokeAsync(RevokeCertificateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return audit.RecordAsync("certificate.revoke", AuditObjects.Certificate, null, async () =>
+        {
+            await DemandOnCertificateAsync(request.Certificate, cancellationToken).ConfigureAwait(false);
+            var record = await inner.RevokeAsync(request, cancellationToken).ConfigureAwait(false);
+            PkiTelemetry.Revocations.Add(1, new KeyValuePair<string, object?>("reason", request.Reason.ToString()));
+            return record;
+        }, r => (r.Id, r.CertificateAuthority.Id), cancellationToken);
+    }
+
+    public ValueTask<CertificateRecord> ReactivateAsync(CertificateReference certificate, CancellationToken cancellationToken = default) =>
+        audit.RecordAsync("certificate.reactivate", AuditObjects.Certificate, null, async () =>
+        {
+            await DemandOnCertificateAsync(certificate, cancellationToken).ConfigureAwait(false);
+            var record = await inner.ReactivateAsync(certificate, cancellationToken).ConfigureAwait(false);
+            PkiTelemetry.Revocations.Add(1, new KeyValuePair<string, object?>("reason", "reactivate"));
+            return record;
+        }, r => (r.Id, r.CertificateAuthority.Id), cancellationToken);
+
+    public async ValueTask<CertificateRecord> GetStatusAsync(CertificateReference certificate, CancellationToken cancellationToken = default)
+    {
+        var record = await inner.GetStatusAsync(certificate, cancellationToken).ConfigureAwait(false);
+        return authorizer.CanSee(record.CertificateAuthority.Id, record.OwnerOrganization)
+            ? record
+            : throw new PkiException(PkiErrorCode.CertificateNotFound, "The certificate does not exist.");
+    }
+
+    public ValueTask<CertificateRevocationList> PublishAsync(CaReference authority, CancellationToken cancellationToken = default) =>
+        PublishingAsync("crl.publish", authority, a => inner.PublishAsync(a, cancellationToken), cancellationToken);
+
+    public async ValueTask<CertificateRevocationList> GetCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
+    {
+        // CRLs are public documents: reading one needs only that the CA is visible to the caller.
+        var visible = await lookup.FindVisibleAsync(authority, cancellationToken).ConfigureAwait(false);
+        var crl = await inner.GetCrlAsync(CaReference.ById(visible.Id), cancellationToken).ConfigureAwait(false);
+        PkiTelemetry.CrlsProduced.Add(1, new KeyValuePair<string, object?>("kind", "full"));
+        return crl;
+    }
+
+    public ValueTask<CertificateRevocationList> CreateCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
+        PublishingAsync("crl.create", authority, a => inner.CreateCrlAsync(a, cancellationToken), cancellationToken);
+
+    public ValueTask<CertificateRevocationList> CreateDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
+        PublishingAsync("crl.create-delta", authority, a => inner.CreateDeltaCrlAsync(a, cancellationToken), cancellationToken);
+
+    public async ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default)
+    {
+        byte[] response = await inner.RespondAsync(ocspRequestDer, cancellationToken).ConfigureAwait(false);
+        PkiTelemetry.OcspResponses.Add(1);
+        return response;
+    }
+
+    public ValueTask<IssuedCertificate> IssueOcspSigningCertificateAsync(CaReference authority, int? validityDays = null, CancellationToken cancellationToken = default) =>
+        audit.RecordAsync("certificate.issue-ocsp-signer", AuditObjects.Certificate, null, async () =>
+        {
+            var visible = await lookup.DemandAsync(authority, PkiOperation.Publish, cancellationToken).ConfigureAwait(false);
+            return await inner.IssueOcspSigningCertificateAsync(CaReference.ById(visible.Id), validityDays, cancellationToken).ConfigureAwait(false);
+        }, IssuanceMetrics.Describe, cancellationToken);
+
+    private ValueTask<CertificateRevocationList> PublishingAsync(
+        string action, CaReference authority, Func<CaReference, ValueTask<CertificateRevocationList>> operation, CancellationToken cancellationToken) =>
+        audit.RecordAsync(action, AuditObjects.Crl, null, async () =>
+        {
+            var visible = await lookup.DemandAsync(authority, PkiOperation.Publish, cancellationToken).ConfigureAwait(false);
+            var crl = await operation(CaReference.ById(visible.Id)).ConfigureAwait(false);
+            PkiTelemetry.CrlsProduced.Add(1, new KeyValuePair<string, object?>("kind", crl.BaseCrlNumber is null ? "full" : "delta"));
+            return crl;
+        }, crl => (crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.AuthorityId), cancellationToken);
+
+    private async ValueTask DemandOnCertificateAsync(CertificateReference reference, CancellationToken cancellationToken)
+    {
+        var record = await GetStatusAsync(reference, cancellationToken).ConfigureAwait(false);
+        var authority = await lookup.FindVisibleAsync(CaReference.ById(record.CertificateAuthority.Id), cancellationToken).ConfigureAwait(false);
+        authorizer.Demand(PkiOperation.Revoke, authority.Id, authority.Organization);
+    }
+}

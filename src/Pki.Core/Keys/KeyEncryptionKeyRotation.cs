@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Pki.Core.Keys;
+
+/// <summary>The engine behind <see cref="IKeyEncryptionKeyRotation"/>: page through the key store, re-wrap, compare-and-set.</summary>
+internal sealed partial class KeyEncryptionKeyRotation(
+    IPrivateKeyStore store,
+    IPrivateKeyProtector protector,
+    ILogger<KeyEncryptionKeyRotation>? logger = null) : IKeyEncryptionKeyRotation
+{
+    private const int PageSize = 100;
+    private readonly ILogger _logger = logger ?? NullLogger<KeyEncryptionKeyRotation>.Instance;
+
+    public async ValueTask<int> RewrapAllAsync(CancellationToken cancellationToken = default)
+    {
+        int rewrapped = 0;
+        string? after = null;
+        while (true)
+        {
+            int seen = 0;
+            await foreach (var key in store.ListAsync(new PrivateKeyQuery { After = after, Limit = PageSize }, cancellationToken).ConfigureAwait(false))
+            {
+                seen++;
+                after = key.Id;
+                if (await RewrapAsync(key, cancellationToken).ConfigureAwait(false))
+                {
+                    rewrapped++;
+                }
+            }
+
+            if (seen < PageSize)
+            {
+                LogRotated(_logger, rewrapped);
+                return rewrapped;
+            }
+        }
+    }
+
+    /// <summary>Re-wraps one key; a concurrent change is retried from the newly stored bytes.</summary>
+    private async ValueTask<bool> RewrapAsync(StoredPrivateKey key, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            byte[]? replacement = await protector.RewrapAsync(key.Id, key.ProtectedPkcs8, cancellationToken).ConfigureAwait(false);
+            if (replacement is null)
+            {
+                return false;
+            }
+
+            try
+            {
+                await store.ReplaceProtectedKeyAsync(key.Id, key.ProtectedPkcs8, replacement, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (PkiException ex) when (ex.Code == PkiErrorCode.ConcurrencyConflict && attempt < 3)
+            {
+                var current = await store.GetAsync(key.Id, cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return false;
+                }
+
+                key = current;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Re-wrapped {Count} private keys under the current key-encryption key")]
+    private static partial void LogRotated(ILogger logger, int count);
+}

@@ -1,0 +1,155 @@
+using Pki.Core.Asn1;
+using Pki.Core.Issuance;
+using Pki.Core.Keys;
+
+namespace Pki.Core.Revocation;
+
+internal sealed partial class RevocationService
+{
+    private const int MaximumCachedResponses = 100_000;
+    private static readonly TimeSpan ResponderRecheck = TimeSpan.FromSeconds(10);
+
+    public async ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default)
+    {
+        var request = OcspRequestReader.TryRead(ocspRequestDer);
+        if (request is null)
+        {
+            return OcspResponseWriter.Error(OcspResponseStatus.MalformedRequest);
+        }
+
+        try
+        {
+            return await RespondAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PkiException ex)
+        {
+            // A store or key failure must not surface as an exception to an OCSP client (RFC 6960 section 2.3).
+            LogOcspFailure(_logger, ex);
+            return OcspResponseWriter.Error(OcspResponseStatus.InternalError);
+        }
+    }
+
+    private async ValueTask<byte[]> RespondAsync(OcspRequest request, CancellationToken cancellationToken)
+    {
+        long generation = Interlocked.Read(ref _generation);
+        var settings = Settings;
+        var now = time.GetUtcNow();
+        string? cacheKey = request.CertIds.Count == 1 && request.NonceExtension is null && settings.OcspResponseCacheDuration > TimeSpan.Zero
+            ? Convert.ToBase64String(request.CertIds[0].Encoded.Span)
+            : null;
+        if (cacheKey is not null && _ocspCache.TryGetValue(cacheKey, out var cached) && cached.Generation == generation && now < cached.Until)
+        {
+            return cached.Der;
+        }
+
+        // The first CertID naming a CA the library holds chooses the responder; CertIDs of other issuers are answered unknown.
+        var issuerIds = new string?[request.CertIds.Count];
+        string? authorityId = null;
+        for (int i = 0; i < issuerIds.Length; i++)
+        {
+            issuerIds[i] = await issuers.FindAsync(request.CertIds[i], cancellationToken).ConfigureAwait(false);
+            authorityId ??= issuerIds[i];
+        }
+
+        if (authorityId is null)
+        {
+            return OcspResponseWriter.Error(OcspResponseStatus.Unauthorized);
+        }
+
+        var signer = await GetResponderAsync(authorityId, now, cancellationToken).ConfigureAwait(false);
+        var responses = new OcspSingleResponse[request.CertIds.Count];
+        for (int i = 0; i < responses.Length; i++)
+        {
+            var certId = request.CertIds[i];
+            var status = OcspCertStatus.Unknown;
+            var revokedAt = default(DateTimeOffset);
+            var reason = RevocationReason.Unspecified;
+            if (issuerIds[i] == authorityId && certId.SerialNumber is { } serial
+                && await certificates.FindBySerialNumberAsync(authorityId, serial, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                var published = RevocationStateMachine.Published(record.Status, record.RevocationReason);
+                status = published is null ? OcspCertStatus.Good : OcspCertStatus.Revoked;
+                reason = published ?? RevocationReason.Unspecified;
+                revokedAt = record.RevokedAt ?? record.StatusChangedAt ?? now;
+            }
+
+            responses[i] = new OcspSingleResponse(certId.Encoded, status, revokedAt, reason, now, now + settings.OcspResponseValidity);
+        }
+
+        byte[] data = OcspResponseWriter.WriteResponseData(signer.KeyHash, now, responses, request.NonceExtension);
+        byte[] signature = await signer.Key.SignAsync(data, cancellationToken).ConfigureAwait(false);
+        byte[] der = OcspResponseWriter.Success(data, signer.Signature.AlgorithmIdentifier, signature, signer.CertificateDer);
+        if (cacheKey is not null)
+        {
+            if (_ocspCache.Count >= MaximumCachedResponses)
+            {
+                _ocspCache.Clear();
+            }
+
+            _ocspCache[cacheKey] = new CachedOcspResponse(der, now + settings.OcspResponseCacheDuration, generation);
+        }
+
+        return der;
+    }
+
+    public async ValueTask<IssuedCertificate> IssueOcspSigningCertificateAsync(CaReference authority, int? validityDays = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        if (validityDays is < 1 or > 365)
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest, $"A delegated OCSP responder is valid for 1 to 365 days, not {validityDays}.");
+        }
+
+        var ca = await resolver.ResolveIssuerAsync(authority, cancellationToken).ConfigureAwait(false);
+        string keyId = await keys.CreateAsync(ca.Authority.KeyAlgorithm, cancellationToken).ConfigureAwait(false);
+        var key = await keys.GetAsync(keyId, cancellationToken).ConfigureAwait(false);
+        var order = new IssuanceOrder
+        {
+            Authority = CaReference.ById(ca.Authority.Id),
+            Profile = CertificateProfiles.OcspSigning,
+            RequestedSubject = DistinguishedName.Create(commonName: "OCSP Responder", organization: ca.Authority.Subject.Organization),
+            ValidityDays = validityDays ?? 30,
+            OwnerOrganization = ca.Authority.Organization,
+            SubjectPublicKeyInfo = key.SubjectPublicKeyInfo,
+            PublicKeyFamily = KeyAlgorithmFacts.Family(key.Algorithm),
+            PublicKeySize = KeyAlgorithmFacts.Size(key.Algorithm),
+        };
+        var issued = await pipeline.IssueAsync(order, cancellationToken).ConfigureAwait(false);
+        var responder = new OcspResponderRecord(ca.Authority.Id, issued.Record.Id, keyId, issued.CertificatePem, issued.Record.ExpiresOn);
+        await store.SetOcspResponderAsync(responder, cancellationToken).ConfigureAwait(false);
+        _responders.TryRemove(ca.Authority.Id, out _);
+        Interlocked.Increment(ref _generation);
+        LogResponder(_logger, issued.Record.Id, ca.Authority.Id, responder.NotAfter);
+        return issued;
+    }
+
+    /// <summary>The CA's delegated responder while it is valid, else the CA itself; re-read from the store every few seconds.</summary>
+    private async ValueTask<ResponderSigner> GetResponderAsync(string authorityId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_responders.TryGetValue(authorityId, out var cached) && now < cached.CheckedAt + ResponderRecheck && now < cached.NotAfter)
+        {
+            return cached;
+        }
+
+        ResponderSigner signer;
+        var delegated = await store.GetOcspResponderAsync(authorityId, cancellationToken).ConfigureAwait(false);
+        if (delegated is not null && now < delegated.NotAfter)
+        {
+            var key = await keys.GetAsync(delegated.KeyId, cancellationToken).ConfigureAwait(false);
+            signer = new ResponderSigner(key, SignatureAlgorithm.For(key.Algorithm), KeyIdentifier.Compute(key.SubjectPublicKeyInfo),
+                PemCertificates.DecodeSingle(delegated.CertificatePem), delegated.NotAfter, now);
+        }
+        else
+        {
+            var ca = await resolver.ResolveSignerAsync(CaReference.ById(authorityId), cancellationToken).ConfigureAwait(false);
+            signer = new ResponderSigner(ca.Key, ca.Signature, KeyIdentifier.Compute(ca.Key.SubjectPublicKeyInfo), null, DateTimeOffset.MaxValue, now);
+        }
+
+        _responders[authorityId] = signer;
+        return signer;
+    }
+
+    private sealed record CachedOcspResponse(byte[] Der, DateTimeOffset Until, long Generation);
+
+    private sealed record ResponderSigner(ISigningKey Key, SignatureAlgorithm Signature, byte[] KeyHash, byte[]? CertificateDer, DateTimeOffset NotAfter, DateTimeOffset CheckedAt);
+}

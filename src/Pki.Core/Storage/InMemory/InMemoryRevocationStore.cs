@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+
+namespace Pki.Core.Storage.InMemory;
+
+/// <summary>
+/// An <see cref="IRevocationStore"/> in process memory over the <see cref="InMemoryCertificateStore"/> (status changes
+/// happen in the certificate records themselves); thread-safe.
+/// </summary>
+internal sealed class InMemoryRevocationStore : IRevocationStore
+{
+    private readonly InMemoryCertificateStore _certificates;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _crlNumbers = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string AuthorityId, bool Delta), CertificateRevocationList> _latest = [];
+    private readonly Dictionary<string, OcspResponderRecord> _responders = new(StringComparer.Ordinal);
+
+    /// <exception cref="InvalidOperationException">The certificate store is not the in-memory one: register the revocation store of the same storage package.</exception>
+    public InMemoryRevocationStore(ICertificateStore certificates)
+    {
+        _certificates = certificates as InMemoryCertificateStore
+            ?? throw new InvalidOperationException(
+                $"The in-memory revocation store works only with the in-memory certificate store, not {certificates?.GetType().Name}; register the IRevocationStore of the same storage package.");
+    }
+
+    public ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_certificates.TryChangeStatus(change));
+    }
+
+    public async IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        var entries = _certificates.RevocationEntries(query);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if ((i & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            yield return entries[i];
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    public ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(authorityId);
+        lock (_gate)
+        {
+            long next = _crlNumbers.GetValueOrDefault(authorityId) + 1;
+            _crlNumbers[authorityId] = next;
+            return ValueTask.FromResult(next);
+        }
+    }
+
+    public ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(crl);
+        lock (_gate)
+        {
+            var key = (crl.AuthorityId, crl.IsDelta);
+            if (!_latest.TryGetValue(key, out var existing) || existing.Number < crl.Number)
+            {
+                _latest[key] = crl;
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_latest.GetValueOrDefault((authorityId, delta)));
+        }
+    }
+
+    public ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(responder);
+        lock (_gate)
+        {
+            _responders[responder.AuthorityId] = responder;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<OcspResponderRecord?> GetOcspResponderAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_responders.GetValueOrDefault(authorityId));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Npgsql;
+using Pki.Core;
+
+namespace Pki.Storage.PostgreSql;
+
+/// <summary>
+/// An <see cref="IAuthorityStore"/> over <c>pki_authorities</c>. Names are unique within an organization (and among
+/// CAs without one) by a unique index, so concurrent hosts cannot create two CAs of one name.
+/// </summary>
+internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthorityStore
+{
+    private readonly string _table = db.Table("pki_authorities");
+
+    public async ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"INSERT INTO {_table} ({AuthorityRows.Columns}) VALUES ({AuthorityRows.Values})", connection);
+        AuthorityRows.AddParameters(command, authority);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.IsUniqueViolation())
+        {
+            throw new PkiException(PkiErrorCode.Conflict, $"A CA with id '{authority.Id}' or name '{authority.Name}' already exists.", e);
+        }
+    }
+
+    public async ValueTask UpdateAsync(AuthorityRecord authority, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        var assignments = string.Join(", ", AuthorityRows.Columns.Split(", ").Where(c => c != "id").Select(c => c + " = @" + c));
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"UPDATE {_table} SET {assignments} WHERE id = @id", connection);
+        AuthorityRows.AddParameters(command, authority);
+        int updated;
+        try
+        {
+            updated = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.IsUniqueViolation())
+        {
+            throw new PkiException(PkiErrorCode.Conflict, $"A CA named '{authority.Name}' already exists.", e);
+        }
+
+        if (updated == 0)
+        {
+            throw new PkiException(PkiErrorCode.AuthorityNotFound, $"CA '{authority.Id}' does not exist.");
+        }
+    }
+
+    public async ValueTask<AuthorityRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {AuthorityRows.Columns} FROM {_table} WHERE id = @id", connection);
+        command.AddText("id", id);
+        return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {AuthorityRows.Columns} FROM {_table} WHERE (organization IS NULL) = @no_organization AND coalesce(organization, '') = @organization AND name = @name",
+            connection);
+        command.AddBoolean("no_organization", organization is null);
+        command.AddText("organization", organization ?? string.Empty);
+        command.AddText("name", name);
+        return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var sql = new StringBuilder($"SELECT {AuthorityRows.Columns} FROM {_table} WHERE TRUE");
+        if (query.Organization is not null)
+        {
+            sql.Append(" AND organization = @organization");
+            command.AddText("organization", query.Organization);
+        }
+
+        if (query.ParentId is not null)
+        {
+            sql.Append(" AND parent_id = @parent_id");
+            command.AddText("parent_id", query.ParentId);
+        }
+
+        if (query.After is not null)
+        {
+            sql.Append(" AND id > @after");
+            command.AddText("after", query.After);
+        }
+
+        sql.Append(" ORDER BY id LIMIT @limit");
+        command.AddInteger("limit", Math.Max(0, query.Limit));
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return AuthorityRows.Read(reader);
+        }
+    }
+
+    private static async Task<AuthorityRecord?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? AuthorityRows.Read(reader) : null;
+    }
+}

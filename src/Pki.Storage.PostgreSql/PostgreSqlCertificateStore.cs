@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Npgsql;
+using Pki.Core;
+
+namespace Pki.Storage.PostgreSql;
+
+/// <summary>
+/// An <see cref="ICertificateStore"/> over <c>pki_certificates</c>. Serial numbers are unique per CA by a unique
+/// constraint, so two hosts cannot store the same serial; queries use keyset paging on the primary key.
+/// </summary>
+internal sealed class PostgreSqlCertificateStore(PostgreSqlDatabase db) : ICertificateStore
+{
+    private readonly string _table = db.Table("pki_certificates");
+
+    public async ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await CertificateRows.InsertAsync(db, connection, transaction: null, certificate, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {CertificateRows.Columns} FROM {_table} WHERE id = @id", connection);
+        command.AddText("id", id);
+        return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<CertificateRecord?> FindBySerialNumberAsync(string authorityId, SerialNumber serialNumber, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorityId);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {CertificateRows.Columns} FROM {_table} WHERE authority_id = @authority_id AND serial_number = @serial_number", connection);
+        command.AddText("authority_id", authorityId);
+        command.AddBytes("serial_number", serialNumber.Bytes);
+        return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<CertificateRecord> QueryAsync(CertificateQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = connection };
+
+        // Only fixed SQL fragments are appended; every value is a parameter.
+        var sql = new StringBuilder($"SELECT {CertificateRows.Columns} FROM {_table} WHERE TRUE");
+        if (query.AuthorityId is not null)
+        {
+            sql.Append(" AND authority_id = @authority_id");
+            command.AddText("authority_id", query.AuthorityId);
+        }
+
+        if (query.Organization is not null)
+        {
+            sql.Append(" AND owner_organization = @organization");
+            command.AddText("organization", query.Organization);
+        }
+
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = @status");
+            command.AddSmallint("status", (int)status);
+        }
+
+        if (query.Type is { } type)
+        {
+            sql.Append(" AND type = @type");
+            command.AddSmallint("type", (int)type);
+        }
+
+        if (query.ExpiresOnOrAfter is { } from)
+        {
+            sql.Append(" AND expires_on >= @expires_from");
+            command.AddBigint("expires_from", PostgreSqlTime.ToTicks(from));
+        }
+
+        if (query.ExpiresBefore is { } before)
+        {
+            sql.Append(" AND expires_on < @expires_before");
+            command.AddBigint("expires_before", PostgreSqlTime.ToTicks(before));
+        }
+
+        if (query.SerialNumber is { } serial)
+        {
+            sql.Append(" AND serial_number = @serial_number");
+            command.AddBytes("serial_number", serial.Bytes);
+        }
+
+        if (query.FingerprintSha256 is not null)
+        {
+            sql.Append(" AND lower(fingerprint_sha256) = lower(@fingerprint)");
+            command.AddText("fingerprint", query.FingerprintSha256);
+        }
+
+        if (query.After is not null)
+        {
+            sql.Append(" AND id > @after");
+            command.AddText("after", query.After);
+        }
+
+        sql.Append(" ORDER BY id LIMIT @limit");
+        command.AddInteger("limit", Math.Max(0, query.Limit));
+        command.CommandText = sql.ToString();
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return CertificateRows.Read(reader);
+        }
+    }
+
+    private static async Task<CertificateRecord?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? CertificateRows.Read(reader) : null;
+    }
+}

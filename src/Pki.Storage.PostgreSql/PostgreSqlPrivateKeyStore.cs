@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using Pki.Core;
+
+namespace Pki.Storage.PostgreSql;
+
+/// <summary>An <see cref="IPrivateKeyStore"/> over <c>pki_private_keys</c>; it holds only the engine's encrypted PKCS#8 blobs.</summary>
+internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivateKeyStore
+{
+    private readonly string _table = db.Table("pki_private_keys");
+
+    public async ValueTask AddAsync(StoredPrivateKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {_table} (id, algorithm, protected_pkcs8, created_at, subject_public_key_sha256) VALUES (@id, @algorithm, @protected_pkcs8, @created_at, @spki_hash)", connection);
+        command.AddText("id", key.Id);
+        command.AddInteger("algorithm", (int)key.Algorithm);
+        command.AddBytes("protected_pkcs8", key.ProtectedPkcs8.Span);
+        command.AddBigint("created_at", PostgreSqlTime.ToTicks(key.CreatedAt));
+        command.AddBytes("spki_hash", key.SubjectPublicKeySha256.Span);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.IsUniqueViolation())
+        {
+            throw new PkiException(PkiErrorCode.Conflict, $"A key with id '{key.Id}' already exists.", e);
+        }
+    }
+
+    public async ValueTask<StoredPrivateKey?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return await SingleAsync($"SELECT {Columns} FROM {_table} WHERE id = @id", c => c.AddText("id", id), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken)
+    {
+        if (subjectPublicKeySha256.IsEmpty)
+        {
+            return null;
+        }
+
+        return await SingleAsync(
+            $"SELECT {Columns} FROM {_table} WHERE subject_public_key_sha256 = @hash AND subject_public_key_sha256 <> ''::bytea ORDER BY id LIMIT 1",
+            c => c.AddBytes("hash", subjectPublicKeySha256.Span),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM {_table} WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit", connection);
+        command.AddText("after", query.After);
+        command.AddInteger("limit", Math.Max(0, query.Limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    public async ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {_table} SET protected_pkcs8 = @new WHERE id = @id AND protected_pkcs8 = @expected", connection);
+        command.AddText("id", id);
+        command.AddBytes("expected", expectedProtectedPkcs8.Span);
+        command.AddBytes("new", protectedPkcs8.Span);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        {
+            return;
+        }
+
+        // Nothing changed: either the key is gone or its bytes moved on (compare-and-set lost).
+        throw await GetAsync(id, cancellationToken).ConfigureAwait(false) is null
+            ? new PkiException(PkiErrorCode.PrivateKeyNotFound, $"The key '{id}' does not exist.")
+            : new PkiException(PkiErrorCode.ConcurrencyConflict, $"The key '{id}' was changed concurrently.");
+    }
+
+    private const string Columns = "id, algorithm, protected_pkcs8, created_at, subject_public_key_sha256";
+
+    private async ValueTask<StoredPrivateKey?> SingleAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    private static StoredPrivateKey Read(NpgsqlDataReader reader) =>
+        new(reader.Text("id"), (KeyAlgorithm)reader.Integer("algorithm"), reader.Bytes("protected_pkcs8"), reader.Instant("created_at"))
+        {
+            SubjectPublicKeySha256 = reader.Bytes("subject_public_key_sha256"),
+        };
+}

@@ -1,0 +1,185 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Npgsql;
+using Pki.Core;
+
+namespace Pki.Storage.PostgreSql;
+
+/// <summary>
+/// An <see cref="IRequestTokenStore"/> over <c>pki_request_tokens</c>, sharing the database with
+/// <see cref="PostgreSqlCertificateStore"/>. <see cref="RedeemAsync"/> is one transaction: a conditional UPDATE that
+/// consumes the token only while it is unused and unexpired (the row lock makes concurrent redeemers from any host wait
+/// and then find it used), then the certificate INSERT; a failing insert rolls the update back.
+/// </summary>
+internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequestTokenStore
+{
+    private const short Unused = (short)RequestTokenState.Unused;
+    private const short Used = (short)RequestTokenState.Used;
+    private const short Deleted = (short)RequestTokenState.Deleted;
+
+    private readonly string _table = db.Table("pki_request_tokens");
+
+    public async ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {_table} ({RequestTokenRows.Columns}, secret_hash) VALUES ({Parameters(RequestTokenRows.Columns)}, @secret_hash)", connection);
+        RequestTokenRows.AddParameters(command, token);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.IsUniqueViolation("pki_request_tokens_hash_key"))
+        {
+            throw new PkiException(PkiErrorCode.Conflict, "A request token with this secret hash already exists.", e);
+        }
+        catch (PostgresException e) when (e.IsUniqueViolation())
+        {
+            throw new PkiException(PkiErrorCode.Conflict, $"A request token with id '{token.Token.Id}' already exists.", e);
+        }
+    }
+
+    public async ValueTask<RequestTokenRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await GetAsync(connection, null, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<StoredRequestToken?> FindByHashAsync(ReadOnlyMemory<byte> secretHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {RequestTokenRows.Columns}, secret_hash FROM {_table} WHERE secret_hash = @secret_hash", connection);
+        command.AddBytes("secret_hash", secretHash.Span);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new StoredRequestToken(RequestTokenRows.Read(reader), reader.Bytes("secret_hash"))
+            : null;
+    }
+
+    public async IAsyncEnumerable<RequestTokenRecord> ListAsync(RequestTokenQuery query, DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var sql = new StringBuilder($"SELECT {RequestTokenRows.Columns} FROM {_table} WHERE TRUE");
+        if (query.AuthorityId is not null)
+        {
+            sql.Append(" AND authority_id = @authority_id");
+            command.AddText("authority_id", query.AuthorityId);
+        }
+
+        if (query.OwnerOrganization is not null)
+        {
+            sql.Append(" AND owner_organization = @owner_organization");
+            command.AddText("owner_organization", query.OwnerOrganization);
+        }
+
+        if (query.State is { } state)
+        {
+            // Expired is not stored: it is an unused token at or past its expiry at the query's "now".
+            if (state is RequestTokenState.Unused or RequestTokenState.Expired)
+            {
+                sql.Append(state == RequestTokenState.Unused
+                    ? " AND state = @unused AND expires_at > @now"
+                    : " AND state = @unused AND expires_at <= @now");
+                command.AddSmallint("unused", Unused);
+                command.AddBigint("now", PostgreSqlTime.ToTicks(now));
+            }
+            else
+            {
+                sql.Append(" AND state = @state");
+                command.AddSmallint("state", (int)state);
+            }
+        }
+
+        if (query.After is not null)
+        {
+            sql.Append(" AND id > @after");
+            command.AddText("after", query.After);
+        }
+
+        sql.Append(" ORDER BY id LIMIT @limit");
+        command.AddInteger("limit", Math.Max(0, query.Limit));
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return RequestTokenRows.Read(reader);
+        }
+    }
+
+    public async ValueTask<RequestTokenRecord> DeleteAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(
+            $"UPDATE {_table} SET state = @deleted, deleted_at = @now WHERE id = @id AND state <> @deleted RETURNING {RequestTokenRows.Columns}", connection))
+        {
+            command.AddSmallint("deleted", Deleted);
+            command.AddBigint("now", PostgreSqlTime.ToTicks(now));
+            command.AddText("id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return RequestTokenRows.Read(reader);
+            }
+        }
+
+        // Nothing changed: the token is already deleted (returned unchanged) or does not exist.
+        return await GetAsync(connection, null, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new PkiException(PkiErrorCode.TokenNotFound, "The request token does not exist. Check that it was not mistyped.");
+    }
+
+    public async ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenId);
+        ArgumentNullException.ThrowIfNull(certificate);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int consumed;
+        await using (var command = new NpgsqlCommand(
+            $"UPDATE {_table} SET state = @used, redeemed_at = @now, certificate_id = @certificate_id "
+            + "WHERE id = @id AND state = @unused AND expires_at > @now", connection, transaction))
+        {
+            command.AddSmallint("used", Used);
+            command.AddSmallint("unused", Unused);
+            command.AddBigint("now", PostgreSqlTime.ToTicks(now));
+            command.AddText("certificate_id", certificate.Id);
+            command.AddText("id", tokenId);
+            consumed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (consumed != 1)
+        {
+            var current = await GetAsync(connection, transaction, tokenId, cancellationToken).ConfigureAwait(false);
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            throw WhyNotRedeemable(tokenId, current, now);
+        }
+
+        // Disposing the transaction without a commit (a duplicate serial, a cancellation) rolls the consumption back.
+        await CertificateRows.InsertAsync(db, connection, transaction, certificate, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static PkiException WhyNotRedeemable(string tokenId, RequestTokenRecord? token, DateTimeOffset now) => token?.StateAt(now) switch
+    {
+        null => new PkiException(PkiErrorCode.TokenNotFound, "The request token does not exist. Check that it was not mistyped."),
+        RequestTokenState.Used => new PkiException(PkiErrorCode.TokenAlreadyUsed, $"Request token {tokenId} has already been used; tokens are single-use."),
+        RequestTokenState.Deleted => new PkiException(PkiErrorCode.TokenDeleted, $"Request token {tokenId} was deleted by an administrator."),
+        RequestTokenState.Expired => new PkiException(PkiErrorCode.TokenExpired, $"Request token {tokenId} expired at {token.ExpiresAt:u}."),
+        _ => new PkiException(PkiErrorCode.ConcurrencyConflict, $"Request token {tokenId} changed while it was being redeemed; try again."),
+    };
+
+    private async Task<RequestTokenRecord?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string id, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {RequestTokenRows.Columns} FROM {_table} WHERE id = @id", connection, transaction);
+        command.AddText("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? RequestTokenRows.Read(reader) : null;
+    }
+
+    private static string Parameters(string columns) => string.Join(", ", columns.Split(", ").Select(c => "@" + c));
+}

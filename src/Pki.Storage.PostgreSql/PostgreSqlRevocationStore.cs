@@ -1,0 +1,183 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Npgsql;
+using Pki.Core;
+
+namespace Pki.Storage.PostgreSql;
+
+/// <summary>
+/// An <see cref="IRevocationStore"/> over the rows of <c>pki_certificates</c> (status changes are compare-and-set
+/// UPDATEs), one CRL-number counter row per CA in <c>pki_crl_numbers</c> (an atomic upsert-increment, so numbers
+/// strictly increase across every host), the latest CRLs in <c>pki_crls</c> and responders in <c>pki_ocsp_responders</c>.
+/// </summary>
+internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevocationStore
+{
+    private const short Active = (short)CertificateStatus.Active;
+
+    private readonly string _certificates = db.Table("pki_certificates");
+    private readonly string _crlNumbers = db.Table("pki_crl_numbers");
+    private readonly string _crls = db.Table("pki_crls");
+    private readonly string _responders = db.Table("pki_ocsp_responders");
+
+    public async ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(
+            $"UPDATE {_certificates} SET status = @new_status, revocation_reason = @reason, revoked_at = @revoked_at, "
+            + "invalidity_date = @invalidity_date, revocation_comment = @comment, status_changed_at = @changed_at "
+            + $"WHERE id = @id AND status = @expected_status RETURNING {CertificateRows.Columns}", connection))
+        {
+            command.AddSmallint("new_status", (int)change.NewStatus);
+            command.AddSmallint("reason", (int?)change.Reason);
+            command.AddBigint("revoked_at", PostgreSqlTime.ToTicks(change.RevokedAt));
+            command.AddBigint("invalidity_date", PostgreSqlTime.ToTicks(change.InvalidityDate));
+            command.AddText("comment", change.Comment);
+            command.AddBigint("changed_at", PostgreSqlTime.ToTicks(change.ChangedAt));
+            command.AddText("id", change.CertificateId);
+            command.AddSmallint("expected_status", (int)change.ExpectedStatus);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return CertificateRows.Read(reader);
+            }
+        }
+
+        await using var exists = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {_certificates} WHERE id = @id)", connection);
+        exists.AddText("id", change.CertificateId);
+        return (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!
+            ? null
+            : throw new PkiException(PkiErrorCode.CertificateNotFound, $"Certificate '{change.CertificateId}' does not exist.");
+    }
+
+    public async IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var sql = new StringBuilder(
+            "SELECT id, serial_number, status, revocation_reason, revoked_at, invalidity_date, expires_on, status_changed_at "
+            + $"FROM {_certificates} WHERE authority_id = @authority_id");
+        command.AddText("authority_id", query.AuthorityId);
+        if (query.ChangedSince is { } since)
+        {
+            sql.Append(" AND status_changed_at IS NOT NULL AND status_changed_at >= @since");
+            command.AddBigint("since", PostgreSqlTime.ToTicks(since));
+        }
+        else
+        {
+            sql.Append(" AND status <> @active");
+            command.AddSmallint("active", Active);
+        }
+
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = @status");
+            command.AddSmallint("status", (int)status);
+        }
+
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new RevocationEntry(
+                reader.Text("id"),
+                SerialNumber.FromBytes(reader.Bytes("serial_number")),
+                (CertificateStatus)reader.Smallint("status"),
+                (RevocationReason?)reader.NullableSmallint("revocation_reason"),
+                reader.NullableInstant("revoked_at"),
+                reader.NullableInstant("invalidity_date"),
+                reader.Instant("expires_on"),
+                reader.NullableInstant("status_changed_at"));
+        }
+    }
+
+    public async ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(authorityId);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {_crlNumbers} AS n (authority_id, last_number) VALUES (@authority_id, 1) "
+            + "ON CONFLICT (authority_id) DO UPDATE SET last_number = n.last_number + 1 RETURNING last_number", connection);
+        command.AddText("authority_id", authorityId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(crl);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {_crls} AS c (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
+            + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
+            + "ON CONFLICT (authority_id, is_delta) DO UPDATE SET number = excluded.number, base_crl_number = excluded.base_crl_number, "
+            + "this_update = excluded.this_update, next_update = excluded.next_update, created_at = excluded.created_at, "
+            + "entry_count = excluded.entry_count, der = excluded.der WHERE c.number < excluded.number", connection);
+        command.AddText("authority_id", crl.AuthorityId);
+        command.AddBoolean("is_delta", crl.IsDelta);
+        command.AddBigint("number", crl.Number);
+        command.AddBigint("base_crl_number", crl.BaseCrlNumber);
+        command.AddBigint("this_update", PostgreSqlTime.ToTicks(crl.ThisUpdate));
+        command.AddBigint("next_update", PostgreSqlTime.ToTicks(crl.NextUpdate));
+        command.AddBigint("created_at", PostgreSqlTime.ToTicks(crl.CreatedAt));
+        command.AddInteger("entry_count", crl.EntryCount);
+        command.AddBytes("der", crl.Der.Span);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorityId);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT authority_id, number, base_crl_number, this_update, next_update, created_at, entry_count, der "
+            + $"FROM {_crls} WHERE authority_id = @authority_id AND is_delta = @is_delta", connection);
+        command.AddText("authority_id", authorityId);
+        command.AddBoolean("is_delta", delta);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new CertificateRevocationList
+            {
+                AuthorityId = reader.Text("authority_id"),
+                Number = reader.Bigint("number"),
+                BaseCrlNumber = reader.NullableBigint("base_crl_number"),
+                ThisUpdate = reader.Instant("this_update"),
+                NextUpdate = reader.Instant("next_update"),
+                CreatedAt = reader.Instant("created_at"),
+                EntryCount = reader.Integer("entry_count"),
+                Der = reader.Bytes("der"),
+            }
+            : null;
+    }
+
+    public async ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(responder);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {_responders} (authority_id, certificate_id, key_id, certificate_pem, not_after) "
+            + "VALUES (@authority_id, @certificate_id, @key_id, @certificate_pem, @not_after) "
+            + "ON CONFLICT (authority_id) DO UPDATE SET certificate_id = excluded.certificate_id, key_id = excluded.key_id, "
+            + "certificate_pem = excluded.certificate_pem, not_after = excluded.not_after", connection);
+        command.AddText("authority_id", responder.AuthorityId);
+        command.AddText("certificate_id", responder.CertificateId);
+        command.AddText("key_id", responder.KeyId);
+        command.AddText("certificate_pem", responder.CertificatePem);
+        command.AddBigint("not_after", PostgreSqlTime.ToTicks(responder.NotAfter));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<OcspResponderRecord?> GetOcspResponderAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorityId);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"SELECT authority_id, certificate_id, key_id, certificate_pem, not_after FROM {_responders} WHERE authority_id = @authority_id", connection);
+        command.AddText("authority_id", authorityId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new OcspResponderRecord(reader.Text("authority_id"), reader.Text("certificate_id"), reader.Text("key_id"), reader.Text("certificate_pem"), reader.Instant("not_after"))
+            : null;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Numerics;
+using System.Security.Cryptography.X509Certificates;
+using CaServer.Tests.TestSupport;
+
+namespace CaServer.Tests;
+
+/// <summary>CA certificates, CRLs and OCSP without an API key, at the URLs the CAs put into what they issue.</summary>
+[Collection(ServerGroup.Name)]
+public sealed class PublicationTests(CaServerFixture fixture)
+{
+    private CaServerFactory Server => fixture.Server;
+
+    private async Task<(string Id, string Pem, string Serial)> SignClientAsync(string cn)
+    {
+        using var admin = Server.Client();
+        using var csr = new TestCsr($"CN={cn}");
+        using var response = await admin.PostAsync("/api/v1/certificates/sign-csr", Http.Json(new { csr = csr.Pem, certificate_type = "client", ca_id = Server.IssuingId }));
+        var body = await response.ReadJsonAsync();
+        return (body.GetProperty("id").GetString()!, body.GetProperty("certificate_pem").GetString()!, body.GetProperty("serial_number").GetString()!);
+    }
+
+    [Fact]
+    public async Task CA_certificates_are_served_in_DER_by_id_and_by_name()
+    {
+        using var anonymous = Server.Client(key: null);
+        using var byId = await anonymous.GetAsync($"/ca/{Server.IssuingId}.crt");
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        Assert.Equal("application/pkix-cert", byId.Content.Headers.ContentType?.MediaType);
+        using var issuing = X509CertificateLoader.LoadCertificate(await byId.Content.ReadAsByteArrayAsync());
+        Assert.Contains("CN=CaServer Issuing CA", issuing.Subject, StringComparison.Ordinal);
+
+        using var byName = await anonymous.GetAsync("/ca/CaServer%20Issuing%20CA.crt");
+        Assert.Equal(await byId.Content.ReadAsByteArrayAsync(), await byName.Content.ReadAsByteArrayAsync());
+        using var pem = await anonymous.GetAsync($"/ca/{Server.RootId}.pem");
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", await pem.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var unknown = await anonymous.GetAsync("/ca/nobody.crt");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Issued_certificates_point_at_this_servers_publication_routes()
+    {
+        var (_, pem, _) = await SignClientAsync("urls");
+        using var certificate = X509Certificate2.CreateFromPem(pem);
+        string cdp = certificate.Extensions.OfType<X509Extension>().Single(e => e.Oid?.Value == "2.5.29.31").Format(false);
+        Assert.Contains("http://localhost/crl/CaServer%20Issuing%20CA.crl", cdp, StringComparison.Ordinal);
+        var aia = certificate.Extensions.OfType<X509AuthorityInformationAccessExtension>().Single();
+        Assert.Equal(["http://localhost/ocsp/CaServer%20Issuing%20CA"], aia.EnumerateOcspUris());
+        Assert.Equal(["http://localhost/ca/CaServer%20Issuing%20CA.crt"], aia.EnumerateCAIssuersUris());
+
+        using var anonymous = Server.Client(key: null);
+        using var crl = await anonymous.GetAsync(new Uri(new Uri("http://localhost/crl/CaServer%20Issuing%20CA.crl").PathAndQuery, UriKind.Relative));
+        Assert.Equal("application/pkix-crl", crl.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, crl.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_revoked_serial_is_on_the_CRL_and_the_delta_CRL()
+    {
+        var (id, _, serial) = await SignClientAsync("crl-entry");
+        using var admin = Server.Client();
+        (await admin.PostAsync($"/api/v1/certificates/{id}/revoke", Http.Json(new { reason = "Superseded" }))).Dispose();
+
+        using var anonymous = Server.Client(key: null);
+        using var full = await anonymous.GetAsync($"/crl/{Server.IssuingId}.crl");
+        Assert.Equal("application/pkix-crl", full.Content.Headers.ContentType?.MediaType);
+        byte[] der = await full.Content.ReadAsByteArrayAsync();
+        // .NET's own CRL reader: the entry is there.
+        var builder = CertificateRevocationListBuilder.Load(der, out BigInteger number);
+        Assert.True(number > 0);
+        Assert.True(builder.RemoveEntry(Pki.Core.SerialNumber.Parse(serial).Bytes)); // the DER INTEGER contents
+
+        // openssl: signature and entry.
+        using var openssl = new OpenSsl();
+        using var issuingResponse = await anonymous.GetAsync($"/ca/{Server.IssuingId}.pem");
+        string ca = openssl.Write("ca.pem", await issuingResponse.Content.ReadAsStringAsync());
+        string crlFile = openssl.Write("ca.crl", der);
+        var (exit, output) = openssl.Run("crl", "-inform", "DER", "-in", crlFile, "-CAfile", ca, "-noout", "-text");
+        Assert.Equal(0, exit);
+        Assert.Contains("verify OK", output, StringComparison.Ordinal);
+        Assert.Contains(serial, output, StringComparison.OrdinalIgnoreCase);
+
+        using var delta = await anonymous.GetAsync($"/crl/{Server.IssuingId}-delta.crl");
+        Assert.Equal(HttpStatusCode.OK, delta.StatusCode);
+        string deltaFile = openssl.Write("delta.crl", await delta.Content.ReadAsByteArrayAsync());
+        var (deltaExit, deltaText) = openssl.Run("crl", "-inform", "DER", "-in", deltaFile, "-CAfile", ca, "-noout", "-text");
+        Assert.Equal(0, deltaExit);
+        Assert.Contains("Delta CRL Indicator", deltaText, StringComparison.Ordinal);
+
+        using var unknown = await anonymous.GetAsync("/crl/nobody.crl");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task OCSP_POST_and_GET_answer_DER_responses_that_openssl_verifies()
+    {
+        var (id, pem, _) = await SignClientAsync("ocsp");
+        using var anonymous = Server.Client(key: null);
+        using var openssl = new OpenSsl();
+        using var issuingResponse = await anonymous.GetAsync($"/ca/{Server.IssuingId}.pem");
+        using var rootResponse = await anonymous.GetAsync($"/ca/{Server.RootId}.pem");
+        string issuing = openssl.Write("issuing.pem", await issuingResponse.Content.ReadAsStringAsync());
+        string root = openssl.Write("root.pem", await rootResponse.Content.ReadAsStringAsync());
+        string leaf = openssl.Write("leaf.pem", pem);
+        Assert.Equal(0, openssl.Run("ocsp", "-issuer", issuing, "-cert", leaf, "-no_nonce", "-reqout", "req.der").ExitCode);
+        byte[] request = await File.ReadAllBytesAsync(Path.Combine(openssl.Directory, "req.der"));
+
+        async Task<string> StatusAsync(HttpResponseMessage response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/ocsp-response", response.Content.Headers.ContentType?.MediaType);
+            byte[] der = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(0x30, der[0]);
+            string file = openssl.Write("resp.der", der);
+            return openssl.Run("ocsp", "-respin", file, "-issuer", issuing, "-CAfile", root, "-verify_other", issuing, "-cert", leaf, "-no_nonce").Output;
+        }
+
+        using var content = new ByteArrayContent(request);
+        content.Headers.ContentType = new("application/ocsp-request");
+        using var post = await anonymous.PostAsync($"/ocsp/{Server.IssuingId}", content);
+        string good = await StatusAsync(post);
+        Assert.Contains("Response verify OK", good, StringComparison.Ordinal);
+        Assert.Contains("leaf.pem: good", good, StringComparison.Ordinal);
+
+        using var admin = Server.Client();
+        (await admin.PostAsync($"/api/v1/certificates/{id}/revoke", Http.Json(new { reason = "Key compromise" }))).Dispose();
+        using var get = await anonymous.GetAsync($"/ocsp/{Server.IssuingId}/{Uri.EscapeDataString(Convert.ToBase64String(request))}");
+        Assert.Contains("leaf.pem: revoked", await StatusAsync(get), StringComparison.Ordinal);
+
+        using var garbage = await anonymous.GetAsync($"/ocsp/{Server.IssuingId}/not-base64!");
+        Assert.Equal(HttpStatusCode.OK, garbage.StatusCode); // an OCSP malformedRequest response, not an HTTP error
+        Assert.Equal("application/ocsp-response", garbage.Content.Headers.ContentType?.MediaType);
+    }
+}

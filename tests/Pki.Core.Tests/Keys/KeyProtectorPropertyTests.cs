@@ -1,0 +1,136 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Microsoft.Extensions.Options;
+using Pki.Core.Keys;
+
+namespace Pki.Core.Tests.Keys;
+
+/// <summary>The envelope protector: round trips, and every wrong key, wrong id or changed byte is a typed error, never garbage.</summary>
+public sealed class KeyProtectorPropertyTests
+{
+    private static readonly byte[] KekA = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+    private static readonly byte[] KekB = Enumerable.Range(101, 32).Select(i => (byte)i).ToArray();
+
+    private static EnvelopeKeyProtector Protector(byte[] kek, string kekId = "a", params (string Id, byte[] Key)[] previous)
+    {
+        var options = new PkiOptions { KeyEncryptionKey = kek, KeyEncryptionKeyId = kekId };
+        foreach (var (id, key) in previous)
+        {
+            options.PreviousKeyEncryptionKeys[id] = key;
+        }
+
+        return new EnvelopeKeyProtector(Options.Create(options));
+    }
+
+    private static string Id(NonEmptyString id) => id.Get;
+
+    [Property(MaxTest = 200)]
+    public void Protect_then_unprotect_returns_the_bytes(byte[] plaintext, NonEmptyString keyId)
+    {
+        var protector = Protector(KekA);
+        byte[] blob = protector.Protect(Id(keyId), plaintext);
+        Assert.Equal(plaintext, protector.Unprotect(Id(keyId), blob));
+        Assert.Equal(plaintext, Protector(KekA).Unprotect(Id(keyId), blob));
+    }
+
+    [Property(MaxTest = 200)]
+    public void Any_changed_byte_is_InvalidKey(byte[] plaintext, NonEmptyString keyId, PositiveInt position, byte flip)
+    {
+        var protector = Protector(KekA);
+        byte[] blob = protector.Protect(Id(keyId), plaintext);
+        blob[position.Get % blob.Length] ^= (byte)(flip == 0 ? 1 : flip);
+        var error = Assert.Throws<PkiException>(() => protector.Unprotect(Id(keyId), blob));
+        Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
+    }
+
+    [Property(MaxTest = 100)]
+    public void Truncated_blobs_are_InvalidKey(byte[] plaintext, NonEmptyString keyId, PositiveInt cut)
+    {
+        var protector = Protector(KekA);
+        byte[] blob = protector.Protect(Id(keyId), plaintext);
+        var error = Assert.Throws<PkiException>(() => protector.Unprotect(Id(keyId), blob.AsSpan(0, cut.Get % blob.Length)));
+        Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
+    }
+
+    [Property(MaxTest = 100)]
+    public void Wrong_KEK_or_another_id_is_InvalidKey(byte[] plaintext, NonEmptyString keyId)
+    {
+        byte[] blob = Protector(KekA).Protect(Id(keyId), plaintext);
+        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekB).Unprotect(Id(keyId), blob)).Code);
+        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekB, "b").Unprotect(Id(keyId), blob)).Code);
+        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekA).Unprotect(Id(keyId) + "x", blob)).Code);
+    }
+
+    [Property(MaxTest = 100)]
+    public void Rewrap_moves_to_the_new_KEK_and_keeps_the_key(byte[] plaintext, NonEmptyString keyId)
+    {
+        byte[] blob = Protector(KekA).Protect(Id(keyId), plaintext);
+        var rotated = Protector(KekB, "b", ("a", KekA));
+
+        byte[] rewrapped = rotated.Rewrap(Id(keyId), blob)!;
+
+        Assert.Null(rotated.Rewrap(Id(keyId), rewrapped));
+        Assert.Equal(plaintext, Protector(KekB, "b").Unprotect(Id(keyId), rewrapped));
+        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekA).Unprotect(Id(keyId), rewrapped)).Code);
+        // Only the data key was re-wrapped: the encrypted private key is the same bytes.
+        Assert.Equal(blob[^(plaintext.Length + 28)..], rewrapped[^(plaintext.Length + 28)..]);
+    }
+
+    [Fact]
+    public void Version_1_blobs_are_read_and_rewrapped_to_version_2()
+    {
+        byte[] plaintext = [1, 2, 3, 4, 5];
+        byte[] nonce = new byte[12];
+        byte[] tag = new byte[16];
+        byte[] ciphertext = new byte[plaintext.Length];
+        using (var aes = new System.Security.Cryptography.AesGcm(KekA, 16))
+        {
+            aes.Encrypt(nonce, plaintext, ciphertext, tag, "k1"u8);
+        }
+
+        byte[] legacy = [1, .. nonce, .. tag, .. ciphertext];
+        var protector = Protector(KekA);
+        Assert.Equal(plaintext, protector.Unprotect("k1", legacy));
+        byte[] upgraded = protector.Rewrap("k1", legacy)!;
+        Assert.Equal(2, upgraded[0]);
+        Assert.Equal(plaintext, protector.Unprotect("k1", upgraded));
+    }
+
+    [Fact]
+    public async Task RewrapAll_rotates_every_stored_key_and_the_keys_still_export()
+    {
+        byte[] oldKek = KekA;
+        var store = new Pki.Core.Storage.InMemory.InMemoryPrivateKeyStore();
+        using var before = new Pki.Core.Tests.TestSupport.PkiTestHost(
+            o => { o.KeyEncryptionKey = oldKek; o.KeyEncryptionKeyId = "2025"; },
+            services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store));
+        var (_, issuing) = await before.CreateHierarchyAsync();
+        var issued = await before.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(issuing.Id), Profile = CertificateProfiles.Server, Subject = DistinguishedName.Parse("CN=r.example.com") });
+
+        using var after = new Pki.Core.Tests.TestSupport.PkiTestHost(
+            o => { o.KeyEncryptionKey = KekB; o.KeyEncryptionKeyId = "2026"; o.PreviousKeyEncryptionKeys["2025"] = oldKek; },
+            services: s =>
+            {
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store);
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<ICertificateStore>());
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<IAuthorityStore>());
+            });
+        Assert.Equal(3, await after.Get<IKeyEncryptionKeyRotation>().RewrapAllAsync());
+        Assert.Equal(0, await after.Get<IKeyEncryptionKeyRotation>().RewrapAllAsync());
+
+        // Only the new KEK now: the certificate's key still exports, and the CAs still sign.
+        using var rotated = new Pki.Core.Tests.TestSupport.PkiTestHost(
+            o => { o.KeyEncryptionKey = KekB; o.KeyEncryptionKeyId = "2026"; },
+            services: s =>
+            {
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store);
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<ICertificateStore>());
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<IAuthorityStore>());
+            });
+        var exported = await rotated.Get<IPrivateKeyExporter>().ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null);
+        Assert.Equal(issued.PrivateKeyPem, exported.Pem);
+        var again = await rotated.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(issuing.Id), Profile = CertificateProfiles.Server, Subject = DistinguishedName.Parse("CN=s.example.com") });
+        Assert.NotNull(again.Record.PrivateKeyId);
+    }
+}

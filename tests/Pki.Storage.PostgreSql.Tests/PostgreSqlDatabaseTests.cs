@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Pki.Core;
+using Pki.Core.DependencyInjection;
+using Pki.Storage.PostgreSql.Tests.TestSupport;
+
+namespace Pki.Storage.PostgreSql.Tests;
+
+/// <summary>Registration, migrations and what lies in the raw tables.</summary>
+public sealed class PostgreSqlDatabaseTests(PostgreSqlDatabaseFixture fixture) : IClassFixture<PostgreSqlDatabaseFixture>
+{
+    [Fact]
+    public void UsePostgreSql_replaces_every_in_memory_store_and_a_second_AddPki_does_not_bring_them_back()
+    {
+        var services = new ServiceCollection();
+        services.AddPki().UsePostgreSql("Host=127.0.0.1;Database=pki");
+        services.AddPki();
+
+        var expected = new Dictionary<Type, Type>
+        {
+            [typeof(IAuthorityStore)] = typeof(PostgreSqlAuthorityStore),
+            [typeof(ICertificateStore)] = typeof(PostgreSqlCertificateStore),
+            [typeof(IPrivateKeyStore)] = typeof(PostgreSqlPrivateKeyStore),
+            [typeof(IRequestTokenStore)] = typeof(PostgreSqlRequestTokenStore),
+            [typeof(IRevocationStore)] = typeof(PostgreSqlRevocationStore),
+            [typeof(IAuditStore)] = typeof(PostgreSqlAuditStore),
+        };
+        using var provider = services.BuildServiceProvider();
+        foreach (var (contract, implementation) in expected)
+        {
+            Assert.Single(services, d => d.ServiceType == contract);
+            Assert.IsType(implementation, provider.GetRequiredService(contract));
+        }
+    }
+
+    [Fact]
+    public void UsePostgreSql_rejects_a_malformed_connection_string_at_registration()
+    {
+        var builder = new ServiceCollection().AddPki();
+
+        Assert.ThrowsAny<ArgumentException>(() => builder.UsePostgreSql("Hostt=x;;=;"));
+        Assert.ThrowsAny<ArgumentException>(() => builder.UsePostgreSql(" "));
+    }
+
+    [Fact]
+    public async Task Hosts_starting_together_apply_every_migration_exactly_once()
+    {
+        string connectionString = await fixture.NewSchemaConnectionStringAsync();
+        var hosts = Enumerable.Range(0, 8).Select(_ => new PostgreSqlDatabase(NpgsqlDataSource.Create(connectionString), schema: null, ownsDataSource: true)).ToList();
+        try
+        {
+            await Task.WhenAll(hosts.Select(h => Task.Run(() => h.EnsureMigratedAsync(CancellationToken.None))));
+
+            await using var connection = await hosts[0].OpenAsync(CancellationToken.None);
+            await using var command = new NpgsqlCommand("SELECT version FROM pki_schema_migrations ORDER BY version", connection);
+            var versions = new List<int>();
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    versions.Add(reader.GetInt32(0));
+                }
+            }
+
+            Assert.Equal(Migrations.PostgreSqlMigration.All.Select(m => m.Version), versions);
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_database_migrated_by_a_newer_version_is_refused()
+    {
+        string connectionString = await fixture.NewSchemaConnectionStringAsync();
+        await using (var current = new PostgreSqlDatabase(NpgsqlDataSource.Create(connectionString), null, ownsDataSource: true))
+        await using (var connection = await current.OpenAsync(CancellationToken.None))
+        await using (var command = new NpgsqlCommand("INSERT INTO pki_schema_migrations (version, name) VALUES (1000, 'from the future')", connection))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var older = new PostgreSqlDatabase(NpgsqlDataSource.Create(connectionString), null, ownsDataSource: true);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => older.EnsureMigratedAsync(CancellationToken.None));
+        Assert.Contains("1000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_raw_private_key_table_holds_no_private_key_in_clear()
+    {
+        string connectionString = await fixture.NewSchemaConnectionStringAsync();
+        await using var host = new PkiHost(connectionString);
+        var ca = await host.CreateIssuingCaAsync("Raw");
+        var issued = await host.IssueAsync(ca, "raw.example.com");
+        Assert.NotNull(issued.PrivateKeyPem);
+        byte[] clearPkcs8 = PemEncodingDer(issued.PrivateKeyPem);
+
+        var rows = new List<byte[]>();
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        await using (var command = dataSource.CreateCommand("SELECT protected_pkcs8 FROM pki_private_keys"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetFieldValue<byte[]>(0));
+            }
+        }
+
+        Assert.True(rows.Count >= 2, "The root and the issuing CA keys should be stored.");
+        foreach (byte[] blob in rows)
+        {
+            Assert.Equal(-1, blob.AsSpan().IndexOf(clearPkcs8));
+            Assert.Equal(-1, blob.AsSpan().IndexOf(clearPkcs8.AsSpan(clearPkcs8.Length - 32)));
+            Assert.False(IsClearPkcs8(blob), "A stored key parses as an unencrypted PKCS#8 private key.");
+        }
+    }
+
+    private static byte[] PemEncodingDer(string pem)
+    {
+        var fields = PemEncoding.Find(pem);
+        return Convert.FromBase64String(pem[fields.Base64Data]);
+    }
+
+    private static bool IsClearPkcs8(byte[] blob)
+    {
+        foreach (var algorithm in new Func<AsymmetricAlgorithm>[] { ECDsa.Create, RSA.Create })
+        {
+            using var key = algorithm();
+            try
+            {
+                key.ImportPkcs8PrivateKey(blob, out _);
+                return true;
+            }
+            catch (CryptographicException)
+            {
+            }
+        }
+
+        return false;
+    }
+}
