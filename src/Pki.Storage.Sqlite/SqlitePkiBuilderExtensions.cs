@@ -51,6 +51,7 @@ public static class SqlitePkiBuilderExtensions
         Replace(services, ServiceDescriptor.Singleton<IPrivateKeyStore>(sp => new SqlitePrivateKeyStore(sp.GetRequiredService<SqliteDatabase>())));
         Replace(services, ServiceDescriptor.Singleton<IRequestTokenStore>(sp => new SqliteRequestTokenStore(sp.GetRequiredService<SqliteDatabase>())));
         Replace(services, ServiceDescriptor.Singleton<IAuditStore>(sp => new SqliteAuditStore(sp.GetRequiredService<SqliteDatabase>())));
+        Replace(services, ServiceDescriptor.Singleton<IRevocationStore>(sp => new SqliteRevocationStore(sp.GetRequiredService<SqliteDatabase>())));
         return builder;
     }
 

@@ -20,6 +20,7 @@ public sealed class PrivateKeyAtRestTests
         using var caCertificate = request.CreateSelfSigned(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2035, 1, 1, 0, 0, 0, TimeSpan.Zero));
         byte[] pkcs8 = caKey.ExportPkcs8PrivateKey();
         byte[] scalar = caKey.ExportParameters(includePrivateParameters: true).D!;
+        byte[] leafPkcs8;
 
         using (var host = new SqlitePkiHost(file.ConnectionString, RandomNumberGenerator.GetBytes(32)))
         {
@@ -30,13 +31,17 @@ public sealed class PrivateKeyAtRestTests
                 PrivateKeyPem = caKey.ExportPkcs8PrivateKeyPem(),
             });
             await host.Authority.CreateRootAsync(new CreateRootAuthorityRequest { Name = "generated", Subject = DistinguishedName.Create(commonName: "Generated Root") });
-            await host.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(imported.Id), Profile = CertificateProfiles.Server, CommonName = "svc.example.com" });
+            var leaf = await host.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(imported.Id), Profile = CertificateProfiles.Server, CommonName = "svc.example.com" });
+            using var leafKey = ECDsa.Create();
+            leafKey.ImportFromPem(leaf.PrivateKeyPem);
+            leafPkcs8 = leafKey.ExportPkcs8PrivateKey();
         }
 
         var secrets = new List<(string What, byte[] Bytes)>
         {
             ("PKCS#8 DER", pkcs8),
             ("private scalar", scalar),
+            ("kept end-entity PKCS#8 DER", leafPkcs8),
             ("PKCS#8 base64", Encoding.ASCII.GetBytes(Convert.ToBase64String(pkcs8)[..40])),
             ("private scalar hex", Encoding.ASCII.GetBytes(Convert.ToHexStringLower(scalar))),
             ("private scalar HEX", Encoding.ASCII.GetBytes(Convert.ToHexString(scalar))),
@@ -79,7 +84,9 @@ public sealed class PrivateKeyAtRestTests
             }
         }
 
-        Assert.Equal(2, keyRows); // the imported CA's key and the generated root's key, both present, neither readable
+        // The imported CA's key, the generated root's key and the issued certificate's kept key (IncludePrivateKey):
+        // all present, none readable.
+        Assert.Equal(3, keyRows);
     }
 
     private static List<string> Tables(Microsoft.Data.Sqlite.SqliteConnection connection)

@@ -61,6 +61,26 @@ public sealed class QueryPlanTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
+    [InlineData(false, null)]
+    [InlineData(false, CertificateStatus.Revoked)]
+    [InlineData(true, null)]
+    [InlineData(true, CertificateStatus.OnHold)]
+    public async Task Revocation_entry_lists_use_an_index(bool changedSince, CertificateStatus? status)
+    {
+        var query = new RevocationEntryQuery
+        {
+            AuthorityId = ConformanceRecords.NewId(),
+            ChangedSince = changedSince ? ConformanceRecords.BaseTime : null,
+            Status = status,
+        };
+        await AssertIndexedAsync("certificates", command => SqliteRevocationStore.BindEntries(command, query));
+    }
+
+    [Theory]
+    [InlineData("SELECT * FROM private_keys WHERE subject_public_key_sha256 = @p AND subject_public_key_sha256 <> x'' ORDER BY id LIMIT 1;")]
+    [InlineData("SELECT * FROM private_keys WHERE id > @p ORDER BY id LIMIT 10;")]
+    [InlineData("SELECT * FROM crls WHERE authority_id = @p AND is_delta = 1;")]
+    [InlineData("SELECT * FROM ocsp_responders WHERE authority_id = @p;")]
     [InlineData("SELECT * FROM request_tokens WHERE secret_hash = @p;")]
     [InlineData("SELECT * FROM certificates WHERE authority_id = @p AND serial_number = @p;")]
     [InlineData("SELECT * FROM authorities WHERE organization = @p AND name = @p;")]

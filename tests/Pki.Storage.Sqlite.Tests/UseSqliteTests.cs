@@ -23,7 +23,9 @@ public sealed class UseSqliteTests : IDisposable
         Assert.IsType<SqlitePrivateKeyStore>(provider.GetRequiredService<IPrivateKeyStore>());
         Assert.IsType<SqliteRequestTokenStore>(provider.GetRequiredService<IRequestTokenStore>());
         Assert.IsType<SqliteAuditStore>(provider.GetRequiredService<IAuditStore>());
+        Assert.IsType<SqliteRevocationStore>(provider.GetRequiredService<IRevocationStore>());
         Assert.Single(services, d => d.ServiceType == typeof(IAuthorityStore));
+        Assert.Single(services, d => d.ServiceType == typeof(IRevocationStore));
     }
 
     [Theory]

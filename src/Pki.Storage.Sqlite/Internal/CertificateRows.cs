@@ -12,13 +12,15 @@ internal static class CertificateRows
     public const string Columns =
         "id, authority_id, authority_name, serial_number, fingerprint_sha256, owner_organization, status, type, issued_on, "
         + "expires_on, revoked_at, token_id, name, private_key_id, subject, subject_alternative_names, certificate_pem, csr, "
-        + "validity_days, subject_key_identifier, signature_algorithm, profile, public_key_algorithm, public_key_size";
+        + "validity_days, subject_key_identifier, signature_algorithm, profile, public_key_algorithm, public_key_size, "
+        + "revocation_reason, invalidity_date, revocation_comment, status_changed_at";
 
     private const string Insert =
         "INSERT INTO certificates (" + Columns + ") VALUES (@id, @authority_id, @authority_name, @serial_number, "
         + "@fingerprint_sha256, @owner_organization, @status, @type, @issued_on, @expires_on, @revoked_at, @token_id, @name, "
         + "@private_key_id, @subject, @subject_alternative_names, @certificate_pem, @csr, @validity_days, "
-        + "@subject_key_identifier, @signature_algorithm, @profile, @public_key_algorithm, @public_key_size);";
+        + "@subject_key_identifier, @signature_algorithm, @profile, @public_key_algorithm, @public_key_size, "
+        + "@revocation_reason, @invalidity_date, @revocation_comment, @status_changed_at);";
 
     private const string SerialTaken =
         "SELECT EXISTS (SELECT 1 FROM certificates WHERE authority_id = @authority_id AND serial_number = @serial_number);";
@@ -53,7 +55,11 @@ internal static class CertificateRows
             .With("@signature_algorithm", record.SignatureAlgorithm)
             .With("@profile", record.Profile)
             .With("@public_key_algorithm", record.PublicKeyAlgorithm)
-            .With("@public_key_size", record.PublicKeySize);
+            .With("@public_key_size", record.PublicKeySize)
+            .With("@revocation_reason", (int?)record.RevocationReason)
+            .With("@invalidity_date", Sql.Ticks(record.InvalidityDate))
+            .With("@revocation_comment", record.RevocationComment)
+            .With("@status_changed_at", Sql.Ticks(record.StatusChangedAt));
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -98,5 +104,9 @@ internal static class CertificateRows
         Profile = row.GetString(21),
         PublicKeyAlgorithm = row.GetString(22),
         PublicKeySize = row.GetInt32(23),
+        RevocationReason = (RevocationReason?)row.NullableInt32(24),
+        InvalidityDate = row.NullableInstant(25),
+        RevocationComment = row.NullableString(26),
+        StatusChangedAt = row.NullableInstant(27),
     };
 }
