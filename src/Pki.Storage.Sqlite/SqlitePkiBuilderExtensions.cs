@@ -17,8 +17,9 @@ public static class SqlitePkiBuilderExtensions
     /// database runs in WAL mode with foreign keys on. Several processes may share the file: writes serialize on the
     /// database's write lock (see <see cref="SqliteStorageOptions.BusyTimeout"/>).</para>
     /// <para>The stores replace whatever <c>AddPki</c> (or an earlier registration) put in place, whichever was called
-    /// first. Private keys reach the database only as encrypted by the engine: configure a fixed
-    /// <c>PkiOptions.KeyEncryptionKey</c>, or keys stored by one process cannot be used after a restart.</para>
+    /// first. Private keys reach the database only as encrypted by the engine, so a fixed
+    /// <c>PkiOptions.KeyEncryptionKey</c> is required: start-up fails without one (options validation), because keys
+    /// stored under a random per-process key could not be used after a restart.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="connectionString"/> is null.</exception>
     /// <exception cref="ArgumentException">The connection string is malformed or names an in-memory database (each
@@ -52,6 +53,7 @@ public static class SqlitePkiBuilderExtensions
         Replace(services, ServiceDescriptor.Singleton<IRequestTokenStore>(sp => new SqliteRequestTokenStore(sp.GetRequiredService<SqliteDatabase>())));
         Replace(services, ServiceDescriptor.Singleton<IAuditStore>(sp => new SqliteAuditStore(sp.GetRequiredService<SqliteDatabase>())));
         Replace(services, ServiceDescriptor.Singleton<IRevocationStore>(sp => new SqliteRevocationStore(sp.GetRequiredService<SqliteDatabase>())));
+        Replace(services, ServiceDescriptor.Singleton<IDurablePkiStorage>(new DurablePkiStorage("SQLite (UseSqlite)")));
         return builder;
     }
 

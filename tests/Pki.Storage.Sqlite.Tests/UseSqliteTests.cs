@@ -47,5 +47,30 @@ public sealed class UseSqliteTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => builder.UseSqlite(_file.ConnectionString, o => o.BusyTimeout = TimeSpan.FromSeconds(-1)));
     }
 
+    [Fact]
+    public void UseSqlite_without_a_fixed_key_encryption_key_fails_start_up_naming_the_store()
+    {
+        var services = new ServiceCollection();
+        services.AddPki().UseSqlite(_file.ConnectionString);
+        using var provider = services.BuildServiceProvider();
+
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PkiOptions>>().Value);
+        Assert.Contains("KeyEncryptionKey must be set", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("SQLite (UseSqlite)", failure.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_file.FilePath)); // refused before anything was written
+    }
+
+    [Fact]
+    public void UseSqlite_with_a_fixed_key_encryption_key_starts()
+    {
+        var services = new ServiceCollection();
+        services.AddPki(options => options.KeyEncryptionKey = new byte[32]).UseSqlite(_file.ConnectionString);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.NotNull(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PkiOptions>>().Value.KeyEncryptionKey);
+        Assert.Single(provider.GetServices<IDurablePkiStorage>());
+    }
+
     public void Dispose() => _file.Dispose();
 }
