@@ -21,17 +21,23 @@ dll="$repo/samples/CaServer/bin/Release/net10.0/CaServer.dll"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo $((20000 + RANDOM % 20000)))"
 base="http://127.0.0.1:$port"
 admin="smoke_$(openssl rand -hex 24)"
+# As in production: the key-encryption key from the environment (the working directory has no appsettings.json).
+kek="$(openssl rand -base64 32)"
 
+# The server keeps its state in $work/pki.db (SQLite, the sample's default store, relative to the working directory).
+start_server() {
+  (cd "$work" && Pki__KeyEncryptionKey="$kek" CaServer__AdminApiKey="$admin" CaServer__PublicBaseUrl="$base" CaServer__DataDirectory="$work" \
+    exec dotnet "$dll" --urls "$base" >>"$work/server.log" 2>&1) &
+  server_pid=$!
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$base/api/v1/cas/" -H "Authorization: Bearer $admin" 2>/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || fail "the server exited"
+    sleep 0.5
+  done
+  curl -fsS -o /dev/null "$base/api/v1/cas/" -H "Authorization: Bearer $admin" || fail "the server did not come up"
+}
 step "starting CaServer on $base"
-(cd "$work" && CaServer__AdminApiKey="$admin" CaServer__PublicBaseUrl="$base" CaServer__DataDirectory="$work" \
-  exec dotnet "$dll" --urls "$base" >"$work/server.log" 2>&1) &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -fsS -o /dev/null "$base/api/v1/cas/" -H "Authorization: Bearer $admin" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || fail "the server exited"
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$base/api/v1/cas/" -H "Authorization: Bearer $admin" || fail "the server did not come up"
+start_server
 
 auth=(-H "Authorization: Bearer $admin")
 json=(-H "Content-Type: application/json")
@@ -155,5 +161,20 @@ step "errors: 401 without key, 400 malformed JSON, 413 oversized body"
 [ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "${auth[@]}" "${json[@]}" -d '{not json' "$base/api/v1/certificates/sign-csr")" = 400 ] || fail "no 400"
 head -c 2000000 /dev/zero | tr '\0' 'a' >"$work/big.json"
 [ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "${auth[@]}" "${json[@]}" --data-binary @"$work/big.json" "$base/api/v1/certificates/sign-csr")" = 413 ] || fail "no 413"
+
+step "restart: the CAs and certificates are still there (SQLite), and the CA keys still sign"
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+[ -f "$work/pki.db" ] || fail "no pki.db in the working directory"
+start_server
+call "${auth[@]}" "$base/api/v1/cas/" | jq -e --arg id "$root_id" 'map(.id) | index($id) != null' >/dev/null || fail "root CA gone after restart"
+call "${auth[@]}" "$base/api/v1/certificates/$signed_id" | jq -e '.status == "revoked" and .revocation_reason == "KeyCompromise"' >/dev/null \
+  || fail "revoked certificate gone after restart"
+call "$base/crl/$issuing_id.crl" -o "$work/issuing-after.crl"
+openssl crl -inform DER -in "$work/issuing-after.crl" -noout -text | grep -qi "Serial Number: *$(jq -r .serial_number <<<"$signed")" \
+  || fail "revoked serial not on the CRL after restart"
+after="$(call -X POST "$base/api/v1/certificates/sign-csr" "${auth[@]}" "${json[@]}" \
+  -d "$(jq -Rs --arg type server --arg ca "$issuing_name" '{csr: ., certificate_type: $type, ca_name: $ca}' <"$work/api.csr")")"
+jq -r .certificate_pem <<<"$after" >"$work/after-restart.pem"
+verify sslserver "$work/after-restart.pem"
 
 step "OK"

@@ -43,6 +43,7 @@ public static class PostgreSqlPkiBuilderExtensions
         Replace<IRequestTokenStore>(services, db => new PostgreSqlRequestTokenStore(db));
         Replace<IRevocationStore>(services, db => new PostgreSqlRevocationStore(db));
         Replace<IAuditStore>(services, db => new PostgreSqlAuditStore(db));
+        services.Replace(ServiceDescriptor.Singleton<IDurablePkiStorage>(new DurablePkiStorage("PostgreSQL (UsePostgreSql)")));
         return builder;
     }
 

@@ -35,6 +35,19 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlDatabaseFixture fixture) :
     }
 
     [Fact]
+    public void UsePostgreSql_without_a_fixed_key_encryption_key_fails_start_up_naming_the_store()
+    {
+        var services = new ServiceCollection();
+        services.AddPki().UsePostgreSql("Host=127.0.0.1;Database=pki");
+        using var provider = services.BuildServiceProvider();
+
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PkiOptions>>().Value);
+        Assert.Contains("KeyEncryptionKey must be set", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("PostgreSQL (UsePostgreSql)", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UsePostgreSql_rejects_a_malformed_connection_string_at_registration()
     {
         var builder = new ServiceCollection().AddPki();

@@ -11,6 +11,9 @@ namespace Pki.CaServer.Hosting;
 /// <summary>Wires the sample: the library with an HTTP caller accessor, API keys, Kestrel limits and the mTLS listener, and the routes.</summary>
 public static class CaServerHostingExtensions
 {
+    /// <summary>The development key-encryption key in appsettings.json (public, so never for production; the server warns when it is in use).</summary>
+    public const string DevelopmentKeyEncryptionKey = "QWVC5uHunZLbCoTUmswIrpcUonmGmCpE2EVA/dZ4PXY=";
+
     /// <summary>Adds the library and the server's services; returns the library's builder so a store can be chosen in one line.</summary>
     public static IPkiBuilder AddCaServer(this WebApplicationBuilder builder)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 
 namespace Pki.Core.Audit;
 
@@ -75,6 +76,14 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
             }
             catch (PkiException ex) when (ex.Code == PkiErrorCode.ConcurrencyConflict && attempt < MaxAttempts)
             {
+                // Lost the race for the sequence. Retry at once the first time; after that wait a random few
+                // milliseconds (up to 32), so that writers in several processes sharing one store (whose write locks
+                // are not fair) do not keep colliding in lockstep until one runs out of attempts.
+                if (attempt > 1)
+                {
+                    int maxMilliseconds = Math.Min(1 << Math.Min(attempt, 5), 32);
+                    await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, maxMilliseconds + 1)), cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }

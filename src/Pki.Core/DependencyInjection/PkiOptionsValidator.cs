@@ -3,8 +3,12 @@ using Microsoft.Extensions.Options;
 namespace Pki.Core.DependencyInjection;
 
 /// <summary>Validates <see cref="PkiOptions"/> at start-up; every message names the offending value.</summary>
-internal sealed class PkiOptionsValidator : IValidateOptions<PkiOptions>
+/// <param name="durableStorage">The durable stores registered (<c>UseSqlite</c>, <c>UsePostgreSql</c>): with any, a fixed
+/// <see cref="PkiOptions.KeyEncryptionKey"/> is required.</param>
+internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durableStorage) : IValidateOptions<PkiOptions>
 {
+    private readonly string[] _durableStorage = [.. durableStorage.Select(s => s.Name).Distinct(StringComparer.Ordinal)];
+
     public ValidateOptionsResult Validate(string? name, PkiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -29,6 +33,10 @@ internal sealed class PkiOptionsValidator : IValidateOptions<PkiOptions>
         Check(Enum.IsDefined(options.ValidityNesting), $"ValidityNesting {options.ValidityNesting} is not defined.");
         Check(options.KeyEncryptionKey is null || options.KeyEncryptionKey.Length == 32,
             $"KeyEncryptionKey must be 32 bytes (AES-256), not {options.KeyEncryptionKey?.Length}.");
+        Check(options.KeyEncryptionKey is not null || _durableStorage.Length == 0,
+            $"KeyEncryptionKey must be set when the stores are durable ({string.Join(", ", _durableStorage)}): without it every "
+            + "process encrypts private keys under a random key of its own, and every stored CA key is lost at the next restart. "
+            + "Supply a fixed 32-byte key from a secret store or the environment (never from source control).");
         var tokens = options.Tokens;
         Check(tokens.DefaultLifetime >= TimeSpan.FromMinutes(1) && tokens.DefaultLifetime <= tokens.MaximumLifetime,
             $"Tokens.DefaultLifetime must be between 1 minute and Tokens.MaximumLifetime ({tokens.MaximumLifetime}), not {tokens.DefaultLifetime}.");

@@ -26,8 +26,12 @@ public sealed class CaServerFactory : WebApplicationFactory<Program>
 
     public const string IssuingName = "CaServer Issuing CA";
 
+    /// <summary>The server's SQLite database lives here (one fresh file per factory), deleted on dispose.</summary>
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("caserver-tests-").FullName;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("ConnectionStrings:Pki", "Data Source=" + Path.Combine(DataDirectory, "pki.db"));
         builder.UseSetting("CaServer:AdminApiKey", AdminKey);
         builder.UseSetting("CaServer:PublicBaseUrl", "http://localhost");
         builder.UseSetting("CaServer:ApiKeys:0:Name", "operator");
@@ -37,6 +41,30 @@ public sealed class CaServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("CaServer:ApiKeys:1:KeySha256", Sha256(StrangerKey));
         builder.UseSetting("CaServer:ApiKeys:1:Organization", "Other Org");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        DeleteDataDirectory();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        DeleteDataDirectory();
+    }
+
+    private void DeleteDataDirectory()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 
     public static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

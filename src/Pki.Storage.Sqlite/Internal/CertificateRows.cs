@@ -1,0 +1,112 @@
+using Microsoft.Data.Sqlite;
+using Pki.Core;
+
+namespace Pki.Storage.Sqlite;
+
+/// <summary>
+/// The <c>certificates</c> table: the column list, the insert (shared by the certificate store and token redemption,
+/// so both enforce the same uniqueness rules) and the mapping back to <see cref="CertificateRecord"/>.
+/// </summary>
+internal static class CertificateRows
+{
+    public const string Columns =
+        "id, authority_id, authority_name, serial_number, fingerprint_sha256, owner_organization, status, type, issued_on, "
+        + "expires_on, revoked_at, token_id, name, private_key_id, subject, subject_alternative_names, certificate_pem, csr, "
+        + "validity_days, subject_key_identifier, signature_algorithm, profile, public_key_algorithm, public_key_size, "
+        + "revocation_reason, invalidity_date, revocation_comment, status_changed_at";
+
+    private const string Insert =
+        "INSERT INTO certificates (" + Columns + ") VALUES (@id, @authority_id, @authority_name, @serial_number, "
+        + "@fingerprint_sha256, @owner_organization, @status, @type, @issued_on, @expires_on, @revoked_at, @token_id, @name, "
+        + "@private_key_id, @subject, @subject_alternative_names, @certificate_pem, @csr, @validity_days, "
+        + "@subject_key_identifier, @signature_algorithm, @profile, @public_key_algorithm, @public_key_size, "
+        + "@revocation_reason, @invalidity_date, @revocation_comment, @status_changed_at);";
+
+    private const string SerialTaken =
+        "SELECT EXISTS (SELECT 1 FROM certificates WHERE authority_id = @authority_id AND serial_number = @serial_number);";
+
+    /// <summary>Inserts <paramref name="record"/> inside <paramref name="transaction"/>.</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.DuplicateSerialNumber"/> when the CA already has the serial
+    /// number (the unique index decides); <see cref="PkiErrorCode.Conflict"/> when the id exists.</exception>
+    public static async ValueTask InsertAsync(SqliteConnection connection, SqliteTransaction transaction, CertificateRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var command = Sql.Command(connection, transaction, Insert)
+            .With("@id", record.Id)
+            .With("@authority_id", record.CertificateAuthority.Id)
+            .With("@authority_name", record.CertificateAuthority.Name)
+            .With("@serial_number", record.SerialNumber.Bytes.ToArray())
+            .With("@fingerprint_sha256", record.FingerprintSha256)
+            .With("@owner_organization", record.OwnerOrganization)
+            .With("@status", (int)record.Status)
+            .With("@type", (int)record.Type)
+            .With("@issued_on", Sql.Ticks(record.IssuedOn))
+            .With("@expires_on", Sql.Ticks(record.ExpiresOn))
+            .With("@revoked_at", Sql.Ticks(record.RevokedAt))
+            .With("@token_id", record.TokenId)
+            .With("@name", record.Name)
+            .With("@private_key_id", record.PrivateKeyId)
+            .With("@subject", JsonColumns.WriteName(record.Subject))
+            .With("@subject_alternative_names", JsonColumns.WriteAlternativeNames(record.SubjectAlternativeNames))
+            .With("@certificate_pem", record.CertificatePem)
+            .With("@csr", record.Csr)
+            .With("@validity_days", record.ValidityDays)
+            .With("@subject_key_identifier", record.SubjectKeyIdentifier)
+            .With("@signature_algorithm", record.SignatureAlgorithm)
+            .With("@profile", record.Profile)
+            .With("@public_key_algorithm", record.PublicKeyAlgorithm)
+            .With("@public_key_size", record.PublicKeySize)
+            .With("@revocation_reason", (int?)record.RevocationReason)
+            .With("@invalidity_date", Sql.Ticks(record.InvalidityDate))
+            .With("@revocation_comment", record.RevocationComment)
+            .With("@status_changed_at", Sql.Ticks(record.StatusChangedAt));
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (SqliteErrors.IsUniqueViolation(ex))
+        {
+            // A failed statement leaves the transaction open; ask which rule refused the row (serial first, as the contract orders them).
+            using var probe = Sql.Command(connection, transaction, SerialTaken)
+                .With("@authority_id", record.CertificateAuthority.Id)
+                .With("@serial_number", record.SerialNumber.Bytes.ToArray());
+            bool serialTaken = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 0;
+            throw serialTaken
+                ? new PkiException(PkiErrorCode.DuplicateSerialNumber,
+                    $"CA '{record.CertificateAuthority.Id}' already has a certificate with serial number {record.SerialNumberHex}.", ex)
+                : new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{record.Id}' already exists.", ex);
+        }
+    }
+
+    /// <summary>Maps a row selected with <see cref="Columns"/>.</summary>
+    public static CertificateRecord Read(SqliteDataReader row) => new()
+    {
+        Id = row.GetString(0),
+        CertificateAuthority = new AuthoritySummary(row.GetString(1), row.GetString(2)),
+        SerialNumber = SerialNumber.FromBytes(row.Bytes(3)),
+        FingerprintSha256 = row.GetString(4),
+        OwnerOrganization = row.NullableString(5),
+        Status = (CertificateStatus)row.GetInt32(6),
+        Type = (CertificateType)row.GetInt32(7),
+        IssuedOn = row.Instant(8),
+        ExpiresOn = row.Instant(9),
+        RevokedAt = row.NullableInstant(10),
+        TokenId = row.NullableString(11),
+        Name = row.NullableString(12),
+        PrivateKeyId = row.NullableString(13),
+        Subject = JsonColumns.ReadName(row.GetString(14)),
+        SubjectAlternativeNames = JsonColumns.ReadAlternativeNames(row.GetString(15)),
+        CertificatePem = row.GetString(16),
+        Csr = row.NullableString(17),
+        ValidityDays = row.GetInt32(18),
+        SubjectKeyIdentifier = row.GetString(19),
+        SignatureAlgorithm = row.GetString(20),
+        Profile = row.GetString(21),
+        PublicKeyAlgorithm = row.GetString(22),
+        PublicKeySize = row.GetInt32(23),
+        RevocationReason = (RevocationReason?)row.NullableInt32(24),
+        InvalidityDate = row.NullableInstant(25),
+        RevocationComment = row.NullableString(26),
+        StatusChangedAt = row.NullableInstant(27),
+    };
+}

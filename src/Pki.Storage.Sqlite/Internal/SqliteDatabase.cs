@@ -1,0 +1,178 @@
+using Microsoft.Data.Sqlite;
+
+namespace Pki.Storage.Sqlite;
+
+/// <summary>
+/// One SQLite database file shared by every store: opens a pooled connection per operation, runs the migrations once
+/// before the first operation, and runs each write as one <c>BEGIN IMMEDIATE</c> transaction.
+/// </summary>
+/// <remarks>
+/// SQLite allows one writer at a time per file. Writers of this process queue on an async gate (no thread blocks while
+/// it waits); writers of other processes queue on SQLite's write lock, taken by <c>BEGIN IMMEDIATE</c> before the first
+/// read of the transaction, so a transaction never has to upgrade a read lock (the case the busy timeout cannot wait
+/// out). Readers never wait for writers (WAL).
+/// </remarks>
+internal sealed class SqliteDatabase : IDisposable
+{
+    private readonly SqliteDatabaseSettings _settings;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _migrationGate = new(1, 1);
+    private volatile bool _migrated;
+
+    public SqliteDatabase(SqliteDatabaseSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+    }
+
+    /// <summary>Validates and normalizes a connection string and options.</summary>
+    /// <exception cref="ArgumentException">The connection string is malformed or names an in-memory database.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The busy timeout is negative or too large.</exception>
+    public static SqliteDatabaseSettings Settings(string connectionString, SqliteStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        ArgumentNullException.ThrowIfNull(options);
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw new ArgumentException($"The SQLite connection string is malformed: {ex.Message}", nameof(connectionString), ex);
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.DataSource)
+            || builder.DataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase)
+            || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new ArgumentException(
+                $"The SQLite stores need a database file ('Data Source=pki.db'), not '{builder.DataSource}': every connection to an in-memory database sees its own empty database. Use AddPki's in-memory stores instead.",
+                nameof(connectionString));
+        }
+
+        if (builder.Mode == SqliteOpenMode.ReadOnly)
+        {
+            throw new ArgumentException("The SQLite stores write to the database; 'Mode=ReadOnly' is not supported.", nameof(connectionString));
+        }
+
+        double milliseconds = options.BusyTimeout.TotalMilliseconds;
+        ArgumentOutOfRangeException.ThrowIfNegative(milliseconds, "options.BusyTimeout");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(milliseconds, int.MaxValue, "options.BusyTimeout");
+
+        if (!Enum.IsDefined(options.Durability))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Durability, "Unknown SqliteDurability value.");
+        }
+
+        builder.ForeignKeys = true;
+
+        // Microsoft.Data.Sqlite retries a statement that gets SQLITE_BUSY for its command timeout (30 s by default) on
+        // top of SQLite's own busy handler; tie it to the busy timeout so that the option means what it says.
+        builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        return new SqliteDatabaseSettings(builder.ToString(), (int)milliseconds, options.Durability);
+    }
+
+    /// <summary>Opens a connection for reading (migrating the database first if this is the first operation).</summary>
+    public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one <c>BEGIN IMMEDIATE</c> transaction and commits it; an exception (or a
+    /// cancellation before the commit) rolls everything back.
+    /// </summary>
+    public async ValueTask<T> WriteAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            T result = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction (see <see cref="WriteAsync{T}"/>).</summary>
+    public async ValueTask WriteAsync(Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await WriteAsync<bool>(
+            async (connection, transaction, token) =>
+            {
+                await work(connection, transaction, token).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies pending migrations now instead of before the first operation.</summary>
+    public async ValueTask EnsureMigratedAsync(CancellationToken cancellationToken)
+    {
+        if (_migrated)
+        {
+            return;
+        }
+
+        await _migrationGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_migrated)
+            {
+                using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await SqliteMigrator.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+                _migrated = true;
+            }
+        }
+        finally
+        {
+            _migrationGate.Release();
+        }
+    }
+
+    /// <summary>Releases the pooled connections to the file.</summary>
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(_settings.ConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _writeGate.Dispose();
+        _migrationGate.Dispose();
+    }
+
+    private async ValueTask<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_settings.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, _settings.BusyTimeoutMilliseconds);
+            using (var synchronous = connection.CreateCommand())
+            {
+                synchronous.CommandText = _settings.Durability == SqliteDurability.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
+                await synchronous.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Pki.Core;
+
+namespace Pki.Storage.Sqlite;
+
+/// <summary>
+/// An <see cref="IAuditStore"/> on the <c>audit_events</c> table. Append is one conditional insert: the row goes in only
+/// when its sequence is the current maximum plus one, and the sequence is the primary key, so two writers (in any
+/// process) can never both take a number and no number is skipped.
+/// </summary>
+internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
+{
+    private const string Columns =
+        "sequence, timestamp, actor, actor_organization, action, object_type, object_id, authority_id, outcome, error_code, correlation_id, previous_hash, hash";
+
+    private const string Append =
+        "INSERT INTO audit_events (" + Columns + ") SELECT @sequence, @timestamp, @actor, @actor_organization, @action, @object_type, "
+        + "@object_id, @authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash "
+        + "WHERE @sequence = (SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_events);";
+
+    private const string SelectLast = "SELECT " + Columns + " FROM audit_events ORDER BY sequence DESC LIMIT 1;";
+
+    public async ValueTask<AuditEvent?> GetLastAsync(CancellationToken cancellationToken)
+    {
+        using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Sql.Command(connection, null, SelectLast);
+        return await Sql.ReadSingleAsync(command, Read, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        return database.WriteAsync(
+            async (connection, transaction, token) =>
+            {
+                using var command = Sql.Command(connection, transaction, Append)
+                    .With("@sequence", auditEvent.Sequence)
+                    .With("@timestamp", Sql.Ticks(auditEvent.Timestamp))
+                    .With("@actor", auditEvent.Actor)
+                    .With("@actor_organization", auditEvent.ActorOrganization)
+                    .With("@action", auditEvent.Action)
+                    .With("@object_type", auditEvent.ObjectType)
+                    .With("@object_id", auditEvent.ObjectId)
+                    .With("@authority_id", auditEvent.AuthorityId)
+                    .With("@outcome", (int)auditEvent.Outcome)
+                    .With("@error_code", (int?)auditEvent.ErrorCode)
+                    .With("@correlation_id", auditEvent.CorrelationId)
+                    .With("@previous_hash", auditEvent.PreviousHash)
+                    .With("@hash", auditEvent.Hash);
+                int inserted;
+                try
+                {
+                    inserted = await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+                catch (SqliteException ex) when (SqliteErrors.IsUniqueViolation(ex))
+                {
+                    throw Conflict(auditEvent, ex);
+                }
+
+                if (inserted == 0)
+                {
+                    throw Conflict(auditEvent, null);
+                }
+            },
+            cancellationToken);
+    }
+
+    public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        List<AuditEvent> page;
+        using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Only constant fragments are appended; every value is a parameter.
+            var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM audit_events WHERE sequence > @after");
+            using var command = Sql.Command(connection, null, string.Empty).With("@after", query.AfterSequence);
+            if (query.From is { } from)
+            {
+                sql.Append(" AND timestamp >= @from");
+                command.With("@from", Sql.Ticks(from));
+            }
+
+            if (query.To is { } to)
+            {
+                sql.Append(" AND timestamp < @to");
+                command.With("@to", Sql.Ticks(to));
+            }
+
+            if (query.Actor is not null)
+            {
+                sql.Append(" AND actor = @actor");
+                command.With("@actor", query.Actor);
+            }
+
+            if (query.ObjectId is not null)
+            {
+                sql.Append(" AND object_id = @object_id");
+                command.With("@object_id", query.ObjectId);
+            }
+
+            if (query.Action is not null)
+            {
+                sql.Append(" AND action = @action");
+                command.With("@action", query.Action);
+            }
+
+            sql.Append(" ORDER BY sequence LIMIT @limit;");
+            command.With("@limit", Math.Max(0, query.Limit));
+            command.SetText(sql.ToString());
+            page = await Sql.ReadListAsync(command, Read, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var auditEvent in page)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return auditEvent;
+        }
+    }
+
+    private static PkiException Conflict(AuditEvent auditEvent, Exception? inner) =>
+        new(PkiErrorCode.ConcurrencyConflict, $"Audit sequence {auditEvent.Sequence} is not the next one; another writer appended first.", inner);
+
+    private static AuditEvent Read(SqliteDataReader row) => new()
+    {
+        Sequence = row.GetInt64(0),
+        Timestamp = row.Instant(1),
+        Actor = row.GetString(2),
+        ActorOrganization = row.NullableString(3),
+        Action = row.GetString(4),
+        ObjectType = row.GetString(5),
+        ObjectId = row.NullableString(6),
+        AuthorityId = row.NullableString(7),
+        Outcome = (AuditOutcome)row.GetInt32(8),
+        ErrorCode = row.IsDBNull(9) ? null : (PkiErrorCode)row.GetInt32(9),
+        CorrelationId = row.NullableString(10),
+        PreviousHash = row.GetString(11),
+        Hash = row.GetString(12),
+    };
+}

@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+using Pki.Storage.Sqlite.Tests.TestSupport;
+
+namespace Pki.Storage.Sqlite.Tests;
+
+public sealed class MigrationTests : IDisposable
+{
+    private readonly TempDatabase _file = new();
+
+    [Fact]
+    public void Migrations_are_numbered_from_one_without_gaps_one_per_store_contract()
+    {
+        Assert.Equal(Enumerable.Range(1, SqliteMigrator.All.Count), SqliteMigrator.All.Select(m => m.Version));
+        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key"],
+            SqliteMigrator.All.Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task A_new_file_gets_every_migration_recorded_once_and_a_second_start_applies_nothing()
+    {
+        using (var first = _file.Open())
+        {
+            await first.EnsureMigratedAsync(CancellationToken.None);
+        }
+
+        using (var second = _file.Open())
+        {
+            await second.EnsureMigratedAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(SqliteMigrator.All.Select(m => (long)m.Version), AppliedVersions());
+    }
+
+    [Fact]
+    public async Task Concurrent_start_up_on_one_file_applies_each_migration_exactly_once()
+    {
+        // Separate database objects have separate in-process gates, so only SQLite's write lock and the re-check of
+        // schema_migrations inside each migration's transaction keep them apart, as between two processes.
+        var databases = Enumerable.Range(0, 8).Select(_ => _file.Open()).ToList();
+        try
+        {
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var starts = databases.Select(database => Task.Run(async () =>
+            {
+                await start.Task;
+                await database.EnsureMigratedAsync(CancellationToken.None);
+            })).ToList();
+            start.SetResult();
+            await Task.WhenAll(starts);
+        }
+        finally
+        {
+            databases.ForEach(d => d.Dispose());
+        }
+
+        Assert.Equal(SqliteMigrator.All.Select(m => (long)m.Version), AppliedVersions());
+    }
+
+    [Fact]
+    public async Task The_file_is_in_WAL_mode_and_store_connections_enforce_foreign_keys_and_wait_when_busy()
+    {
+        using var database = _file.Open(TimeSpan.FromMilliseconds(1234));
+        using var connection = await database.OpenAsync(CancellationToken.None);
+
+        Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
+        Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys;"));
+        Assert.Equal(1234L, Scalar(connection, "PRAGMA busy_timeout;"));
+        Assert.Equal(2, connection.DefaultTimeout); // Microsoft.Data.Sqlite's own busy retry, rounded up to seconds
+        Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous;")); // FULL: every commit reaches the disk
+    }
+
+    [Fact]
+    public async Task Durability_Normal_flushes_at_checkpoints_only()
+    {
+        using var database = new SqliteDatabase(SqliteDatabase.Settings(_file.ConnectionString, new SqliteStorageOptions { Durability = SqliteDurability.Normal }));
+        using var connection = await database.OpenAsync(CancellationToken.None);
+
+        Assert.Equal(1L, Scalar(connection, "PRAGMA synchronous;"));
+    }
+
+    [Fact]
+    public async Task A_used_token_cannot_point_at_a_missing_certificate()
+    {
+        using var database = _file.Open();
+        var error = await Assert.ThrowsAsync<SqliteException>(async () => await database.WriteAsync(
+            async (connection, transaction, cancellationToken) =>
+            {
+                using var command = Sql.Command(connection, transaction,
+                    "INSERT INTO request_tokens (id, secret_hash, name, authority_id, authority_name, profile, created_at, expires_at, state, redeemed_at, certificate_id) "
+                    + "VALUES ('t', x'00', 'n', 'a', 'A', 'client', 0, 1, 1, 0, 'no-such-certificate');");
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            },
+            CancellationToken.None));
+
+        Assert.Equal(19, error.SqliteErrorCode); // SQLITE_CONSTRAINT (FOREIGN KEY, checked at commit)
+    }
+
+    private List<long> AppliedVersions()
+    {
+        using var connection = _file.OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM schema_migrations ORDER BY version;";
+        using var reader = command.ExecuteReader();
+        var versions = new List<long>();
+        while (reader.Read())
+        {
+            versions.Add(reader.GetInt64(0));
+        }
+
+        return versions;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    public void Dispose() => _file.Dispose();
+}

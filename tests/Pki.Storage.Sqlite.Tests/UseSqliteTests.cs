@@ -1,0 +1,76 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pki.Core;
+using Pki.Core.DependencyInjection;
+using Pki.Storage.Sqlite.Tests.TestSupport;
+
+namespace Pki.Storage.Sqlite.Tests;
+
+public sealed class UseSqliteTests : IDisposable
+{
+    private readonly TempDatabase _file = new();
+
+    [Fact]
+    public void UseSqlite_replaces_every_in_memory_store_and_a_later_AddPki_does_not_undo_it()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IAuthorityStore>(_ => throw new InvalidOperationException("registered before AddPki; must be replaced"));
+        services.AddPki().UseSqlite(_file.ConnectionString);
+        services.AddPki();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        Assert.IsType<SqliteAuthorityStore>(provider.GetRequiredService<IAuthorityStore>());
+        Assert.IsType<SqliteCertificateStore>(provider.GetRequiredService<ICertificateStore>());
+        Assert.IsType<SqlitePrivateKeyStore>(provider.GetRequiredService<IPrivateKeyStore>());
+        Assert.IsType<SqliteRequestTokenStore>(provider.GetRequiredService<IRequestTokenStore>());
+        Assert.IsType<SqliteAuditStore>(provider.GetRequiredService<IAuditStore>());
+        Assert.IsType<SqliteRevocationStore>(provider.GetRequiredService<IRevocationStore>());
+        Assert.Single(services, d => d.ServiceType == typeof(IAuthorityStore));
+        Assert.Single(services, d => d.ServiceType == typeof(IRevocationStore));
+    }
+
+    [Theory]
+    [InlineData("Data Source=:memory:")]
+    [InlineData("Data Source=pki;Mode=Memory;Cache=Shared")]
+    [InlineData("")]
+    [InlineData("Data Source=pki.db;Mode=ReadOnly")]
+    [InlineData("Data Source=pki.db;NoSuchKeyword=1")]
+    public void UseSqlite_refuses_connection_strings_it_cannot_keep_data_in(string connectionString)
+    {
+        var builder = new ServiceCollection().AddPki();
+        Assert.ThrowsAny<ArgumentException>(() => builder.UseSqlite(connectionString));
+    }
+
+    [Fact]
+    public void UseSqlite_refuses_a_negative_busy_timeout()
+    {
+        var builder = new ServiceCollection().AddPki();
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.UseSqlite(_file.ConnectionString, o => o.BusyTimeout = TimeSpan.FromSeconds(-1)));
+    }
+
+    [Fact]
+    public void UseSqlite_without_a_fixed_key_encryption_key_fails_start_up_naming_the_store()
+    {
+        var services = new ServiceCollection();
+        services.AddPki().UseSqlite(_file.ConnectionString);
+        using var provider = services.BuildServiceProvider();
+
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PkiOptions>>().Value);
+        Assert.Contains("KeyEncryptionKey must be set", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("SQLite (UseSqlite)", failure.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_file.FilePath)); // refused before anything was written
+    }
+
+    [Fact]
+    public void UseSqlite_with_a_fixed_key_encryption_key_starts()
+    {
+        var services = new ServiceCollection();
+        services.AddPki(options => options.KeyEncryptionKey = new byte[32]).UseSqlite(_file.ConnectionString);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.NotNull(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PkiOptions>>().Value.KeyEncryptionKey);
+        Assert.Single(provider.GetServices<IDurablePkiStorage>());
+    }
+
+    public void Dispose() => _file.Dispose();
+}
