@@ -2,6 +2,7 @@ using System.Net;
 using System.Numerics;
 using System.Security.Cryptography.X509Certificates;
 using CaServer.Tests.TestSupport;
+using Pki.Core.Tests.TestSupport;
 
 namespace CaServer.Tests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CaServer.Tests.TestSupport;
+using Pki.Core.Tests.TestSupport;
 
 namespace CaServer.Tests;
 
