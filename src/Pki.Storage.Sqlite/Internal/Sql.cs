@@ -29,6 +29,19 @@ internal static class Sql
     }
 
     /// <summary>An instant as UTC ticks, exact to the tick (the offset is not kept; instants compare equal).</summary>
+    /// <summary>
+    /// Appends <c> AND {condition}</c> and binds <paramref name="name"/> when <paramref name="value"/> is set: the one shape
+    /// of every optional query filter. <paramref name="condition"/> is a constant fragment; the value is always a parameter.
+    /// </summary>
+    public static void AndIfSet(this SqliteCommand command, System.Text.StringBuilder sql, string condition, string name, object? value)
+    {
+        if (value is not null)
+        {
+            sql.Append(" AND ").Append(condition);
+            command.With(name, value);
+        }
+    }
+
     public static long Ticks(DateTimeOffset value) => value.UtcTicks;
 
     /// <summary>An optional instant as UTC ticks.</summary>

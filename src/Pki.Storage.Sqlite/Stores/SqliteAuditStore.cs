@@ -89,23 +89,9 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
                 command.With("@to", Sql.Ticks(to));
             }
 
-            if (query.Actor is not null)
-            {
-                sql.Append(" AND actor = @actor");
-                command.With("@actor", query.Actor);
-            }
-
-            if (query.ObjectId is not null)
-            {
-                sql.Append(" AND object_id = @object_id");
-                command.With("@object_id", query.ObjectId);
-            }
-
-            if (query.Action is not null)
-            {
-                sql.Append(" AND action = @action");
-                command.With("@action", query.Action);
-            }
+            command.AndIfSet(sql, "actor = @actor", "@actor", query.Actor);
+            command.AndIfSet(sql, "object_id = @object_id", "@object_id", query.ObjectId);
+            command.AndIfSet(sql, "action = @action", "@action", query.Action);
 
             sql.Append(" ORDER BY sequence LIMIT @limit;");
             command.With("@limit", Math.Max(0, query.Limit));

@@ -107,23 +107,9 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
             // Only constant fragments are appended; every value is a parameter.
             var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM authorities WHERE 1 = 1");
             using var command = Sql.Command(connection, null, string.Empty);
-            if (query.Organization is not null)
-            {
-                sql.Append(" AND organization = @organization");
-                command.With("@organization", query.Organization);
-            }
-
-            if (query.ParentId is not null)
-            {
-                sql.Append(" AND parent_id = @parent_id");
-                command.With("@parent_id", query.ParentId);
-            }
-
-            if (query.After is not null)
-            {
-                sql.Append(" AND id > @after");
-                command.With("@after", query.After);
-            }
+            command.AndIfSet(sql, "organization = @organization", "@organization", query.Organization);
+            command.AndIfSet(sql, "parent_id = @parent_id", "@parent_id", query.ParentId);
+            command.AndIfSet(sql, "id > @after", "@after", query.After);
 
             sql.Append(" ORDER BY id LIMIT @limit;");
             command.With("@limit", Math.Max(0, query.Limit));
