@@ -6,9 +6,9 @@ using Pki.Core;
 namespace Pki.Storage.PostgreSql;
 
 /// <summary>
-/// An <see cref="IAuditStore"/> over <c>pki_audit_events</c>, keyed by sequence. An append is one INSERT … SELECT that
-/// writes only when the sequence is exactly one more than the last committed one; a writer that lost the race (zero
-/// rows, or a unique violation on the key) gets <see cref="PkiErrorCode.ConcurrencyConflict"/>, so the log stays gap-free.
+/// An <see cref="IAuditStore"/> over <c>pki_audit_events</c>, keyed by sequence. An append is one transaction that takes
+/// the log's advisory lock, reads the last event and inserts the next one, so appenders on every host queue on the lock
+/// and the sequence stays gap-free.
 /// </summary>
 internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
 {
@@ -25,41 +25,51 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
 
-    public async ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    public async ValueTask<AuditEvent> AppendAsync(Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
+        ArgumentNullException.ThrowIfNull(next);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            $"INSERT INTO {_table} ({Columns}) SELECT @sequence, @timestamp, @actor, @actor_organization, @action, @object_type, @object_id, "
-            + "@authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash "
-            + $"WHERE @sequence = (SELECT coalesce(max(sequence), 0) + 1 FROM {_table})", connection);
-        command.AddBigint("sequence", auditEvent.Sequence);
-        command.AddBigint("timestamp", PostgreSqlTime.ToTicks(auditEvent.Timestamp));
-        command.AddText("actor", auditEvent.Actor);
-        command.AddText("actor_organization", auditEvent.ActorOrganization);
-        command.AddText("action", auditEvent.Action);
-        command.AddText("object_type", auditEvent.ObjectType);
-        command.AddText("object_id", auditEvent.ObjectId);
-        command.AddText("authority_id", auditEvent.AuthorityId);
-        command.AddSmallint("outcome", (int)auditEvent.Outcome);
-        command.AddInteger("error_code", (int?)auditEvent.ErrorCode);
-        command.AddText("correlation_id", auditEvent.CorrelationId);
-        command.AddText("previous_hash", auditEvent.PreviousHash);
-        command.AddText("hash", auditEvent.Hash);
-        int inserted;
-        try
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The log's lock, held to the commit: appenders of every host queue here, and the last event read after taking
+        // it (a new snapshot per statement) is still the last when the next one is inserted.
+        AuditEvent? last;
+        await using (var locked = new NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock(hashtext('pki_audit_events:' || coalesce(@schema, current_schema())))", connection, transaction))
         {
-            inserted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException e) when (e.IsUniqueViolation())
-        {
-            throw new PkiException(PkiErrorCode.ConcurrencyConflict, $"Audit sequence {auditEvent.Sequence} was taken by another writer.", e);
+            locked.AddText("schema", db.Schema);
+            await locked.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (inserted != 1)
+        await using (var select = new NpgsqlCommand($"SELECT {Columns} FROM {_table} ORDER BY sequence DESC LIMIT 1", connection, transaction))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw new PkiException(PkiErrorCode.ConcurrencyConflict, $"Audit sequence {auditEvent.Sequence} is not the next one.");
+            last = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
         }
+
+        var auditEvent = AuditChain.Next(last, next);
+        await using (var command = new NpgsqlCommand(
+            $"INSERT INTO {_table} ({Columns}) VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, @object_id, "
+            + "@authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash)", connection, transaction))
+        {
+            command.AddBigint("sequence", auditEvent.Sequence);
+            command.AddBigint("timestamp", PostgreSqlTime.ToTicks(auditEvent.Timestamp));
+            command.AddText("actor", auditEvent.Actor);
+            command.AddText("actor_organization", auditEvent.ActorOrganization);
+            command.AddText("action", auditEvent.Action);
+            command.AddText("object_type", auditEvent.ObjectType);
+            command.AddText("object_id", auditEvent.ObjectId);
+            command.AddText("authority_id", auditEvent.AuthorityId);
+            command.AddSmallint("outcome", (int)auditEvent.Outcome);
+            command.AddInteger("error_code", (int?)auditEvent.ErrorCode);
+            command.AddText("correlation_id", auditEvent.CorrelationId);
+            command.AddText("previous_hash", auditEvent.PreviousHash);
+            command.AddText("hash", auditEvent.Hash);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return auditEvent;
     }
 
     public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -2,10 +2,20 @@ using Pki.Core;
 
 namespace Pki.Storage.Conformance;
 
-/// <summary>The guarantees every <see cref="IAuditStore"/> gives: append-only, gap-free sequence, compare-and-append.</summary>
+/// <summary>The guarantees every <see cref="IAuditStore"/> gives: append-only, gap-free sequence, atomic read-and-append.</summary>
 public abstract class AuditStoreConformance : StoreConformanceBase
 {
     protected abstract ValueTask<IAuditStore> CreateStoreAsync();
+
+    private static ValueTask<AuditEvent> AppendAsync(IAuditStore store, AuditEvent auditEvent) =>
+        store.AppendAsync(_ => auditEvent, CancellationToken.None);
+
+    /// <summary>Chains onto whatever the store says is last, as the engine does.</summary>
+    private static AuditEvent Chained(AuditEvent? last, string actor) => Event((last?.Sequence ?? 0) + 1) with
+    {
+        Actor = actor,
+        PreviousHash = last?.Hash ?? new string('0', 64),
+    };
 
     private static AuditEvent Event(long sequence, string action = "certificate.issue") => new()
     {
@@ -33,7 +43,7 @@ public abstract class AuditStoreConformance : StoreConformanceBase
         var store = Track(await CreateStoreAsync());
         for (long i = 1; i <= 5; i++)
         {
-            await store.AppendAsync(Event(i), CancellationToken.None);
+            Assert.Equal(Event(i), await AppendAsync(store, Event(i)));
         }
 
         var all = await store.QueryAsync(new AuditQuery(), CancellationToken.None).ToListAsync();
@@ -43,41 +53,71 @@ public abstract class AuditStoreConformance : StoreConformanceBase
 
     [Theory]
     [InlineData(0)]
-    [InlineData(2)]
     [InlineData(1)]
-    public async Task A_sequence_that_is_not_next_is_refused_and_nothing_is_written(long sequence)
+    [InlineData(3)]
+    public async Task An_event_that_does_not_take_the_next_sequence_is_refused_and_nothing_is_written(long sequence)
     {
         var store = Track(await CreateStoreAsync());
-        await store.AppendAsync(Event(1), CancellationToken.None);
+        await AppendAsync(store, Event(1));
 
-        var error = await Assert.ThrowsAsync<PkiException>(() => store.AppendAsync(Event(sequence == 2 ? 3 : sequence), CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>(() => AppendAsync(store, Event(sequence)).AsTask());
 
-        Assert.Equal(PkiErrorCode.ConcurrencyConflict, error.Code);
         Assert.Single(await store.QueryAsync(new AuditQuery(), CancellationToken.None).ToListAsync());
     }
 
     [Fact]
-    public async Task Concurrent_writers_never_leave_a_gap_or_a_duplicate()
+    public async Task The_builder_sees_the_last_event_and_its_failure_writes_nothing()
     {
         var store = Track(await CreateStoreAsync());
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
-        {
-            for (int written = 0; written < 25;)
+        await AppendAsync(store, Event(1));
+        AuditEvent? seen = null;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendAsync(
+            last =>
             {
-                var last = await store.GetLastAsync(CancellationToken.None);
-                try
-                {
-                    await store.AppendAsync(Event((last?.Sequence ?? 0) + 1), CancellationToken.None);
-                    written++;
-                }
-                catch (PkiException ex) when (ex.Code == PkiErrorCode.ConcurrencyConflict)
-                {
-                }
+                seen = last;
+                throw new InvalidOperationException("builder failed");
+            },
+            CancellationToken.None).AsTask());
+
+        Assert.Equal(Event(1), seen);
+        Assert.Equal(Event(2), await AppendAsync(store, Event(2)));
+        Assert.Equal(2, (await store.QueryAsync(new AuditQuery(), CancellationToken.None).ToListAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_cancelled_append_writes_nothing()
+    {
+        var store = Track(await CreateStoreAsync());
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.AppendAsync(last => Event(1), cancelled.Token).AsTask());
+
+        Assert.Null(await store.GetLastAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_queue_without_a_gap_a_duplicate_or_a_fork_in_the_chain()
+    {
+        var store = Track(await CreateStoreAsync());
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(writer => Task.Run(async () =>
+        {
+            for (int i = 0; i < 25; i++)
+            {
+                await store.AppendAsync(last => Chained(last, "writer" + writer), CancellationToken.None);
             }
         })));
 
         var all = await store.QueryAsync(new AuditQuery { Limit = 1000 }, CancellationToken.None).ToListAsync();
         Assert.Equal(Enumerable.Range(1, 400).Select(i => (long)i), all.Select(e => e.Sequence));
+        Assert.Equal(new string('0', 64), all[0].PreviousHash);
+        for (int i = 1; i < all.Count; i++)
+        {
+            Assert.Equal(all[i - 1].Hash, all[i].PreviousHash);
+        }
+
+        Assert.All(Enumerable.Range(0, 16), writer => Assert.Equal(25, all.Count(e => e.Actor == "writer" + writer)));
     }
 
     [Fact]
@@ -86,7 +126,7 @@ public abstract class AuditStoreConformance : StoreConformanceBase
         var store = Track(await CreateStoreAsync());
         for (long i = 1; i <= 10; i++)
         {
-            await store.AppendAsync(Event(i, i <= 5 ? "certificate.issue" : "certificate.revoke"), CancellationToken.None);
+            await AppendAsync(store, Event(i, i <= 5 ? "certificate.issue" : "certificate.revoke"));
         }
 
         Assert.Equal([6L, 7, 8, 9, 10], await store.QueryAsync(new AuditQuery { Action = "certificate.revoke" }, CancellationToken.None).Select(e => e.Sequence).ToListAsync());

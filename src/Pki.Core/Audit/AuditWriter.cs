@@ -1,16 +1,13 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 
 namespace Pki.Core.Audit;
 
 /// <summary>
-/// Appends events to the <see cref="IAuditStore"/>: takes the next sequence, chains the hash, and retries when a
-/// concurrent writer took the sequence first (the store's compare-and-append decides).
+/// Appends events to the <see cref="IAuditStore"/>: builds each event from the log's last one (next sequence, chained
+/// hash) inside the store's atomic append.
 /// </summary>
 internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, TimeProvider time)
 {
-    private const int MaxAttempts = 64;
-
     /// <summary>
     /// Runs <paramref name="operation"/> and writes exactly one event for it: a success naming the object it produced,
     /// or a failure (denial) with the error code, after which the exception goes on to the caller.
@@ -50,9 +47,12 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
     private async ValueTask WriteAsync(AuditEntry entry, AuditOutcome outcome, PkiErrorCode? code, CancellationToken cancellationToken)
     {
         var caller = callers.Caller;
-        for (int attempt = 1; ; attempt++)
+        string? correlationId = Activity.Current?.TraceId.ToString();
+
+        // The store calls this inside its lock or transaction with the true last event, so the chain never forks and
+        // concurrent writers queue rather than retry.
+        AuditEvent Next(AuditEvent? last)
         {
-            var last = await store.GetLastAsync(cancellationToken).ConfigureAwait(false);
             var draft = new AuditEvent
             {
                 Sequence = (last?.Sequence ?? 0) + 1,
@@ -65,26 +65,13 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
                 AuthorityId = entry.AuthorityId,
                 Outcome = outcome,
                 ErrorCode = code,
-                CorrelationId = Activity.Current?.TraceId.ToString(),
+                CorrelationId = correlationId,
                 PreviousHash = last?.Hash ?? AuditHasher.GenesisHash,
                 Hash = string.Empty,
             };
-            try
-            {
-                await store.AppendAsync(draft with { Hash = AuditHasher.Compute(draft) }, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (PkiException ex) when (ex.Code == PkiErrorCode.ConcurrencyConflict && attempt < MaxAttempts)
-            {
-                // Lost the race for the sequence. Retry at once the first time; after that wait a random few
-                // milliseconds (up to 32), so that writers in several processes sharing one store (whose write locks
-                // are not fair) do not keep colliding in lockstep until one runs out of attempts.
-                if (attempt > 1)
-                {
-                    int maxMilliseconds = Math.Min(1 << Math.Min(attempt, 5), 32);
-                    await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, maxMilliseconds + 1)), cancellationToken).ConfigureAwait(false);
-                }
-            }
+            return draft with { Hash = AuditHasher.Compute(draft) };
         }
+
+        await store.AppendAsync(Next, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -3,19 +3,19 @@ using Microsoft.Data.Sqlite;
 namespace Pki.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite database file shared by every store: opens a pooled connection per operation, runs the migrations once
-/// before the first operation, and runs each write as one <c>BEGIN IMMEDIATE</c> transaction.
+/// One SQLite database file shared by every store: opens a pooled connection per read, runs the migrations once before
+/// the first operation, and runs writes through one writer that commits them in batches (group commit).
 /// </summary>
 /// <remarks>
-/// SQLite allows one writer at a time per file. Writers of this process queue on an async gate (no thread blocks while
-/// it waits); writers of other processes queue on SQLite's write lock, taken by <c>BEGIN IMMEDIATE</c> before the first
+/// SQLite allows one writer at a time per file. Writers of this process queue for the group-commit writer (no thread
+/// blocks while it waits); writers of other processes queue on SQLite's write lock, taken by <c>BEGIN IMMEDIATE</c> before the first
 /// read of the transaction, so a transaction never has to upgrade a read lock (the case the busy timeout cannot wait
 /// out). Readers never wait for writers (WAL).
 /// </remarks>
 internal sealed class SqliteDatabase : IDisposable
 {
     private readonly SqliteDatabaseSettings _settings;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteGroupCommit _writer;
     private readonly SemaphoreSlim _migrationGate = new(1, 1);
     private volatile bool _migrated;
 
@@ -23,6 +23,7 @@ internal sealed class SqliteDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
+        _writer = new SqliteGroupCommit(OpenConnectionAsync);
     }
 
     /// <summary>Validates and normalizes a connection string and options.</summary>
@@ -81,28 +82,19 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one <c>BEGIN IMMEDIATE</c> transaction and commits it; an exception (or a
-    /// cancellation before the commit) rolls everything back.
+    /// Runs <paramref name="work"/> in a <c>BEGIN IMMEDIATE</c> transaction, inside its own savepoint, and returns once
+    /// that transaction has been committed. Writes that queue up while another batch commits share the next transaction
+    /// (group commit; see <see cref="SqliteGroupCommit"/>). An exception (or a cancellation before the work completes)
+    /// rolls this write back and leaves the others of its batch alone; a failed commit fails every write of the batch.
     /// </summary>
+    /// <remarks><paramref name="work"/> must not call <see cref="WriteAsync{T}"/> itself, and must leave the database
+    /// consistent on its own (deferred foreign keys are checked at the shared commit).</remarks>
     public async ValueTask<T> WriteAsync<T>(
         Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = connection.BeginTransaction(deferred: false);
-            T result = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            transaction.Commit();
-            return result;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return await _writer.WriteAsync(work, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (see <see cref="WriteAsync{T}"/>).</summary>
@@ -117,6 +109,9 @@ internal sealed class SqliteDatabase : IDisposable
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>How many write transactions this database object has committed.</summary>
+    public long Commits => _writer.Commits;
 
     /// <summary>Applies pending migrations now instead of before the first operation.</summary>
     public async ValueTask EnsureMigratedAsync(CancellationToken cancellationToken)
@@ -150,7 +145,6 @@ internal sealed class SqliteDatabase : IDisposable
             SqliteConnection.ClearPool(connection);
         }
 
-        _writeGate.Dispose();
         _migrationGate.Dispose();
     }
 

@@ -6,19 +6,18 @@ using Pki.Core;
 namespace Pki.Storage.Sqlite;
 
 /// <summary>
-/// An <see cref="IAuditStore"/> on the <c>audit_events</c> table. Append is one conditional insert: the row goes in only
-/// when its sequence is the current maximum plus one, and the sequence is the primary key, so two writers (in any
-/// process) can never both take a number and no number is skipped.
+/// An <see cref="IAuditStore"/> on the <c>audit_events</c> table. An append reads the last event and inserts the next one
+/// in one write transaction, which holds SQLite's write lock for every process, so no number is skipped or taken twice;
+/// the sequence is also the primary key.
 /// </summary>
 internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
 {
     private const string Columns =
         "sequence, timestamp, actor, actor_organization, action, object_type, object_id, authority_id, outcome, error_code, correlation_id, previous_hash, hash";
 
-    private const string Append =
-        "INSERT INTO audit_events (" + Columns + ") SELECT @sequence, @timestamp, @actor, @actor_organization, @action, @object_type, "
-        + "@object_id, @authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash "
-        + "WHERE @sequence = (SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_events);";
+    private const string Insert =
+        "INSERT INTO audit_events (" + Columns + ") VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, "
+        + "@object_id, @authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash);";
 
     private const string SelectLast = "SELECT " + Columns + " FROM audit_events ORDER BY sequence DESC LIMIT 1;";
 
@@ -29,13 +28,22 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         return await Sql.ReadSingleAsync(command, Read, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    public ValueTask<AuditEvent> AppendAsync(Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
+        ArgumentNullException.ThrowIfNull(next);
         return database.WriteAsync(
             async (connection, transaction, token) =>
             {
-                using var command = Sql.Command(connection, transaction, Append)
+                // BEGIN IMMEDIATE holds the database's write lock (for every process) from here to the commit: the last
+                // event read here is still the last when the new one is inserted.
+                AuditEvent? last;
+                using (var select = Sql.Command(connection, transaction, SelectLast))
+                {
+                    last = await Sql.ReadSingleAsync(select, Read, token).ConfigureAwait(false);
+                }
+
+                var auditEvent = AuditChain.Next(last, next);
+                using var command = Sql.Command(connection, transaction, Insert)
                     .With("@sequence", auditEvent.Sequence)
                     .With("@timestamp", Sql.Ticks(auditEvent.Timestamp))
                     .With("@actor", auditEvent.Actor)
@@ -49,20 +57,8 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
                     .With("@correlation_id", auditEvent.CorrelationId)
                     .With("@previous_hash", auditEvent.PreviousHash)
                     .With("@hash", auditEvent.Hash);
-                int inserted;
-                try
-                {
-                    inserted = await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                }
-                catch (SqliteException ex) when (SqliteErrors.IsUniqueViolation(ex))
-                {
-                    throw Conflict(auditEvent, ex);
-                }
-
-                if (inserted == 0)
-                {
-                    throw Conflict(auditEvent, null);
-                }
+                await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                return auditEvent;
             },
             cancellationToken);
     }
@@ -105,9 +101,6 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
             yield return auditEvent;
         }
     }
-
-    private static PkiException Conflict(AuditEvent auditEvent, Exception? inner) =>
-        new(PkiErrorCode.ConcurrencyConflict, $"Audit sequence {auditEvent.Sequence} is not the next one; another writer appended first.", inner);
 
     private static AuditEvent Read(SqliteDataReader row) => new()
     {

@@ -16,21 +16,16 @@ internal sealed class InMemoryAuditStore : IAuditStore
         }
     }
 
-    public ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    public ValueTask<AuditEvent> AppendAsync(Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
+        ArgumentNullException.ThrowIfNull(next);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (auditEvent.Sequence != _events.Count + 1)
-            {
-                throw new PkiException(PkiErrorCode.ConcurrencyConflict, $"Audit sequence {auditEvent.Sequence} is not next ({_events.Count + 1}).");
-            }
-
+            var auditEvent = AuditChain.Next(_events.Count == 0 ? null : _events[^1], next);
             _events.Add(auditEvent);
+            return ValueTask.FromResult(auditEvent);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
