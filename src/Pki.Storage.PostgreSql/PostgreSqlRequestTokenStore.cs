@@ -155,23 +155,16 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<int> PurgeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-        // One statement, so one transaction; each branch searches its own (state, …) index.
-        await using var command = new NpgsqlCommand(
-            $"DELETE FROM {_table} WHERE id IN (SELECT id FROM {_table} WHERE state = @unused AND expires_at < @before "
-            + $"UNION ALL SELECT id FROM {_table} WHERE state = @used AND redeemed_at < @before "
-            + $"UNION ALL SELECT id FROM {_table} WHERE state = @deleted AND deleted_at < @before LIMIT @limit)", connection);
-        command.AddSmallint("unused", Unused);
-        command.AddSmallint("used", Used);
-        command.AddSmallint("deleted", Deleted);
-        command.AddBigint("before", PostgreSqlTime.ToTicks(before));
-        command.AddInteger("limit", limit);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    // Each branch searches its own (state, …) index; states 0, 1, 3 are RequestTokenState's Unused, Used, Deleted.
+    public ValueTask<int> PurgeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        PostgreSqlQueries.PurgeAsync(
+            db,
+            $"DELETE FROM {_table} WHERE id IN (SELECT id FROM {_table} WHERE state = 0 AND expires_at < @before "
+            + $"UNION ALL SELECT id FROM {_table} WHERE state = 1 AND redeemed_at < @before "
+            + $"UNION ALL SELECT id FROM {_table} WHERE state = 3 AND deleted_at < @before LIMIT @limit)",
+            before,
+            limit,
+            cancellationToken);
 
     private static PkiException WhyNotRedeemable(string tokenId, RequestTokenRecord? token, DateTimeOffset now) => token?.StateAt(now) switch
     {

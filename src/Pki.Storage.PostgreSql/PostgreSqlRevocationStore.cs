@@ -133,20 +133,16 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-        // Superseded: a CRL of the same CA and kind with a higher number exists (searched through the primary key).
-        await using var command = new NpgsqlCommand(
+    // Superseded: a CRL of the same CA and kind with a higher number exists (searched through the primary key).
+    public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken) =>
+        PostgreSqlQueries.PurgeAsync(
+            db,
             $"DELETE FROM {_history} WHERE (authority_id, is_delta, number) IN (SELECT h.authority_id, h.is_delta, h.number FROM {_history} h "
             + $"WHERE h.next_update < @before AND EXISTS (SELECT 1 FROM {_history} n WHERE n.authority_id = h.authority_id "
-            + "AND n.is_delta = h.is_delta AND n.number > h.number) LIMIT @limit)", connection);
-        command.AddBigint("before", PostgreSqlTime.ToTicks(nextUpdateBefore));
-        command.AddInteger("limit", limit);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+            + "AND n.is_delta = h.is_delta AND n.number > h.number) LIMIT @limit)",
+            nextUpdateBefore,
+            limit,
+            cancellationToken);
 
     public async ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken)
     {

@@ -136,17 +136,8 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
             cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask<int> PurgeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return database.WriteAsync(
-            async (connection, transaction, token) =>
-            {
-                using var command = Sql.Command(connection, transaction, Purge).With("@before", Sql.Ticks(before)).With("@limit", limit);
-                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            },
-            cancellationToken);
-    }
+    public ValueTask<int> PurgeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        Sql.PurgeAsync(database, Purge, before, limit, cancellationToken);
 
     public ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken)
     {

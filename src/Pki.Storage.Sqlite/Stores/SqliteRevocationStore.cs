@@ -183,17 +183,8 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
             cancellationToken);
     }
 
-    public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return database.WriteAsync(
-            async (connection, transaction, token) =>
-            {
-                using var command = Sql.Command(connection, transaction, PurgeCrls).With("@before", Sql.Ticks(nextUpdateBefore)).With("@limit", limit);
-                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            },
-            cancellationToken);
-    }
+    public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken) =>
+        Sql.PurgeAsync(database, PurgeCrls, nextUpdateBefore, limit, cancellationToken);
 
     public async ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken)
     {
