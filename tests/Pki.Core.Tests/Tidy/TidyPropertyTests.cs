@@ -5,8 +5,8 @@ using FsCheck.Xunit;
 using Microsoft.Extensions.Options;
 using Pki.Core.Storage.InMemory;
 using Pki.Core.Tests.TestSupport;
-using Pki.Storage.Conformance;
 using Pki.Core.Tidy;
+using Pki.Storage.Conformance;
 
 namespace Pki.Core.Tests.Tidy;
 
