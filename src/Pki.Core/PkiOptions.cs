@@ -30,6 +30,9 @@ public sealed class PkiOptions
     /// <summary>How revocation is published (CRLs, OCSP, asynchronous publication).</summary>
     public RevocationOptions Revocation { get; } = new();
 
+    /// <summary>What tidy removes (retention periods), in what batches, and how often the background tidy service runs.</summary>
+    public TidyOptions Tidy { get; } = new();
+
     /// <summary>
     /// The 32-byte AES-256 key that encrypts private keys at rest. When null, a random key is made per process — fine
     /// for in-memory stores, wrong for durable ones (their keys could not be read after a restart).

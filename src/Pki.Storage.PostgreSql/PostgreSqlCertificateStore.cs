@@ -9,7 +9,7 @@ namespace Pki.Storage.PostgreSql;
 /// An <see cref="ICertificateStore"/> over <c>pki_certificates</c>. Serial numbers are unique per CA by a unique
 /// constraint, so two hosts cannot store the same serial; queries use keyset paging on the primary key.
 /// </summary>
-internal sealed class PostgreSqlCertificateStore(PostgreSqlDatabase db) : ICertificateStore
+internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) : ICertificateStore
 {
     private readonly string _table = db.Table("pki_certificates");
 

@@ -21,6 +21,21 @@ internal static class PostgreSqlQueries
         command.CommandText = sql.ToString();
     }
 
+    /// <summary>
+    /// Runs one purge statement (a <c>DELETE</c> taking <c>@before</c> and <c>@limit</c>; one statement, so one transaction)
+    /// and returns the number of rows it removed.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Callers pass SQL built from constant fragments and table names; values are parameters.")]
+    public static async ValueTask<int> PurgeAsync(PostgreSqlDatabase db, string sql, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.AddBigint("before", PostgreSqlTime.ToTicks(before));
+        command.AddInteger("limit", limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public static async IAsyncEnumerable<T> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -155,6 +155,17 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // Each branch searches its own (state, …) index; states 0, 1, 3 are RequestTokenState's Unused, Used, Deleted.
+    public ValueTask<int> PurgeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        PostgreSqlQueries.PurgeAsync(
+            db,
+            $"DELETE FROM {_table} WHERE id IN (SELECT id FROM {_table} WHERE state = 0 AND expires_at < @before "
+            + $"UNION ALL SELECT id FROM {_table} WHERE state = 1 AND redeemed_at < @before "
+            + $"UNION ALL SELECT id FROM {_table} WHERE state = 3 AND deleted_at < @before LIMIT @limit)",
+            before,
+            limit,
+            cancellationToken);
+
     private static PkiException WhyNotRedeemable(string tokenId, RequestTokenRecord? token, DateTimeOffset now) => token?.StateAt(now) switch
     {
         null => new PkiException(PkiErrorCode.TokenNotFound, "The request token does not exist. Check that it was not mistyped."),

@@ -8,7 +8,8 @@ namespace Pki.Storage.PostgreSql;
 /// <summary>
 /// An <see cref="IRevocationStore"/> over the rows of <c>pki_certificates</c> (status changes are compare-and-set
 /// UPDATEs), one CRL-number counter row per CA in <c>pki_crl_numbers</c> (an atomic upsert-increment, so numbers
-/// strictly increase across every host), the latest CRLs in <c>pki_crls</c> and responders in <c>pki_ocsp_responders</c>.
+/// strictly increase across every host), the latest CRLs in <c>pki_crls</c>, every saved CRL in <c>pki_crl_history</c>
+/// (until tidy removes it) and responders in <c>pki_ocsp_responders</c>.
 /// </summary>
 internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevocationStore
 {
@@ -17,6 +18,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     private readonly string _certificates = db.Table("pki_certificates");
     private readonly string _crlNumbers = db.Table("pki_crl_numbers");
     private readonly string _crls = db.Table("pki_crls");
+    private readonly string _history = db.Table("pki_crl_history");
     private readonly string _responders = db.Table("pki_ocsp_responders");
 
     public async ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
@@ -108,8 +110,13 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     {
         ArgumentNullException.ThrowIfNull(crl);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // One statement (so one transaction): the CRL joins the history and becomes the latest unless a higher number is stored.
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO {_crls} AS c (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
+            $"WITH saved AS (INSERT INTO {_history} (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
+            + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
+            + "ON CONFLICT (authority_id, is_delta, number) DO NOTHING) "
+            + $"INSERT INTO {_crls} AS c (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
             + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
             + "ON CONFLICT (authority_id, is_delta) DO UPDATE SET number = excluded.number, base_crl_number = excluded.base_crl_number, "
             + "this_update = excluded.this_update, next_update = excluded.next_update, created_at = excluded.created_at, "
@@ -125,6 +132,17 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         command.AddBytes("der", crl.Der.Span);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    // Superseded: a CRL of the same CA and kind with a higher number exists (searched through the primary key).
+    public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken) =>
+        PostgreSqlQueries.PurgeAsync(
+            db,
+            $"DELETE FROM {_history} WHERE (authority_id, is_delta, number) IN (SELECT h.authority_id, h.is_delta, h.number FROM {_history} h "
+            + $"WHERE h.next_update < @before AND EXISTS (SELECT 1 FROM {_history} n WHERE n.authority_id = h.authority_id "
+            + "AND n.is_delta = h.is_delta AND n.number > h.number) LIMIT @limit)",
+            nextUpdateBefore,
+            limit,
+            cancellationToken);
 
     public async ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ public sealed class MigrationTests : IDisposable
     public void Migrations_are_numbered_from_one_without_gaps_one_per_store_contract()
     {
         Assert.Equal(Enumerable.Range(1, SqliteMigrator.All.Count), SqliteMigrator.All.Select(m => m.Version));
-        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key"],
+        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key", "tidy"],
             SqliteMigrator.All.Select(m => m.Name));
     }
 
@@ -76,6 +76,37 @@ public sealed class MigrationTests : IDisposable
         using var connection = await database.OpenAsync(CancellationToken.None);
 
         Assert.Equal(1L, Scalar(connection, "PRAGMA synchronous;"));
+    }
+
+    [Fact]
+    public async Task The_tidy_migration_carries_the_latest_CRLs_of_an_older_file_into_the_history()
+    {
+        using (var raw = _file.OpenRaw())
+        {
+            // A file as version 8 left it: every earlier migration applied and recorded, one latest CRL stored.
+            var older = SqliteMigrator.All.Where(m => m.Name != "tidy").ToList();
+            var sql = new System.Text.StringBuilder("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT 'x') STRICT;");
+            foreach (var migration in older)
+            {
+                sql.Append(migration.Sql).Append(";INSERT INTO schema_migrations (version, name) VALUES (").Append(migration.Version).Append(", '").Append(migration.Name).Append("');");
+            }
+
+            sql.Append("INSERT INTO crls VALUES ('ca', 0, 7, NULL, 1, 2, 1, 0, x'30');");
+            using var command = raw.CreateCommand();
+            command.CommandText = sql.ToString();
+            command.ExecuteNonQuery();
+        }
+
+        using var database = _file.Open();
+        var revocation = new SqliteRevocationStore(database);
+        await revocation.SaveCrlAsync(new Pki.Core.CertificateRevocationList
+        {
+            AuthorityId = "ca", Number = 8, ThisUpdate = DateTimeOffset.UnixEpoch, NextUpdate = DateTimeOffset.UnixEpoch, CreatedAt = DateTimeOffset.UnixEpoch, EntryCount = 0, Der = new byte[] { 0x30 },
+        }, CancellationToken.None);
+
+        Assert.Equal(SqliteMigrator.All.Select(m => (long)m.Version), AppliedVersions());
+        Assert.Equal(1, await revocation.PurgeCrlsAsync(DateTimeOffset.MaxValue, 10, CancellationToken.None)); // number 7, carried over and superseded
+        Assert.Equal(8, (await revocation.GetLatestCrlAsync("ca", delta: false, CancellationToken.None))!.Number);
     }
 
     [Fact]

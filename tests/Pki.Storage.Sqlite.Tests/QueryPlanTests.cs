@@ -77,6 +77,24 @@ public sealed class QueryPlanTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Certificate_purges_use_an_index(bool keepNotActive) =>
+        await AssertIndexedAsync("certificates", command =>
+            SqliteCertificateStore.BindPurge(command, new CertificatePurge(ConformanceRecords.BaseTime, 500) { KeepNotActive = keepNotActive }));
+
+    [Theory]
+    [InlineData(SqliteRequestTokenStore.Purge)]
+    [InlineData(SqliteRevocationStore.PurgeCrls)]
+    public async Task Token_and_CRL_purges_use_an_index(string sql) =>
+        await AssertIndexedAsync(null, command =>
+        {
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("@before", 1L);
+            command.Parameters.AddWithValue("@limit", 500);
+        });
+
+    [Theory]
     [InlineData("SELECT * FROM private_keys WHERE subject_public_key_sha256 = @p AND subject_public_key_sha256 <> x'' ORDER BY id LIMIT 1;")]
     [InlineData("SELECT * FROM private_keys WHERE id > @p ORDER BY id LIMIT 10;")]
     [InlineData("SELECT * FROM crls WHERE authority_id = @p AND is_delta = 1;")]

@@ -50,13 +50,20 @@ public static class CaServerHostingExtensions
 
         // The key that encrypts CA keys at rest (base64 of 32 bytes, from a secret store): needed with a durable store.
         string? keyEncryptionKey = builder.Configuration["Pki:KeyEncryptionKey"];
+        var tidy = builder.Configuration.GetSection("Pki:Tidy");
         return builder.Services.AddPki(pki =>
-        {
-            if (!string.IsNullOrEmpty(keyEncryptionKey))
             {
-                pki.KeyEncryptionKey = Convert.FromBase64String(keyEncryptionKey);
-            }
-        });
+                if (!string.IsNullOrEmpty(keyEncryptionKey))
+                {
+                    pki.KeyEncryptionKey = Convert.FromBase64String(keyEncryptionKey);
+                }
+            })
+            .AddTidyService(options =>
+            {
+                // Retention, batches and interval from Pki:Tidy; the background tidy runs only when Pki:Tidy:Enabled is true.
+                tidy.Bind(options);
+                options.Enabled = tidy.GetValue(nameof(TidyOptions.Enabled), false);
+            });
     }
 
     /// <summary>Adds the middleware and maps every route.</summary>

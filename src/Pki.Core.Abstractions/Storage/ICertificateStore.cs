@@ -16,4 +16,21 @@ public interface ICertificateStore
 
     /// <summary>Lists certificates matching <paramref name="query"/>, ordered by id (ordinal), at most <see cref="CertificateQuery.Limit"/>.</summary>
     IAsyncEnumerable<CertificateRecord> QueryAsync(CertificateQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes, as one atomic unit, at most <see cref="CertificatePurge.Limit"/> certificates that expired before
+    /// <see cref="CertificatePurge.ExpiredBefore"/>, together with the escrowed private keys (a non-empty
+    /// <see cref="StoredPrivateKey.SubjectPublicKeySha256"/>) that only the removed certificates referenced through
+    /// <see cref="CertificateRecord.PrivateKeyId"/>. Either the whole batch is removed or nothing is.
+    /// </summary>
+    /// <remarks>
+    /// Never removes a CA certificate (<see cref="CertificateType.CertificateAuthority"/>), a certificate a stored request
+    /// token references (<see cref="RequestTokenRecord.CertificateId"/>), or, with <see cref="CertificatePurge.KeepNotActive"/>,
+    /// one whose status is not <see cref="CertificateStatus.Active"/>. Never removes a CA key (empty public-key hash) or a
+    /// key another certificate still references. A provider's certificate, token and private-key stores must share one
+    /// database, so that these checks and the removal are one transaction. Which certificates a batch takes among the
+    /// eligible ones is unspecified; repeated calls drain them.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="CertificatePurge.Limit"/> is less than 1.</exception>
+    ValueTask<CertificatePurgeResult> PurgeExpiredAsync(CertificatePurge purge, CancellationToken cancellationToken);
 }

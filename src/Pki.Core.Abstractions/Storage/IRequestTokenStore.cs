@@ -52,4 +52,14 @@ public interface IRequestTokenStore
     /// <see cref="PkiErrorCode.DuplicateSerialNumber"/>), in which case the token stays unused.
     /// </exception>
     ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes, as one atomic unit, at most <paramref name="limit"/> tokens that are finished before <paramref name="before"/>:
+    /// used ones redeemed before it, deleted ones deleted before it, and unused ones that expired before it. Never removes an
+    /// unused token whose <see cref="RequestTokenRecord.ExpiresAt"/> is at or after <paramref name="before"/>. Which tokens
+    /// a batch takes among the eligible ones is unspecified; repeated calls drain them.
+    /// </summary>
+    /// <returns>The number of tokens removed.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
+    ValueTask<int> PurgeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
 }

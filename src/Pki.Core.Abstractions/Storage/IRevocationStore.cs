@@ -2,7 +2,7 @@ namespace Pki.Core;
 
 /// <summary>
 /// Persists revocation state: status transitions of certificate records (in the same records
-/// <see cref="ICertificateStore"/> returns), CRL numbers, the latest CRLs and delegated OCSP responders. Thin: the
+/// <see cref="ICertificateStore"/> returns), CRL numbers, every saved CRL (until purged) and delegated OCSP responders. Thin: the
 /// engine validates every transition; the store only applies it atomically.
 /// </summary>
 public interface IRevocationStore
@@ -24,11 +24,23 @@ public interface IRevocationStore
     /// </summary>
     ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken);
 
-    /// <summary>Remembers a CRL as the CA's latest full or delta CRL, unless one with a higher number is already stored.</summary>
+    /// <summary>
+    /// Remembers a CRL in the CA's history. It becomes the CA's latest full or delta CRL unless one with a higher number is
+    /// already stored; saving a number the CA already has stored changes nothing.
+    /// </summary>
     ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken);
 
-    /// <summary>The CA's latest stored full (or, with <paramref name="delta"/>, delta) CRL, or null.</summary>
+    /// <summary>The CA's stored full (or, with <paramref name="delta"/>, delta) CRL with the highest number, or null.</summary>
     ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes, as one atomic unit, at most <paramref name="limit"/> superseded CRLs whose nextUpdate is before
+    /// <paramref name="nextUpdateBefore"/>. A CRL is superseded when its CA has a stored CRL of the same kind (full or
+    /// delta) with a higher number: the latest full and the latest delta CRL of every CA are never removed.
+    /// </summary>
+    /// <returns>The number of CRLs removed.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
+    ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken);
 
     /// <summary>Makes <paramref name="responder"/> the CA's delegated OCSP responder, replacing any earlier one.</summary>
     ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken);

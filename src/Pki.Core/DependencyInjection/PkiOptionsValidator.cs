@@ -42,6 +42,7 @@ internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durabl
             $"Tokens.DefaultLifetime must be between 1 minute and Tokens.MaximumLifetime ({tokens.MaximumLifetime}), not {tokens.DefaultLifetime}.");
         Check(tokens.MaximumLifetime <= TimeSpan.FromDays(366), $"Tokens.MaximumLifetime must be at most 366 days, not {tokens.MaximumLifetime}.");
         ValidateRevocation(options.Revocation, Check);
+        ValidateTidy(options.Tidy, Check);
         foreach (var (profileName, profile) in options.Profiles)
         {
             ValidateProfile(profileName, profile, Check);
@@ -84,6 +85,19 @@ internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durabl
             $"Revocation.OcspResponseValidity must be between 1 minute and 7 days, not {revocation.OcspResponseValidity}.");
         check(revocation.OcspResponseCacheDuration >= TimeSpan.Zero && revocation.OcspResponseCacheDuration <= revocation.OcspResponseValidity,
             $"Revocation.OcspResponseCacheDuration must be between 0 and OcspResponseValidity ({revocation.OcspResponseValidity}), not {revocation.OcspResponseCacheDuration}.");
+    }
+
+    private static void ValidateTidy(TidyOptions tidy, Action<bool, string> check)
+    {
+        // The upper bounds keep "now − retention" representable.
+        var longest = TimeSpan.FromDays(36_600);
+        check(tidy.CertificateRetention >= TimeSpan.Zero && tidy.CertificateRetention <= longest,
+            $"Tidy.CertificateRetention must be between 0 and 36600 days, not {tidy.CertificateRetention}.");
+        check(tidy.TokenRetention >= TimeSpan.Zero && tidy.TokenRetention <= longest, $"Tidy.TokenRetention must be between 0 and 36600 days, not {tidy.TokenRetention}.");
+        check(tidy.CrlRetention >= TimeSpan.Zero && tidy.CrlRetention <= longest, $"Tidy.CrlRetention must be between 0 and 36600 days, not {tidy.CrlRetention}.");
+        check(tidy.BatchSize is >= 1 and <= 10_000, $"Tidy.BatchSize must be between 1 and 10000, not {tidy.BatchSize}.");
+        check(tidy.MaxBatchesPerRun is >= 1 and <= 100_000, $"Tidy.MaxBatchesPerRun must be between 1 and 100000, not {tidy.MaxBatchesPerRun}.");
+        check(tidy.Interval >= TimeSpan.FromMinutes(1) && tidy.Interval <= TimeSpan.FromDays(7), $"Tidy.Interval must be between 1 minute and 7 days, not {tidy.Interval}.");
     }
 
     private static bool IsDottedOid(string? oid) =>

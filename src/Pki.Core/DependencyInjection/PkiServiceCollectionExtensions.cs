@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pki.Core.Audit;
 using Pki.Core.Authority;
@@ -12,6 +13,7 @@ using Pki.Core.Keys.Export;
 using Pki.Core.Keys.Generation;
 using Pki.Core.Revocation;
 using Pki.Core.Storage.InMemory;
+using Pki.Core.Tidy;
 using Pki.Core.Tokens;
 
 namespace Pki.Core.DependencyInjection;
@@ -24,7 +26,7 @@ public static class PkiServiceCollectionExtensions
 
     /// <summary>
     /// Adds Pki.Core: <see cref="ICertificateAuthority"/>, <see cref="ICsrSigner"/>, <see cref="ICsrGenerator"/>,
-    /// <see cref="IPrivateKeyExporter"/>, <see cref="IKeyEncryptionKeyRotation"/>, the envelope
+    /// <see cref="IPrivateKeyExporter"/>, <see cref="IKeyEncryptionKeyRotation"/>, <see cref="ITidyService"/>, the envelope
     /// <see cref="IPrivateKeyProtector"/>, the software
     /// <see cref="ISigningKeyProvider"/> and in-memory stores. Every registration uses <c>TryAdd</c>, so a second call is
     /// harmless and any service (a store, the key provider, <see cref="TimeProvider"/>) can be replaced by registering
@@ -44,8 +46,10 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<IPrivateKeyStore, InMemoryPrivateKeyStore>();
         services.TryAddSingleton<IAuditStore, InMemoryAuditStore>();
         services.TryAddSingleton<ICallerAccessor, SystemCallerAccessor>();
-        services.TryAddSingleton<PkiAuthorizer>();
-        services.TryAddSingleton<AuditWriter>();
+        // The authorizer and the audit writer see the host's caller, or the system caller in work the library starts itself.
+        services.TryAddSingleton<ScopedCallerAccessor>();
+        services.TryAddSingleton(sp => new PkiAuthorizer(sp.GetRequiredService<ScopedCallerAccessor>()));
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<AuditWriter>(sp, sp.GetRequiredService<ScopedCallerAccessor>()));
         services.TryAddSingleton<IAuditLog, AuditLog>();
         services.TryAddSingleton<IRequestTokenStore, InMemoryRequestTokenStore>();
         services.TryAddSingleton<IRevocationStore, InMemoryRevocationStore>();
@@ -76,6 +80,28 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<OcspIssuerIndex>();
         services.TryAddSingleton<RevocationService>();
         services.TryAddSingleton<IRevocationService, GovernedRevocationService>();
+        services.TryAddSingleton<TidyService>();
+        services.TryAddSingleton<ITidyService, GovernedTidyService>();
         return new PkiBuilder(services);
+    }
+
+    /// <summary>
+    /// Adds the background tidy service: a hosted service that runs <see cref="ITidyService"/> as the system caller at
+    /// start-up and then every <see cref="TidyOptions.Interval"/>, logging a failed pass and carrying on. Needs a host that
+    /// runs hosted services (the generic host, ASP.NET Core). A second call adds no second service.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddPki</c> returned.</param>
+    /// <param name="configure">Changes <see cref="PkiOptions.Tidy"/> (retention, batches, interval, <see cref="TidyOptions.Enabled"/>), or null.</param>
+    /// <returns><paramref name="builder"/>, to chain further calls.</returns>
+    public static IPkiBuilder AddTidyService(this IPkiBuilder builder, Action<TidyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (configure is not null)
+        {
+            builder.Services.Configure<PkiOptions>(options => configure(options.Tidy));
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TidyBackgroundService>());
+        return builder;
     }
 }

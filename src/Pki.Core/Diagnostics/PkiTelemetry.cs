@@ -29,5 +29,7 @@ internal static class PkiTelemetry
 
     public static readonly Counter<long> OcspResponses = Meter.CreateCounter<long>("pki.ocsp.responses", "{response}", "OCSP responses produced, by status.");
 
+    public static readonly Counter<long> TidyRemoved = Meter.CreateCounter<long>("pki.tidy.removed", "{record}", "Records removed by tidy, by kind.");
+
     public static readonly Counter<long> Errors = Meter.CreateCounter<long>("pki.errors", "{error}", "Operations refused with a PkiException, by code.");
 }

@@ -16,5 +16,6 @@ internal sealed record PostgreSqlMigration(int Version, string Name, Func<Postgr
         new(5, "revocation", RevocationMigration.Sql),
         new(6, "audit", AuditMigration.Sql),
         new(7, "private key public-key hash", PrivateKeyPublicHashMigration.Sql),
+        new(8, "tidy", TidyMigration.Sql),
     ];
 }

@@ -67,6 +67,22 @@ internal static class Sql
     public static Uri? NullableUri(this SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : new Uri(reader.GetString(ordinal), UriKind.RelativeOrAbsolute);
 
+    /// <summary>
+    /// Runs one purge statement (a <c>DELETE</c> taking <c>@before</c> and <c>@limit</c>) as its own write transaction and
+    /// returns the number of rows it removed.
+    /// </summary>
+    public static ValueTask<int> PurgeAsync(SqliteDatabase database, string sql, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return database.WriteAsync(
+            async (connection, transaction, token) =>
+            {
+                using var command = Command(connection, transaction, sql).With("@before", Ticks(before)).With("@limit", limit);
+                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
     /// <summary>Reads every row of <paramref name="command"/> into a list (pages are bounded by their LIMIT).</summary>
     public static async ValueTask<List<T>> ReadListAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
     {

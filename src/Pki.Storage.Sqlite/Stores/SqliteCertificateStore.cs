@@ -6,7 +6,7 @@ using Pki.Core;
 namespace Pki.Storage.Sqlite;
 
 /// <summary>An <see cref="ICertificateStore"/> on the <c>certificates</c> table.</summary>
-internal sealed class SqliteCertificateStore(SqliteDatabase database) : ICertificateStore
+internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : ICertificateStore
 {
     private const string SelectById = "SELECT " + CertificateRows.Columns + " FROM certificates WHERE id = @id;";
 

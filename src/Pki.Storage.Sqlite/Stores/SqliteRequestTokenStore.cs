@@ -34,6 +34,13 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
         "UPDATE request_tokens SET state = @used, redeemed_at = @now, certificate_id = @certificate_id "
         + "WHERE id = @id AND state = @unused AND expires_at > @now;";
 
+    // Each branch searches its own index: (state, expires_at), (state, redeemed_at), (state, deleted_at).
+    internal const string Purge =
+        "DELETE FROM request_tokens WHERE id IN ("
+        + "SELECT id FROM request_tokens WHERE state = 0 AND expires_at < @before "
+        + "UNION ALL SELECT id FROM request_tokens WHERE state = 1 AND redeemed_at < @before "
+        + "UNION ALL SELECT id FROM request_tokens WHERE state = 3 AND deleted_at < @before LIMIT @limit);";
+
     private const string MarkDeleted =
         "UPDATE request_tokens SET state = @deleted, deleted_at = @now WHERE id = @id AND state <> @deleted;";
 
@@ -128,6 +135,9 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    public ValueTask<int> PurgeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        Sql.PurgeAsync(database, Purge, before, limit, cancellationToken);
 
     public ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -9,8 +9,8 @@ namespace Pki.Storage.Sqlite;
 /// <summary>
 /// An <see cref="IRevocationStore"/> over the rows of <c>certificates</c> (a status change is one conditional UPDATE),
 /// one CRL-number counter row per CA in <c>crl_numbers</c> (an upsert-increment under the database's write lock, so
-/// numbers strictly increase across every process sharing the file), the latest CRLs in <c>crls</c> and delegated
-/// responders in <c>ocsp_responders</c>.
+/// numbers strictly increase across every process sharing the file), the latest CRLs in <c>crls</c>, every saved CRL in
+/// <c>crl_history</c> (until tidy removes it) and delegated responders in <c>ocsp_responders</c>.
 /// </summary>
 internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocationStore
 {
@@ -36,6 +36,20 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
         + "ON CONFLICT (authority_id, is_delta) DO UPDATE SET number = excluded.number, base_crl_number = excluded.base_crl_number, "
         + "this_update = excluded.this_update, next_update = excluded.next_update, created_at = excluded.created_at, "
         + "entry_count = excluded.entry_count, der = excluded.der WHERE crls.number < excluded.number;";
+
+    private const string InsertCrlHistory =
+        "INSERT INTO crl_history (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
+        + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
+        + "ON CONFLICT (authority_id, is_delta, number) DO NOTHING;";
+
+    // A CRL becomes the latest (unless a higher number is stored) and joins the history, in one transaction.
+    private static readonly string[] SaveCrlStatements = [UpsertCrl, InsertCrlHistory];
+
+    // Superseded: a CRL of the same CA and kind with a higher number exists (searched through the primary key).
+    internal const string PurgeCrls =
+        "DELETE FROM crl_history WHERE (authority_id, is_delta, number) IN (SELECT h.authority_id, h.is_delta, h.number "
+        + "FROM crl_history h WHERE h.next_update < @before AND EXISTS (SELECT 1 FROM crl_history n "
+        + "WHERE n.authority_id = h.authority_id AND n.is_delta = h.is_delta AND n.number > h.number) LIMIT @limit);";
 
     private const string SelectCrl =
         "SELECT authority_id, number, base_crl_number, this_update, next_update, created_at, entry_count, der "
@@ -151,20 +165,26 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
         return database.WriteAsync(
             async (connection, transaction, token) =>
             {
-                using var command = Sql.Command(connection, transaction, UpsertCrl)
-                    .With("@authority_id", crl.AuthorityId)
-                    .With("@is_delta", crl.IsDelta ? 1 : 0)
-                    .With("@number", crl.Number)
-                    .With("@base_crl_number", crl.BaseCrlNumber)
-                    .With("@this_update", Sql.Ticks(crl.ThisUpdate))
-                    .With("@next_update", Sql.Ticks(crl.NextUpdate))
-                    .With("@created_at", Sql.Ticks(crl.CreatedAt))
-                    .With("@entry_count", crl.EntryCount)
-                    .With("@der", crl.Der.ToArray());
-                await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                foreach (string sql in SaveCrlStatements)
+                {
+                    using var command = Sql.Command(connection, transaction, sql)
+                        .With("@authority_id", crl.AuthorityId)
+                        .With("@is_delta", crl.IsDelta ? 1 : 0)
+                        .With("@number", crl.Number)
+                        .With("@base_crl_number", crl.BaseCrlNumber)
+                        .With("@this_update", Sql.Ticks(crl.ThisUpdate))
+                        .With("@next_update", Sql.Ticks(crl.NextUpdate))
+                        .With("@created_at", Sql.Ticks(crl.CreatedAt))
+                        .With("@entry_count", crl.EntryCount)
+                        .With("@der", crl.Der.ToArray());
+                    await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
             },
             cancellationToken);
     }
+
+    public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken) =>
+        Sql.PurgeAsync(database, PurgeCrls, nextUpdateBefore, limit, cancellationToken);
 
     public async ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken)
     {

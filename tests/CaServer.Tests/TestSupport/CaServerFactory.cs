@@ -14,7 +14,8 @@ namespace CaServer.Tests.TestSupport;
 /// an operator (create_cert on the issuing CA), a revoker in no organization without capabilities, and a caller of another
 /// organization who sees nothing.
 /// </summary>
-public sealed class CaServerFactory : WebApplicationFactory<Program>
+/// <param name="settings">Further configuration values, or null.</param>
+public sealed class CaServerFactory(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key";
     public const string OperatorKey = "test-operator-key";
@@ -41,6 +42,10 @@ public sealed class CaServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("CaServer:ApiKeys:1:KeySha256", Sha256(StrangerKey));
         builder.UseSetting("CaServer:ApiKeys:1:Organization", "Other Org");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()

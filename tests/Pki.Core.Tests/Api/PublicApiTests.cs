@@ -87,6 +87,7 @@ public sealed class PublicApiTests
                 "Pki.Core.KeyPolicyOptions",
                 "Pki.Core.PkiOptions",
                 "Pki.Core.SubjectAlternativeNameTypes",
+                "Pki.Core.TidyOptions",
                 "Pki.Core.ValidityNesting",
             ],
             engine.Where(n => !n!.Contains("Token", StringComparison.Ordinal) && !n.Contains("Revocation", StringComparison.Ordinal) && !n.Contains("Ocsp", StringComparison.Ordinal) && !n.Contains("Crl", StringComparison.Ordinal)));

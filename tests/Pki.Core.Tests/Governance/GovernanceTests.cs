@@ -138,6 +138,7 @@ public sealed class GovernanceTests
         var exporter = g.Host.Get<IPrivateKeyExporter>();
         var generator = g.Host.Get<ICsrGenerator>();
         var rotation = g.Host.Get<IKeyEncryptionKeyRotation>();
+        var tidy = g.Host.Get<ITidyService>();
 
         var operations = new Dictionary<string, Func<Task>>
         {
@@ -158,11 +159,12 @@ public sealed class GovernanceTests
             ["IPrivateKeyExporter.ExportAsync"] = () => exporter.ExportAsync(escrowed.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null).AsTask(),
             ["ICsrGenerator.GenerateAsync"] = () => generator.GenerateAsync(new GenerateCsrRequest { Subject = DistinguishedName.Create(commonName: "gen.example.com"), Key = KeySpecification.For(KeyAlgorithm.EcdsaP256) }).AsTask(),
             ["IKeyEncryptionKeyRotation.RewrapAllAsync"] = () => rotation.RewrapAllAsync().AsTask(),
+            ["ITidyService.TidyAsync"] = () => tidy.TidyAsync().AsTask(),
         };
 
         // Reads, and operations that are public by design (OCSP, CRL download), are not audited.
         string[] readOnly = ["Get", "List", "Query", "Verify", "RespondAsync", "GetCrlAsync"];
-        var mutating = new[] { typeof(ICertificateAuthority), typeof(ICsrSigner), typeof(IRequestTokenService), typeof(IRevocationService), typeof(IPrivateKeyExporter), typeof(ICsrGenerator), typeof(IKeyEncryptionKeyRotation) }
+        var mutating = new[] { typeof(ICertificateAuthority), typeof(ICsrSigner), typeof(IRequestTokenService), typeof(IRevocationService), typeof(IPrivateKeyExporter), typeof(ICsrGenerator), typeof(IKeyEncryptionKeyRotation), typeof(ITidyService) }
             .SelectMany(t => t.GetMethods().Select(m => $"{t.Name}.{m.Name}"))
             .Where(name => !readOnly.Any(prefix => name.Split('.')[1].StartsWith(prefix, StringComparison.Ordinal)))
             .ToHashSet();

@@ -28,6 +28,8 @@ public sealed class SerialRetryTests
             _inner.FindBySerialNumberAsync(authorityId, serialNumber, cancellationToken);
 
         public IAsyncEnumerable<CertificateRecord> QueryAsync(CertificateQuery query, CancellationToken cancellationToken) => _inner.QueryAsync(query, cancellationToken);
+
+        public ValueTask<CertificatePurgeResult> PurgeExpiredAsync(CertificatePurge purge, CancellationToken cancellationToken) => _inner.PurgeExpiredAsync(purge, cancellationToken);
     }
 
     [Fact]

@@ -24,5 +24,7 @@ public sealed class InMemoryRevocationStoreTests : RevocationStoreConformance
         public ValueTask<CertificateRecord?> FindBySerialNumberAsync(string authorityId, SerialNumber serialNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public IAsyncEnumerable<CertificateRecord> QueryAsync(CertificateQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<CertificatePurgeResult> PurgeExpiredAsync(CertificatePurge purge, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -438,6 +438,8 @@ public sealed class RequestTokenServiceTests : IAsyncLifetime
                 Interlocked.Increment(ref owner._lookups);
                 return inner.RedeemAsync(tokenId, certificate, now, cancellationToken);
             }
+
+            public ValueTask<int> PurgeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) => inner.PurgeAsync(before, limit, cancellationToken);
         }
     }
 }

@@ -8,4 +8,5 @@ internal static class AuditObjects
     public const string Token = "token";
     public const string Key = "key";
     public const string Crl = "crl";
+    public const string Storage = "storage";
 }

@@ -3,8 +3,13 @@ using System.Runtime.CompilerServices;
 namespace Pki.Core.Storage.InMemory;
 
 /// <summary>An <see cref="ICertificateStore"/> in process memory; thread-safe, O(log n) paging by id.</summary>
-internal sealed class InMemoryCertificateStore : ICertificateStore
+/// <remarks>
+/// <see cref="PurgeExpiredAsync"/> removes escrowed keys from the <see cref="InMemoryPrivateKeyStore"/> it was given (with
+/// another key store, keys stay) and skips certificates the <see cref="InMemoryRequestTokenStore"/> built over it references.
+/// </remarks>
+internal sealed partial class InMemoryCertificateStore : ICertificateStore
 {
+    private readonly InMemoryPrivateKeyStore? _keys;
     private readonly Lock _gate = new();
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CertificateRecord> _byId = new(StringComparer.Ordinal);
@@ -12,6 +17,14 @@ internal sealed class InMemoryCertificateStore : ICertificateStore
 
     /// <summary>Per CA, the ids of certificates that are not active or whose status ever changed (what revocation lists).</summary>
     private readonly Dictionary<string, HashSet<string>> _revocationIndex = new(StringComparer.Ordinal);
+
+    /// <summary>A store whose purges remove no private keys (tests of the certificate contract alone).</summary>
+    public InMemoryCertificateStore()
+    {
+    }
+
+    /// <summary>A store whose purges also remove the escrowed keys only purged certificates referenced.</summary>
+    public InMemoryCertificateStore(IPrivateKeyStore keys) => _keys = keys as InMemoryPrivateKeyStore;
 
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
@@ -34,6 +47,7 @@ internal sealed class InMemoryCertificateStore : ICertificateStore
             _bySerial.Add(serialKey, certificate.Id);
             _ids.Add(certificate.Id);
             IndexRevocation(certificate);
+            _keyReferences.Add(certificate.PrivateKeyId, +1);
         }
 
         return ValueTask.CompletedTask;

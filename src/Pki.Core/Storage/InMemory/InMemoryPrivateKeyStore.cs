@@ -62,6 +62,25 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
         }
     }
 
+    /// <summary>Removes the key if it is an escrowed one (non-empty public-key hash); CA keys are never removed.</summary>
+    internal bool RemoveEscrowed(string id)
+    {
+        if (!_keys.TryGetValue(id, out var key) || key.SubjectPublicKeySha256.IsEmpty || !_keys.TryRemove(new KeyValuePair<string, StoredPrivateKey>(id, key)))
+        {
+            return false;
+        }
+
+        if (_byPublicKey.TryGetValue(Convert.ToHexString(key.SubjectPublicKeySha256.Span), out var ids))
+        {
+            lock (ids)
+            {
+                ids.Remove(id);
+            }
+        }
+
+        return true;
+    }
+
     public ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);

@@ -9,12 +9,22 @@ namespace Pki.Core.Storage.InMemory;
 /// one unit; reads take only the short data lock.
 /// </summary>
 /// <remarks>Atomic only within one process and together with the <see cref="ICertificateStore"/> it is given.</remarks>
-internal sealed class InMemoryRequestTokenStore(ICertificateStore certificates) : IRequestTokenStore, IDisposable
+internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposable
 {
+    private readonly ICertificateStore _certificates;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, StoredRequestToken> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _idByHash = new(StringComparer.Ordinal);
+
+    /// <summary>How many stored tokens reference each certificate id; the certificate store never purges those.</summary>
+    private readonly ReferenceCounts _certificateReferences = new();
+
+    public InMemoryRequestTokenStore(ICertificateStore certificates)
+    {
+        _certificates = certificates;
+        (certificates as InMemoryCertificateStore)?.AttachTokenReferences(IsReferenced);
+    }
 
     public ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
     {
@@ -34,6 +44,7 @@ internal sealed class InMemoryRequestTokenStore(ICertificateStore certificates) 
 
             _byId.Add(token.Token.Id, token with { SecretHash = token.SecretHash.ToArray() });
             _idByHash.Add(hashKey, token.Token.Id);
+            _certificateReferences.Add(token.Token.CertificateId, +1);
         }
 
         return ValueTask.CompletedTask;
@@ -111,7 +122,7 @@ internal sealed class InMemoryRequestTokenStore(ICertificateStore certificates) 
             TokenErrors.ThrowIfNotRedeemable(stored.Token, now);
 
             // If the certificate cannot be added (a duplicate serial the pipeline retries), the token stays unused.
-            await certificates.AddAsync(certificate, cancellationToken).ConfigureAwait(false);
+            await _certificates.AddAsync(certificate, cancellationToken).ConfigureAwait(false);
             Replace(stored with { Token = stored.Token with { State = RequestTokenState.Used, RedeemedAt = now, CertificateId = certificate.Id } });
         }
         finally
@@ -120,7 +131,47 @@ internal sealed class InMemoryRequestTokenStore(ICertificateStore certificates) 
         }
     }
 
+    public async ValueTask<int> PurgeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lock (_gate)
+            {
+                var removed = _byId.Values.Where(stored => IsFinishedBefore(stored.Token, before)).Take(limit).ToList();
+                foreach (var stored in removed)
+                {
+                    _byId.Remove(stored.Token.Id);
+                    _idByHash.Remove(Convert.ToHexString(stored.SecretHash.Span));
+                    _certificateReferences.Add(stored.Token.CertificateId, -1);
+                }
+
+                return removed.Count;
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     public void Dispose() => _writer.Dispose();
+
+    private static bool IsFinishedBefore(RequestTokenRecord token, DateTimeOffset before) => token.State switch
+    {
+        RequestTokenState.Used => token.RedeemedAt < before,
+        RequestTokenState.Deleted => token.DeletedAt < before,
+        _ => token.ExpiresAt < before,
+    };
+
+    private bool IsReferenced(string certificateId)
+    {
+        lock (_gate)
+        {
+            return _certificateReferences.Contains(certificateId);
+        }
+    }
 
     private StoredRequestToken? Find(string id)
     {
@@ -134,6 +185,8 @@ internal sealed class InMemoryRequestTokenStore(ICertificateStore certificates) 
     {
         lock (_gate)
         {
+            _certificateReferences.Add(_byId[stored.Token.Id].Token.CertificateId, -1);
+            _certificateReferences.Add(stored.Token.CertificateId, +1);
             _byId[stored.Token.Id] = stored;
         }
     }

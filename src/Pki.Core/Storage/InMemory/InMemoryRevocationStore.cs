@@ -11,7 +11,7 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     private readonly InMemoryCertificateStore _certificates;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _crlNumbers = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string AuthorityId, bool Delta), CertificateRevocationList> _latest = [];
+    private readonly Dictionary<(string AuthorityId, bool Delta), SortedList<long, CertificateRevocationList>> _crls = [];
     private readonly Dictionary<string, OcspResponderRecord> _responders = new(StringComparer.Ordinal);
 
     /// <exception cref="InvalidOperationException">The certificate store is not the in-memory one: register the revocation store of the same storage package.</exception>
@@ -64,10 +64,12 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
         lock (_gate)
         {
             var key = (crl.AuthorityId, crl.IsDelta);
-            if (!_latest.TryGetValue(key, out var existing) || existing.Number < crl.Number)
+            if (!_crls.TryGetValue(key, out var history))
             {
-                _latest[key] = crl;
+                _crls[key] = history = [];
             }
+
+            history.TryAdd(crl.Number, crl);
         }
 
         return ValueTask.CompletedTask;
@@ -77,8 +79,35 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     {
         lock (_gate)
         {
-            return ValueTask.FromResult(_latest.GetValueOrDefault((authorityId, delta)));
+            return ValueTask.FromResult(_crls.TryGetValue((authorityId, delta), out var history) ? history.Values[^1] : null);
         }
+    }
+
+    public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        int removed = 0;
+        lock (_gate)
+        {
+            foreach (var history in _crls.Values)
+            {
+                // Every entry but the last (the highest number) is superseded.
+                var superseded = history.Values.Take(history.Count - 1).Where(c => c.NextUpdate < nextUpdateBefore).Take(limit - removed).ToList();
+                foreach (var crl in superseded)
+                {
+                    history.Remove(crl.Number);
+                }
+
+                removed += superseded.Count;
+                if (removed == limit)
+                {
+                    break;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(removed);
     }
 
     public ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken)

@@ -1,0 +1,29 @@
+namespace Pki.Core;
+
+/// <summary>What one tidy pass removed.</summary>
+public sealed record TidyReport
+{
+    /// <summary>Certificates removed.</summary>
+    public required int CertificatesRemoved { get; init; }
+
+    /// <summary>Escrowed private keys removed with them (keys that only removed certificates referenced).</summary>
+    public required int PrivateKeysRemoved { get; init; }
+
+    /// <summary>Request tokens removed.</summary>
+    public required int TokensRemoved { get; init; }
+
+    /// <summary>Superseded CRLs removed.</summary>
+    public required int CrlsRemoved { get; init; }
+
+    /// <summary>Store batches run, of every kind (each one transaction).</summary>
+    public required int Batches { get; init; }
+
+    /// <summary>True when a kind hit the batch bound with its last batch full: more may be left for the next pass.</summary>
+    public required bool StoppedEarly { get; init; }
+
+    /// <summary>When the pass started (the instant retention periods were measured from).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the pass finished.</summary>
+    public required DateTimeOffset FinishedAt { get; init; }
+}

@@ -1,0 +1,47 @@
+namespace Pki.Core.Storage.InMemory;
+
+/// <summary>Removal of expired certificates (tidy), under the same lock as every other change.</summary>
+internal sealed partial class InMemoryCertificateStore
+{
+    private readonly ReferenceCounts _keyReferences = new();
+    private Func<string, bool> _referencedByToken = static _ => false;
+
+    /// <summary>Called by the token store built over this store: certificates it references are never purged.</summary>
+    internal void AttachTokenReferences(Func<string, bool> referencedByToken) => _referencedByToken = referencedByToken;
+
+    public ValueTask<CertificatePurgeResult> PurgeExpiredAsync(CertificatePurge purge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(purge);
+        ArgumentOutOfRangeException.ThrowIfLessThan(purge.Limit, 1, nameof(purge));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var removed = _byId.Values.Where(r => IsPurgeable(r, purge)).Take(purge.Limit).ToList();
+            foreach (var record in removed)
+            {
+                _byId.Remove(record.Id);
+                _ids.Remove(record.Id);
+                _bySerial.Remove((record.CertificateAuthority.Id, record.SerialNumber));
+                if (_revocationIndex.TryGetValue(record.CertificateAuthority.Id, out var ids))
+                {
+                    ids.Remove(record.Id);
+                }
+
+                _keyReferences.Add(record.PrivateKeyId, -1);
+            }
+
+            int keys = removed
+                .Select(r => r.PrivateKeyId)
+                .OfType<string>()
+                .Distinct(StringComparer.Ordinal)
+                .Count(id => !_keyReferences.Contains(id) && _keys?.RemoveEscrowed(id) == true);
+            return ValueTask.FromResult(new CertificatePurgeResult(removed.Count, keys));
+        }
+    }
+
+    private bool IsPurgeable(CertificateRecord record, CertificatePurge purge) =>
+        record.ExpiresOn < purge.ExpiredBefore
+        && record.Type != CertificateType.CertificateAuthority
+        && !(purge.KeepNotActive && record.Status != CertificateStatus.Active)
+        && !_referencedByToken(record.Id);
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Pki.Core.Tidy;
+
+/// <summary>
+/// The engine behind <see cref="ITidyService"/>: measures every retention from one clock reading, then drains each kind
+/// in bounded batches (tokens first, so that certificates they referenced become removable; then certificates with their
+/// escrowed keys; then CRLs). The rules of what is eligible are the stores' purge contracts; this class picks the
+/// instants and the bounds.
+/// </summary>
+internal sealed partial class TidyService(
+    ICertificateStore certificates,
+    IRequestTokenStore tokens,
+    IRevocationStore revocation,
+    TimeProvider time,
+    IOptions<PkiOptions> options,
+    ILogger<TidyService>? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<TidyService>.Instance;
+
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="TidyRequest.MaxBatchesPerKind"/> is less than 1.</exception>
+    public async ValueTask<TidyReport> TidyAsync(TidyRequest? request, CancellationToken cancellationToken)
+    {
+        request ??= new TidyRequest();
+        var settings = options.Value;
+        var tidy = settings.Tidy;
+        int maxBatches = request.MaxBatchesPerKind ?? tidy.MaxBatchesPerRun;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatches, 1, nameof(request));
+        var startedAt = time.GetUtcNow();
+        var run = new BatchRun(tidy.BatchSize, maxBatches);
+
+        int tokensRemoved = 0, certificatesRemoved = 0, keysRemoved = 0, crlsRemoved = 0;
+        if (request.Targets.HasFlag(TidyTargets.Tokens))
+        {
+            var before = startedAt - tidy.TokenRetention;
+            tokensRemoved = await run.DrainAsync(limit => tokens.PurgeAsync(before, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.Targets.HasFlag(TidyTargets.Certificates))
+        {
+            // While CRLs keep expired entries, a certificate that is not active is still published: keep it.
+            var purge = new CertificatePurge(startedAt - tidy.CertificateRetention, tidy.BatchSize) { KeepNotActive = settings.Revocation.KeepExpiredOnCrl };
+            certificatesRemoved = await run.DrainAsync(
+                async limit =>
+                {
+                    var result = await certificates.PurgeExpiredAsync(purge with { Limit = limit }, cancellationToken).ConfigureAwait(false);
+                    keysRemoved += result.PrivateKeys;
+                    return result.Certificates;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.Targets.HasFlag(TidyTargets.Crls))
+        {
+            var before = startedAt - tidy.CrlRetention;
+            crlsRemoved = await run.DrainAsync(limit => revocation.PurgeCrlsAsync(before, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        var report = new TidyReport
+        {
+            CertificatesRemoved = certificatesRemoved,
+            PrivateKeysRemoved = keysRemoved,
+            TokensRemoved = tokensRemoved,
+            CrlsRemoved = crlsRemoved,
+            Batches = run.Batches,
+            StoppedEarly = run.StoppedEarly,
+            StartedAt = startedAt,
+            FinishedAt = time.GetUtcNow(),
+        };
+        LogTidied(_logger, report.CertificatesRemoved, report.PrivateKeysRemoved, report.TokensRemoved, report.CrlsRemoved, report.Batches);
+        if (report.StoppedEarly)
+        {
+            LogStoppedEarly(_logger, maxBatches);
+        }
+
+        return report;
+    }
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Tidy removed {Certificates} certificates, {PrivateKeys} private keys, {Tokens} request tokens and {Crls} CRLs in {Batches} batches")]
+    private static partial void LogTidied(ILogger logger, int certificates, int privateKeys, int tokens, int crls, int batches);
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "Tidy stopped after {MaxBatches} batches of one kind with more left; the next pass continues")]
+    private static partial void LogStoppedEarly(ILogger logger, int maxBatches);
+
+    /// <summary>Counts the batches of one pass and whether a kind hit the bound with its last batch full.</summary>
+    private sealed class BatchRun(int batchSize, int maxBatches)
+    {
+        public int Batches { get; private set; }
+
+        public bool StoppedEarly { get; private set; }
+
+        /// <summary>Runs <paramref name="batch"/> until it removes fewer than a full batch or the bound is hit.</summary>
+        public async ValueTask<int> DrainAsync(Func<int, ValueTask<int>> batch, CancellationToken cancellationToken)
+        {
+            int total = 0;
+            for (int i = 0; i < maxBatches; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int removed = await batch(batchSize).ConfigureAwait(false);
+                Batches++;
+                total += removed;
+                if (removed < batchSize)
+                {
+                    return total;
+                }
+            }
+
+            StoppedEarly = true;
+            return total;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Npgsql;
+using Pki.Core;
+
+namespace Pki.Storage.PostgreSql;
+
+/// <summary>
+/// Tidy: one transaction deletes a batch of expired certificates (never CA certificates, never one a request token
+/// references) and then the escrowed keys only they referenced.
+/// </summary>
+/// <remarks>
+/// Under READ COMMITTED, a CSR signed on another host at the same moment for the public key of an escrowed key being
+/// removed could link its new certificate to that key; the certificate then has no exportable key. That needs a CSR for a
+/// key whose every certificate expired longer than the retention ago.
+/// </remarks>
+internal sealed partial class PostgreSqlCertificateStore
+{
+    public async ValueTask<CertificatePurgeResult> PurgeExpiredAsync(CertificatePurge purge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(purge);
+        ArgumentOutOfRangeException.ThrowIfLessThan(purge.Limit, 1, nameof(purge));
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var keyIds = new HashSet<string>(StringComparer.Ordinal);
+        int certificates = 0;
+        await using (var delete = new NpgsqlCommand { Connection = connection, Transaction = transaction })
+        {
+            // Only constant fragments are appended; every value is a parameter.
+            delete.CommandText = $"DELETE FROM {_table} WHERE id IN (SELECT c.id FROM {_table} c WHERE "
+                + (purge.KeepNotActive ? "c.status = @active AND " : string.Empty)
+                + "c.expires_on < @expired_before AND c.type <> @ca "
+                + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_request_tokens")} t WHERE t.certificate_id = c.id) LIMIT @limit) "
+                + "RETURNING private_key_id";
+            delete.AddSmallint("active", (int)CertificateStatus.Active);
+            delete.AddSmallint("ca", (int)CertificateType.CertificateAuthority);
+            delete.AddBigint("expired_before", PostgreSqlTime.ToTicks(purge.ExpiredBefore));
+            delete.AddInteger("limit", purge.Limit);
+            await using var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                certificates++;
+                if (reader.NullableText("private_key_id") is { } keyId)
+                {
+                    keyIds.Add(keyId);
+                }
+            }
+        }
+
+        int keys = 0;
+        if (keyIds.Count > 0)
+        {
+            string privateKeys = db.Table("pki_private_keys");
+            await using var delete = new NpgsqlCommand(
+                $"DELETE FROM {privateKeys} k WHERE k.id = ANY(@ids) AND k.subject_public_key_sha256 <> ''::bytea "
+                + $"AND NOT EXISTS (SELECT 1 FROM {_table} c WHERE c.private_key_id = k.id)", connection, transaction);
+            delete.AddTextArray("ids", keyIds);
+            keys = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CertificatePurgeResult(certificates, keys);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Microsoft.Extensions.Options;
+using Pki.Core.Storage.InMemory;
+using Pki.Core.Tests.TestSupport;
+using Pki.Core.Tidy;
+using Pki.Storage.Conformance;
+
+namespace Pki.Core.Tests.Tidy;
+
+public sealed class TidyPropertyTests
+{
+    private static readonly TimeSpan[] Offsets = [TimeSpan.FromDays(-2), TimeSpan.FromSeconds(-1), TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromDays(2)];
+
+    private static readonly CertificateStatus[] Statuses = Enum.GetValues<CertificateStatus>();
+
+    /// <summary>
+    /// For random certificates (expiry around the cutoff, any status, CA or not, referenced by a finished token or not,
+    /// with an own, a shared, a CA or no key) and random tokens, one tidy pass with small batches removes exactly the
+    /// eligible records — as the rules say, evaluated here independently — and leaves every other record as it was.
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public Property After_tidy_exactly_the_eligible_records_are_gone_and_the_rest_is_untouched(int[] certificateCodes, int[] tokenCodes, bool keepExpiredOnCrl)
+    {
+        var clock = PkiTestHost.FakeClock();
+        var options = new PkiOptions();
+        options.Tidy.BatchSize = 3;
+        options.Tidy.MaxBatchesPerRun = 1000;
+        options.Revocation.KeepExpiredOnCrl = keepExpiredOnCrl;
+        var now = clock.GetUtcNow();
+        var certificateCutoff = now - options.Tidy.CertificateRetention;
+        var tokenCutoff = now - options.Tidy.TokenRetention;
+
+        var keys = new InMemoryPrivateKeyStore();
+        var certificates = new InMemoryCertificateStore(keys);
+        using var tokens = new InMemoryRequestTokenStore(certificates);
+        var ca = ConformanceRecords.NewAuthoritySummary();
+        var expectedCertificates = new List<string>();
+        var expectedTokens = new List<string>();
+        var keyReferences = new Dictionary<string, (bool Escrowed, int Kept)>();
+        StoredPrivateKey? previousKey = null;
+
+        foreach (int raw in tokenCodes)
+        {
+            var token = Token(ca, raw, tokenCutoff, certificateId: null);
+            tokens.AddAsync(token.Stored, default).AsTask().GetAwaiter().GetResult();
+            if (!token.Finished)
+            {
+                expectedTokens.Add(token.Stored.Token.Id);
+            }
+        }
+
+        foreach (int raw in certificateCodes)
+        {
+            int code = raw & int.MaxValue;
+            var record = ConformanceRecords.Certificate(ca) with
+            {
+                ExpiresOn = certificateCutoff + Offsets[code % Offsets.Length],
+                Status = Statuses[code / 5 % Statuses.Length],
+                Type = code / 25 % 4 == 0 ? CertificateType.CertificateAuthority : CertificateType.Client,
+                PrivateKeyId = null,
+            };
+
+            // The key: none, an own escrowed one, the previous certificate's (shared), or a CA key (empty hash).
+            StoredPrivateKey? key = (code / 100 % 4) switch
+            {
+                1 => ConformanceRecords.PrivateKey() with { SubjectPublicKeySha256 = RandomNumberGenerator.GetBytes(32) },
+                2 => previousKey,
+                3 => ConformanceRecords.PrivateKey(),
+                _ => null,
+            };
+            if (key is not null && !keyReferences.ContainsKey(key.Id))
+            {
+                keys.AddAsync(key, default).AsTask().GetAwaiter().GetResult();
+                keyReferences[key.Id] = (!key.SubjectPublicKeySha256.IsEmpty, 0);
+            }
+
+            previousKey = key ?? previousKey;
+            record = record with { PrivateKeyId = key?.Id };
+            certificates.AddAsync(record, default).AsTask().GetAwaiter().GetResult();
+
+            bool referencedByKeptToken = false;
+            if (code / 400 % 3 != 0)
+            {
+                var token = Token(ca, code / 1200, tokenCutoff, record.Id);
+                tokens.AddAsync(token.Stored, default).AsTask().GetAwaiter().GetResult();
+                referencedByKeptToken = !token.Finished;
+                if (!token.Finished)
+                {
+                    expectedTokens.Add(token.Stored.Token.Id);
+                }
+            }
+
+            bool removed = record.ExpiresOn < certificateCutoff
+                && record.Type != CertificateType.CertificateAuthority
+                && !(keepExpiredOnCrl && record.Status != CertificateStatus.Active)
+                && !referencedByKeptToken;
+            if (!removed)
+            {
+                expectedCertificates.Add(record.Id);
+            }
+
+            if (key is not null && !removed)
+            {
+                keyReferences[key.Id] = keyReferences[key.Id] with { Kept = keyReferences[key.Id].Kept + 1 };
+            }
+        }
+
+        var revocation = new InMemoryRevocationStore(certificates);
+        var service = new TidyService(certificates, tokens, revocation, clock, Options.Create(options));
+        var report = service.TidyAsync(null, default).AsTask().GetAwaiter().GetResult();
+
+        var remainingCertificates = certificates.QueryAsync(new CertificateQuery { Limit = 100_000 }, default).Select(c => c.Id).ToListAsync().AsTask().GetAwaiter().GetResult();
+        var remainingTokens = tokens.ListAsync(new RequestTokenQuery { Limit = 100_000 }, now, default).Select(t => t.Id).ToListAsync().AsTask().GetAwaiter().GetResult();
+        var expectedKeys = keyReferences.Where(k => !k.Value.Escrowed || k.Value.Kept > 0).Select(k => k.Key).Order(StringComparer.Ordinal).ToList();
+        var remainingKeys = keys.ListAsync(new PrivateKeyQuery { Limit = 100_000 }, default).Select(k => k.Id).ToListAsync().AsTask().GetAwaiter().GetResult();
+
+        return (remainingCertificates.Order(StringComparer.Ordinal).SequenceEqual(expectedCertificates.Order(StringComparer.Ordinal))
+                && remainingTokens.Order(StringComparer.Ordinal).SequenceEqual(expectedTokens.Order(StringComparer.Ordinal))
+                && remainingKeys.SequenceEqual(expectedKeys)
+                && report.CertificatesRemoved == certificateCodes.Length - expectedCertificates.Count
+                && report.PrivateKeysRemoved == keyReferences.Count - expectedKeys.Count
+                && !report.StoppedEarly)
+            .Label($"certificates {remainingCertificates.Count}/{expectedCertificates.Count}, tokens {remainingTokens.Count}/{expectedTokens.Count}, keys {remainingKeys.Count}/{expectedKeys.Count}");
+    }
+
+    /// <summary>A token in a state chosen by <paramref name="raw"/>, finished (or expiring) around <paramref name="cutoff"/>.</summary>
+    private static (StoredRequestToken Stored, bool Finished) Token(AuthoritySummary ca, int raw, DateTimeOffset cutoff, string? certificateId)
+    {
+        int code = raw & int.MaxValue;
+        var at = cutoff + Offsets[code % Offsets.Length];
+        var stored = ConformanceTokens.Token(ca);
+
+        // A token referencing a certificate was redeemed (used) and may since have been deleted; any other may also be unused.
+        int state = certificateId is null ? code / 5 % 3 : 1 + (code / 5 % 2);
+        var token = state switch
+        {
+            0 => stored.Token with { ExpiresAt = at },
+            1 => stored.Token with { State = RequestTokenState.Used, RedeemedAt = at, CertificateId = certificateId ?? ConformanceRecords.NewId(), ExpiresAt = at.AddDays(7) },
+            _ => stored.Token with { State = RequestTokenState.Deleted, DeletedAt = at, CertificateId = certificateId, ExpiresAt = at.AddDays(7) },
+        };
+        return (stored with { Token = token }, at < cutoff);
+    }
+}
