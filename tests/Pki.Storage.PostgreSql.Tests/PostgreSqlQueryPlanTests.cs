@@ -116,14 +116,14 @@ public sealed class PostgreSqlQueryPlanTests(PostgreSqlDatabaseFixture fixture, 
         await analyze.ExecuteNonQueryAsync();
     }
 
-    private static async Task QueryAsync(ICertificateStore store, CertificateQuery query)
+    private static async Task QueryAsync(PostgreSqlCertificateStore store, CertificateQuery query)
     {
         await foreach (var unused in store.QueryAsync(query, CancellationToken.None))
         {
         }
     }
 
-    private static async Task EntriesAsync(IRevocationStore store, RevocationEntryQuery query)
+    private static async Task EntriesAsync(PostgreSqlRevocationStore store, RevocationEntryQuery query)
     {
         await foreach (var unused in store.ListEntriesAsync(query, CancellationToken.None))
         {
