@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+using Pki.Storage.Benchmarks;
+
+// "plans [rows]": fill SQLite and PostgreSQL with certificates and print the query plans and page timings.
+// Anything else goes to BenchmarkDotNet (e.g. --filter '*StoreIssuance*' --job short).
+if (args.Length > 0 && args[0] == "plans")
+{
+    int rows = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    return await QueryPlanTool.RunAsync(rows, args.Skip(2).ToArray());
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(StoreIssuanceBenchmarks).Assembly).Run(args);
+return 0;
