@@ -97,7 +97,10 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
             command.AddText("fingerprint", query.FingerprintSha256);
         }
 
-        PostgreSqlQueries.FinishKeysetPage(sql, command, query.After, query.Limit);
+        // An expiry window (both bounds, "what expires in the next 30 days") is usually a thin slice of the table: read it
+        // through the expiry index and sort it. One open bound matches a large share, which walking the ids finds fast.
+        PostgreSqlQueries.FinishKeysetPage(
+            sql, command, query.After, query.Limit, sortAfterFilter: query.ExpiresOnOrAfter is not null && query.ExpiresBefore is not null);
         await foreach (var row in PostgreSqlQueries.ReadAllAsync(command, CertificateRows.Read, cancellationToken).ConfigureAwait(false))
         {
             yield return row;

@@ -8,7 +8,7 @@ namespace Pki.Storage.PostgreSql;
 internal static class PostgreSqlQueries
 {
     /// <summary>Appends <c>AND id &gt; @after ORDER BY id LIMIT @limit</c> (ids compare with <c>COLLATE "C"</c>, as .NET's ordinal order) and sets the text.</summary>
-    public static void FinishKeysetPage(StringBuilder sql, NpgsqlCommand command, string? after, int limit)
+    public static void FinishKeysetPage(StringBuilder sql, NpgsqlCommand command, string? after, int limit, bool sortAfterFilter = false)
     {
         if (after is not null)
         {
@@ -16,7 +16,11 @@ internal static class PostgreSqlQueries
             command.AddText("after", after);
         }
 
-        sql.Append(" ORDER BY id LIMIT @limit");
+        // Ids are time-ordered, and so are other columns (expiry): the planner, assuming matches spread evenly along the
+        // id order, would walk the primary key and discard most rows before the first match (measured on 1M rows: half a
+        // million rows read for a 30-day expiry window). Ordering by an expression over id (same collation, same order)
+        // takes that plan away: it reads the filter's index and sorts the page instead.
+        sql.Append(sortAfterFilter ? " ORDER BY (id || '') LIMIT @limit" : " ORDER BY id LIMIT @limit");
         command.AddInteger("limit", Math.Max(0, limit));
         command.CommandText = sql.ToString();
     }

@@ -63,6 +63,13 @@ public sealed class PostgreSqlQueryPlanTests(PostgreSqlDatabaseFixture fixture, 
             string plan = await LoggedPlanAsync(offset, $"\"{schema}\".pki_certificates");
             output.WriteLine($"{name}:\n{plan}");
             Assert.Contains("Index", plan, StringComparison.Ordinal);
+            if (name.EndsWith("expiry range", StringComparison.Ordinal))
+            {
+                // Not a walk along the primary key that discards rows until the window starts (ids and expiry are both
+                // time-ordered, which the planner cannot see): the expiry index, then a sort of the page.
+                Assert.Contains("expires_idx", plan, StringComparison.Ordinal);
+            }
+
             if (plan.Contains("Seq Scan on pki_certificates", StringComparison.Ordinal))
             {
                 scans.Add(name);
