@@ -23,7 +23,7 @@ internal sealed class SqliteDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
-        _writer = new SqliteGroupCommit(OpenConnectionAsync);
+        _writer = new SqliteGroupCommit(token => OpenConnectionAsync(writing: true, token));
     }
 
     /// <summary>Validates and normalizes a connection string and options.</summary>
@@ -78,7 +78,7 @@ internal sealed class SqliteDatabase : IDisposable
     public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
-        return await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await OpenConnectionAsync(writing: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -126,7 +126,7 @@ internal sealed class SqliteDatabase : IDisposable
         {
             if (!_migrated)
             {
-                using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                using var connection = await OpenConnectionAsync(writing: true, cancellationToken).ConfigureAwait(false);
                 await SqliteMigrator.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
                 _migrated = true;
             }
@@ -145,16 +145,24 @@ internal sealed class SqliteDatabase : IDisposable
             SqliteConnection.ClearPool(connection);
         }
 
+        _writer.Dispose();
         _migrationGate.Dispose();
     }
 
-    private async ValueTask<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    /// <summary>Opens a pooled connection with the busy timeout; one for <paramref name="writing"/> also gets the
+    /// <c>synchronous</c> setting (it only matters to commits, so readers skip the statement).</summary>
+    private async ValueTask<SqliteConnection> OpenConnectionAsync(bool writing, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_settings.ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, _settings.BusyTimeoutMilliseconds);
+            if (!writing)
+            {
+                return connection;
+            }
+
             using (var synchronous = connection.CreateCommand())
             {
                 synchronous.CommandText = _settings.Durability == SqliteDurability.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";

@@ -14,7 +14,7 @@ namespace Pki.Storage.Sqlite;
 /// batch commits form the next batch, so throughput grows with the number of writers instead of being capped at one
 /// commit per write.
 /// </remarks>
-internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<SqliteConnection>> open)
+internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<SqliteConnection>> open) : IDisposable
 {
     /// <summary>The most writes one transaction carries, so that a burst does not build one unbounded transaction.</summary>
     internal const int MaxBatch = 256;
@@ -25,6 +25,11 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
     private readonly Queue<IQueuedWrite> _queue = new();
     private bool _draining;
     private long _commits;
+    private bool _disposed;
+
+    // The writer's own connection, kept open between batches so that its page cache stays warm (no other connection of
+    // this process writes) and its statements need no re-setup; replaced after a batch fails.
+    private SqliteConnection? _connection;
 
     /// <summary>How many transactions this writer has committed (for tests and diagnostics).</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -49,6 +54,20 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         return write.Task;
     }
 
+    /// <summary>Closes the writer's connection once no batch is running; a later write opens a new one.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            if (!_draining)
+            {
+                _connection?.Dispose();
+                _connection = null;
+            }
+        }
+    }
+
     private async Task DrainAsync()
     {
         var batch = new List<IQueuedWrite>();
@@ -64,6 +83,12 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
                 if (batch.Count == 0)
                 {
                     _draining = false;
+                    if (_disposed)
+                    {
+                        _connection?.Dispose();
+                        _connection = null;
+                    }
+
                     return;
                 }
             }
@@ -78,7 +103,8 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
     {
         try
         {
-            using var connection = await open(CancellationToken.None).ConfigureAwait(false);
+            _connection ??= await open(CancellationToken.None).ConfigureAwait(false);
+            var connection = _connection;
             using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var write in batch)
             {
@@ -91,7 +117,9 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         catch (Exception ex)
         {
             // Nothing of the batch was committed (disposing the transaction rolled it back): writes that had succeeded
-            // inside it, and writes it did not reach, fail with the reason.
+            // inside it, and writes it did not reach, fail with the reason. The next batch starts on a fresh connection.
+            _connection?.Dispose();
+            _connection = null;
             foreach (var write in batch)
             {
                 write.Abort(ex);
