@@ -3,7 +3,7 @@
 # same CA key type (P-256, then RSA-2048), 1/4/16 closed-loop clients, servers alternated within one run.
 # Not part of CI. Needs: dotnet, cfssl (apt-get install -y golang-cfssl), curl, openssl, python3.
 #   benchmarks/HttpLoad/run.sh                 # defaults below
-#   DURATION=10 WARMUP=2 ROUNDS=1 CLIENTS="1 4 16" CAS="p256 rsa2048" QUIET=0 benchmarks/HttpLoad/run.sh
+#   DURATION=10 WARMUP=2 ROUNDS=1 CLIENTS="1 4 16" CAS="p256 rsa2048" QUIET=0 STORAGE=InMemory benchmarks/HttpLoad/run.sh
 # QUIET=0: both servers log as shipped (cfssl: INFO lines per request; CaServer: the library's one Information line per
 #          issuance, ASP.NET Core at Warning). QUIET=1: cfssl -loglevel 2 and CaServer Logging:LogLevel:Default=Warning.
 # Nothing is pinned: the load generator shares the cores with the server under test (the other server is idle).
@@ -11,6 +11,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10}; WARMUP=${WARMUP:-2}; ROUNDS=${ROUNDS:-1}
 CLIENTS=${CLIENTS:-"1 4 16"}; CAS=${CAS:-"p256 rsa2048"}; QUIET=${QUIET:-0}
+# CaServer's store: InMemory (default here: `cfssl serve` keeps no database either) or Sqlite (the sample's default,
+# one durable commit per issuance; a file in a fresh temporary directory per CA key type).
+STORAGE=${STORAGE:-InMemory}
+# Before the matrix, each server gets PREWARM seconds of load at 16 clients (not measured): .NET's tiered JIT keeps
+# recompiling hot methods for ≈ 10–15 s of load after start-up, which a 2 s warm-up does not cover. cfssl (Go, compiled
+# ahead of time) gets the same load. PREWARM=0 skips it.
+PREWARM=${PREWARM:-15}
 CF_PORT=${CF_PORT:-18888}; OUR_PORT=${OUR_PORT:-18080}
 WORK=$(mktemp -d /tmp/httpload.XXXXXX)
 PIDS=()
@@ -63,11 +70,18 @@ for ca in $CAS; do
   cfssl serve -address 127.0.0.1 -port $CF_PORT -ca $ca-ca.pem -ca-key $ca-ca-key.pem -config config.json \
     -loglevel $cflevel > "$WORK/cfssl-$ca.log" 2>&1 &
   PIDS+=($!)
-  (cd "$SERVER_DIR" && CaServer__AdminApiKey=benchkey CaServer__DataDirectory= CaServer__Issuing__KeyAlgorithm=$alg \
+  (cd "$SERVER_DIR" && CaServer__AdminApiKey=benchkey CaServer__DataDirectory= CaServer__Storage=$STORAGE ConnectionStrings__Pki="Data Source=$WORK/pki-$ca.db" CaServer__Issuing__KeyAlgorithm=$alg \
      Logging__LogLevel__Default=$ourlevel exec dotnet CaServer.dll --urls "http://127.0.0.1:$OUR_PORT" > "$WORK/caserver-$ca.log" 2>&1) &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$CF_PORT/"; wait_http "http://127.0.0.1:$OUR_PORT/ca/x.crt"
   check $ca
+  if [ "$PREWARM" != 0 ]; then
+    dotnet "$LOAD" run --target cfssl --url "http://127.0.0.1:$CF_PORT/api/v1/cfssl/sign" --csrs csrs.json \
+      --clients 16 --duration "$PREWARM" --warmup 0 --label "$ca cfssl prewarm" >/dev/null 2>&1 || true
+    dotnet "$LOAD" run --target caserver --url "http://127.0.0.1:$OUR_PORT/api/v1/certificates/sign-csr" --csrs csrs.json \
+      --clients 16 --duration "$PREWARM" --warmup 0 --label "$ca caserver prewarm" --ca-name "CaServer Issuing CA" \
+      --token benchkey >/dev/null 2>&1 || true
+  fi
   for round in $(seq 1 "$ROUNDS"); do
     for c in $CLIENTS; do
       dotnet "$LOAD" run --target cfssl --url "http://127.0.0.1:$CF_PORT/api/v1/cfssl/sign" --csrs csrs.json \

@@ -48,6 +48,15 @@ public class IssuanceStageBenchmarks
         return key.VerifyData(structure.CertificationRequestInfo.Span, structure.Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
     }
 
+    /// <summary>The same work through OpenSSL 3's provider API (the path <c>CsrSignatureVerifier</c> takes on Linux).</summary>
+    [Benchmark]
+    public bool? OpenSslImportAndVerify()
+    {
+        var structure = CsrStructure.Parse(_parsed.Der);
+        var key = PublicKeyPolicy.Check(structure.SubjectPublicKeyInfo, _policy);
+        return OpenSslEcdsaVerifier.VerifyCore(key.PublicKey.Size, key.KeyBits.Span, HashAlgorithmName.SHA256, structure.CertificationRequestInfo.Span, structure.Signature.Span);
+    }
+
     [Benchmark]
     public object ParseOnly()
     {

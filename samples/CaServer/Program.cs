@@ -11,13 +11,24 @@ var pki = builder.AddCaServer();
 // Storage: one SQLite file (ConnectionStrings:Pki, default "Data Source=pki.db" in the working directory). CA keys are
 // encrypted at rest under Pki:KeyEncryptionKey; start-up fails without one. appsettings.json ships a development key:
 // production must supply its own (environment variable Pki__KeyEncryptionKey, from a secret store).
-pki.UseSqlite(builder.Configuration.GetConnectionString("Pki") ?? "Data Source=pki.db");
+// CaServer:Storage = InMemory keeps everything in process memory instead (benchmarks/HttpLoad uses it to compare with
+// `cfssl serve`, which stores nothing): nothing survives a restart, and the server says so at start-up.
+bool inMemory = string.Equals(builder.Configuration["CaServer:Storage"], "InMemory", StringComparison.OrdinalIgnoreCase);
+if (!inMemory)
+{
+    pki.UseSqlite(builder.Configuration.GetConnectionString("Pki") ?? "Data Source=pki.db");
+}
 
 var app = builder.Build();
 if (app.Configuration["Pki:KeyEncryptionKey"] == CaServerHostingExtensions.DevelopmentKeyEncryptionKey)
 {
     app.Logger.LogWarning(
         "Pki:KeyEncryptionKey is the public development key from appsettings.json: anyone with the database can decrypt the CA keys. Supply your own (Pki__KeyEncryptionKey).");
+}
+
+if (inMemory)
+{
+    app.Logger.LogWarning("CaServer:Storage is InMemory: CAs, certificates and audit events are lost when the process exits.");
 }
 
 app.MapCaServer();

@@ -14,6 +14,12 @@ public sealed class CaServerOptions
     /// <summary>The largest request body accepted, in bytes (413 above it).</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// <c>Sqlite</c> (the default: <c>ConnectionStrings:Pki</c>) or <c>InMemory</c> (nothing survives a restart; for load tests
+    /// against servers that store nothing). Read by <c>Program.cs</c> when it chooses the store.
+    /// </summary>
+    public string Storage { get; set; } = "Sqlite";
+
     /// <summary>Where the SHA-256 of the generated admin API key is kept (<c>caserver-admin-key.sha256</c>); null keeps it in memory only.</summary>
     public string? DataDirectory { get; set; }
 

@@ -59,17 +59,43 @@ public static class Json
             throw TooLarge(limit);
         }
 
-        using var buffer = new MemoryStream();
-        byte[] chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        if (request.ContentLength is long length and > 0)
         {
-            if (buffer.Length + read > limit)
+            // The usual case (Content-Length known and within the limit): one array of exactly that size, no copies.
+            byte[] body = new byte[length];
+            int filled = 0;
+            while (filled < body.Length)
             {
-                throw TooLarge(limit);
+                int count = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (count == 0)
+                {
+                    throw new HttpProblemException("The request body is shorter than its Content-Length.");
+                }
+
+                filled += count;
             }
 
-            buffer.Write(chunk, 0, read);
+            return body;
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw TooLarge(limit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();

@@ -9,8 +9,10 @@ namespace Pki.Core.Issuance.Csr;
 /// </summary>
 /// <remarks>
 /// RSA and ECDSA use .NET's OpenSSL-backed classes (importing an untrusted RSA key into BouncyCastle costs about
-/// 14 ms of validation); Ed25519, which .NET lacks, uses BouncyCastle. Importing the key is the last key check:
-/// OpenSSL rejects an EC point that is not on its curve and BouncyCastle an Ed25519 encoding that is not a point.
+/// 14 ms of validation); Ed25519, which .NET lacks, uses BouncyCastle. On Linux with OpenSSL 3, ECDSA goes straight to
+/// OpenSSL's provider API instead (<see cref="OpenSslEcdsaVerifier"/>: the same checks without the ≈ 140 µs legacy key
+/// import). Importing the key is the last key check: OpenSSL rejects an EC point that is not on its curve and
+/// BouncyCastle an Ed25519 encoding that is not a point.
 /// ML-DSA (RFC 9881: pure ML-DSA, empty context) is verified with BouncyCastle; the signature's parameter set must be
 /// the key's.
 /// </remarks>
@@ -37,7 +39,8 @@ internal static class CsrSignatureVerifier
         bool valid = family switch
         {
             CsrKeyFamilies.Rsa => VerifyRsa(key.PublicKey.SubjectPublicKeyInfo.Span, algorithm, signedData, signature),
-            CsrKeyFamilies.Ecdsa => VerifyEcdsa(key.PublicKey.SubjectPublicKeyInfo.Span, algorithm, signedData, signature),
+            CsrKeyFamilies.Ecdsa => OpenSslEcdsaVerifier.TryVerify(key.PublicKey.Size, key.KeyBits.Span, algorithm.Hash, signedData, signature)
+                ?? VerifyEcdsa(key.PublicKey.SubjectPublicKeyInfo.Span, algorithm, signedData, signature),
             CsrKeyFamilies.MlDsa => Keys.MlDsaKey.Verify(algorithm.MlDsa!.Value, key.KeyBits.Span, signedData, signature),
             _ => VerifyEd25519(key.KeyBits.Span, signedData, signature),
         };
@@ -70,7 +73,8 @@ internal static class CsrSignatureVerifier
         }
     }
 
-    private static bool VerifyEcdsa(ReadOnlySpan<byte> spki, CsrSignatureAlgorithm algorithm, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    /// <summary>.NET's path: <c>ECDsa.ImportSubjectPublicKeyInfo</c> and <c>ECDsa.VerifyData</c>.</summary>
+    internal static bool VerifyEcdsa(ReadOnlySpan<byte> spki, CsrSignatureAlgorithm algorithm, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         using ECDsa ecdsa = ECDsa.Create();
         try
