@@ -12,6 +12,10 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
     /// Runs <paramref name="operation"/> and writes exactly one event for it: a success naming the object it produced,
     /// or a failure (denial) with the error code, after which the exception goes on to the caller.
     /// </summary>
+    /// <remarks>
+    /// The success event is offered to the store that makes the change (<see cref="PendingAuditEvent"/>): a store that
+    /// writes it in the same transaction as the change makes the two atomic; otherwise it is appended here afterwards.
+    /// </remarks>
     public async ValueTask<T> RecordAsync<T>(
         string action,
         string objectType,
@@ -21,6 +25,9 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
         CancellationToken cancellationToken)
     {
         T result;
+        using var pending = PendingAuditEvent.Begin(
+            objectType,
+            (objectId, changedAuthorityId) => Builder(new AuditEntry(action, objectType, objectId, changedAuthorityId ?? authorityId), AuditOutcome.Success, null));
         try
         {
             result = await operation().ConfigureAwait(false);
@@ -33,6 +40,11 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
         }
 
         var (objectId, resultAuthorityId) = describe(result);
+        if (pending.WrittenEvent is { } written && string.Equals(written.ObjectId, objectId, StringComparison.Ordinal))
+        {
+            return result; // written with the change, in its transaction
+        }
+
         // The change has happened: its event is written even if the caller gives up now.
         await SucceededAsync(new AuditEntry(action, objectType, objectId, resultAuthorityId ?? authorityId), CancellationToken.None).ConfigureAwait(false);
         return result;
@@ -44,14 +56,18 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
     public ValueTask FailedAsync(AuditEntry entry, PkiErrorCode code, CancellationToken cancellationToken) =>
         WriteAsync(entry, code == PkiErrorCode.Forbidden ? AuditOutcome.Denied : AuditOutcome.Failure, code, cancellationToken);
 
-    private async ValueTask WriteAsync(AuditEntry entry, AuditOutcome outcome, PkiErrorCode? code, CancellationToken cancellationToken)
+    private async ValueTask WriteAsync(AuditEntry entry, AuditOutcome outcome, PkiErrorCode? code, CancellationToken cancellationToken) =>
+        await store.AppendAsync(Builder(entry, outcome, code), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The builder the store calls inside its lock or transaction with the true last event, so the chain never forks
+    /// and concurrent writers queue rather than retry.
+    /// </summary>
+    private Func<AuditEvent?, AuditEvent> Builder(AuditEntry entry, AuditOutcome outcome, PkiErrorCode? code)
     {
         var caller = callers.Caller;
         string? correlationId = Activity.Current?.TraceId.ToString();
-
-        // The store calls this inside its lock or transaction with the true last event, so the chain never forks and
-        // concurrent writers queue rather than retry.
-        AuditEvent Next(AuditEvent? last)
+        return last =>
         {
             var draft = new AuditEvent
             {
@@ -70,8 +86,6 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
                 Hash = string.Empty,
             };
             return draft with { Hash = AuditHasher.Compute(draft) };
-        }
-
-        await store.AppendAsync(Next, cancellationToken).ConfigureAwait(false);
+        };
     }
 }

@@ -31,36 +31,41 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
     public ValueTask<AuditEvent> AppendAsync(Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
-        return database.WriteAsync(
-            async (connection, transaction, token) =>
-            {
-                // BEGIN IMMEDIATE holds the database's write lock (for every process) from here to the commit: the last
-                // event read here is still the last when the new one is inserted.
-                AuditEvent? last;
-                using (var select = Sql.Command(connection, transaction, SelectLast))
-                {
-                    last = await Sql.ReadSingleAsync(select, Read, token).ConfigureAwait(false);
-                }
+        return database.WriteAsync((connection, transaction, token) => AppendAsync(connection, transaction, next, token), cancellationToken);
+    }
 
-                var auditEvent = AuditChain.Next(last, next);
-                using var command = Sql.Command(connection, transaction, Insert)
-                    .With("@sequence", auditEvent.Sequence)
-                    .With("@timestamp", Sql.Ticks(auditEvent.Timestamp))
-                    .With("@actor", auditEvent.Actor)
-                    .With("@actor_organization", auditEvent.ActorOrganization)
-                    .With("@action", auditEvent.Action)
-                    .With("@object_type", auditEvent.ObjectType)
-                    .With("@object_id", auditEvent.ObjectId)
-                    .With("@authority_id", auditEvent.AuthorityId)
-                    .With("@outcome", (int)auditEvent.Outcome)
-                    .With("@error_code", (int?)auditEvent.ErrorCode)
-                    .With("@correlation_id", auditEvent.CorrelationId)
-                    .With("@previous_hash", auditEvent.PreviousHash)
-                    .With("@hash", auditEvent.Hash);
-                await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                return auditEvent;
-            },
-            cancellationToken);
+    /// <summary>
+    /// Appends the event <paramref name="next"/> builds from the last one, inside <paramref name="transaction"/> (a write
+    /// transaction, which holds the database's write lock for every process to its commit: the last event read here is
+    /// still the last when the new one is inserted). Other stores call it to write an operation's event together with
+    /// its change (<see cref="PendingAuditEvent"/>).
+    /// </summary>
+    internal static async ValueTask<AuditEvent> AppendAsync(
+        SqliteConnection connection, SqliteTransaction transaction, Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
+    {
+        AuditEvent? last;
+        using (var select = Sql.Command(connection, transaction, SelectLast))
+        {
+            last = await Sql.ReadSingleAsync(select, Read, cancellationToken).ConfigureAwait(false);
+        }
+
+        var auditEvent = AuditChain.Next(last, next);
+        using var command = Sql.Command(connection, transaction, Insert)
+            .With("@sequence", auditEvent.Sequence)
+            .With("@timestamp", Sql.Ticks(auditEvent.Timestamp))
+            .With("@actor", auditEvent.Actor)
+            .With("@actor_organization", auditEvent.ActorOrganization)
+            .With("@action", auditEvent.Action)
+            .With("@object_type", auditEvent.ObjectType)
+            .With("@object_id", auditEvent.ObjectId)
+            .With("@authority_id", auditEvent.AuthorityId)
+            .With("@outcome", (int)auditEvent.Outcome)
+            .With("@error_code", (int?)auditEvent.ErrorCode)
+            .With("@correlation_id", auditEvent.CorrelationId)
+            .With("@previous_hash", auditEvent.PreviousHash)
+            .With("@hash", auditEvent.Hash);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return auditEvent;
     }
 
     public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -16,9 +16,8 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return database.WriteAsync(
-            (connection, transaction, token) => CertificateRows.InsertAsync(connection, transaction, certificate, token),
-            cancellationToken);
+        return CertificateRows.WriteAuditedAsync(
+            database, certificate, (connection, transaction, token) => CertificateRows.InsertAsync(connection, transaction, certificate, token), cancellationToken);
     }
 
     public async ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken)

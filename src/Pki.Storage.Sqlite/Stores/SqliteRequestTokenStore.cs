@@ -143,7 +143,9 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     {
         ArgumentNullException.ThrowIfNull(tokenId);
         ArgumentNullException.ThrowIfNull(certificate);
-        return database.WriteAsync(
+        return CertificateRows.WriteAuditedAsync(
+            database,
+            certificate,
             async (connection, transaction, cancel) =>
             {
                 int consumed;

@@ -1,12 +1,12 @@
 namespace Pki.Core.Authorization.Governed;
 
-/// <summary>The object types named in audit events.</summary>
+/// <summary>The object types named in audit events (see <see cref="AuditObjectTypes"/>).</summary>
 internal static class AuditObjects
 {
-    public const string Authority = "authority";
-    public const string Certificate = "certificate";
-    public const string Token = "token";
-    public const string Key = "key";
-    public const string Crl = "crl";
-    public const string Storage = "storage";
+    public const string Authority = AuditObjectTypes.Authority;
+    public const string Certificate = AuditObjectTypes.Certificate;
+    public const string Token = AuditObjectTypes.Token;
+    public const string Key = AuditObjectTypes.Key;
+    public const string Crl = AuditObjectTypes.Crl;
+    public const string Storage = AuditObjectTypes.Storage;
 }

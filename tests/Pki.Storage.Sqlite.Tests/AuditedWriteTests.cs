@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using Pki.Core;
+using Pki.Storage.Sqlite.Tests.TestSupport;
+
+namespace Pki.Storage.Sqlite.Tests;
+
+/// <summary>
+/// An issuance's audit event is written in the transaction that stores its certificate (PendingAuditEvent): one commit
+/// per issuance, and never a certificate without its event or an event without its certificate.
+/// </summary>
+public sealed class AuditedWriteTests : IDisposable
+{
+    private readonly TempDatabase _file = new();
+    private readonly SqlitePkiHost _host;
+
+    public AuditedWriteTests()
+    {
+        _host = new SqlitePkiHost(_file.ConnectionString, RandomNumberGenerator.GetBytes(32));
+    }
+
+    [Fact]
+    public async Task Signing_a_csr_commits_the_certificate_and_its_event_once_together()
+    {
+        var (_, issuing) = await _host.CreateHierarchyAsync();
+        var request = new SignCsrRequest { Authority = CaReference.ById(issuing.Id), CsrPem = SqlitePkiHost.Csr(), Profile = CertificateProfiles.Client };
+        await _host.Get<ICsrSigner>().SignAsync(request); // first use: loads the CA key
+        long commitsBefore = Database.Commits;
+
+        var issued = await _host.Get<ICsrSigner>().SignAsync(request);
+
+        Assert.Equal(commitsBefore + 1, Database.Commits);
+        var events = await EventsAsync(issued.Record.Id);
+        var only = Assert.Single(events);
+        Assert.Equal(("certificate.sign-csr", AuditOutcome.Success, issuing.Id), (only.Action, only.Outcome, only.AuthorityId));
+        Assert.True((await _host.Audit.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task Redeeming_a_token_commits_certificate_token_and_event_once_together()
+    {
+        await _host.CreateHierarchyAsync();
+        var token = await _host.Tokens.CreateAsync(new CreateRequestTokenRequest
+        {
+            Name = "laptop",
+            Authority = CaReference.ByName("Issuing", "Acme Corp"),
+            CommonName = "alice@example.com",
+            OwnerOrganization = "Acme Corp",
+        });
+        long commitsBefore = Database.Commits;
+
+        var redeemed = await _host.Tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = token.Secret, Csr = CsrInput.FromPem(SqlitePkiHost.Csr()) });
+
+        Assert.Equal(commitsBefore + 1, Database.Commits);
+        Assert.Equal("token.redeem", Assert.Single(await EventsAsync(redeemed.Record.Id)).Action);
+        Assert.True((await _host.Audit.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task Concurrent_issuances_each_get_exactly_one_event_and_the_chain_stays_intact()
+    {
+        var (_, issuing) = await _host.CreateHierarchyAsync();
+        var signer = _host.Get<ICsrSigner>();
+        var request = new SignCsrRequest { Authority = CaReference.ById(issuing.Id), CsrPem = SqlitePkiHost.Csr(), Profile = CertificateProfiles.Client };
+
+        var issued = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(async () => await signer.SignAsync(request))));
+
+        var events = await _host.Audit.QueryAsync(new AuditQuery { Action = "certificate.sign-csr", Limit = 1000 }).ToListAsync();
+        Assert.Equal(issued.Select(i => i.Record.Id).Order(StringComparer.Ordinal), events.Select(e => e.ObjectId!).Order(StringComparer.Ordinal));
+        Assert.True((await _host.Audit.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_refused_redemption_stores_neither_certificate_nor_success_event_and_records_the_failure()
+    {
+        await _host.CreateHierarchyAsync();
+        var token = await _host.Tokens.CreateAsync(new CreateRequestTokenRequest
+        {
+            Name = "laptop",
+            Authority = CaReference.ByName("Issuing", "Acme Corp"),
+            CommonName = "alice@example.com",
+            OwnerOrganization = "Acme Corp",
+        });
+        await _host.Tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = token.Secret, Csr = CsrInput.FromPem(SqlitePkiHost.Csr()) });
+
+        var error = await Assert.ThrowsAsync<PkiException>(async () =>
+            await _host.Tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = token.Secret, Csr = CsrInput.FromPem(SqlitePkiHost.Csr()) }));
+
+        Assert.Equal(PkiErrorCode.TokenAlreadyUsed, error.Code);
+        var redemptions = await _host.Audit.QueryAsync(new AuditQuery { Action = "token.redeem" }).ToListAsync();
+        Assert.Equal([AuditOutcome.Success, AuditOutcome.Failure], redemptions.Select(e => e.Outcome));
+        Assert.True((await _host.Audit.VerifyAsync()).IsIntact);
+    }
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        _file.Dispose();
+    }
+
+    private SqliteDatabase Database => _host.Get<SqliteDatabase>();
+
+    private async Task<List<AuditEvent>> EventsAsync(string objectId) =>
+        await _host.Audit.QueryAsync(new AuditQuery { ObjectId = objectId }).ToListAsync();
+}
