@@ -30,10 +30,21 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
         ArgumentNullException.ThrowIfNull(next);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var auditEvent = await AppendAsync(db, connection, transaction, next, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return auditEvent;
+    }
 
-        // The log's lock, held to the commit: appenders of every host queue here, and the last event read after taking
-        // it (a new snapshot per statement) is still the last when the next one is inserted.
-        AuditEvent? last;
+    /// <summary>
+    /// Appends the event <paramref name="next"/> builds from the last one inside <paramref name="transaction"/>: takes
+    /// the log's advisory lock (held to the commit, so appenders of every host queue here, and the last event read
+    /// after taking it is still the last when the next one is inserted), reads the last event, inserts the new one.
+    /// Other stores call it to write an operation's event with its change (<see cref="PendingAuditEvent"/>).
+    /// </summary>
+    internal static async ValueTask<AuditEvent> AppendAsync(
+        PostgreSqlDatabase db, NpgsqlConnection connection, NpgsqlTransaction transaction, Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
+    {
+        string table = db.Table("pki_audit_events");
         await using (var locked = new NpgsqlCommand(
             "SELECT pg_advisory_xact_lock(hashtext('pki_audit_events:' || coalesce(@schema, current_schema())))", connection, transaction))
         {
@@ -41,34 +52,31 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
             await locked.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var select = new NpgsqlCommand($"SELECT {Columns} FROM {_table} ORDER BY sequence DESC LIMIT 1", connection, transaction))
+        AuditEvent? last;
+        await using (var select = new NpgsqlCommand($"SELECT {Columns} FROM {table} ORDER BY sequence DESC LIMIT 1", connection, transaction))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             last = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
         }
 
         var auditEvent = AuditChain.Next(last, next);
-        await using (var command = new NpgsqlCommand(
-            $"INSERT INTO {_table} ({Columns}) VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, @object_id, "
-            + "@authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash)", connection, transaction))
-        {
-            command.AddBigint("sequence", auditEvent.Sequence);
-            command.AddBigint("timestamp", PostgreSqlTime.ToTicks(auditEvent.Timestamp));
-            command.AddText("actor", auditEvent.Actor);
-            command.AddText("actor_organization", auditEvent.ActorOrganization);
-            command.AddText("action", auditEvent.Action);
-            command.AddText("object_type", auditEvent.ObjectType);
-            command.AddText("object_id", auditEvent.ObjectId);
-            command.AddText("authority_id", auditEvent.AuthorityId);
-            command.AddSmallint("outcome", (int)auditEvent.Outcome);
-            command.AddInteger("error_code", (int?)auditEvent.ErrorCode);
-            command.AddText("correlation_id", auditEvent.CorrelationId);
-            command.AddText("previous_hash", auditEvent.PreviousHash);
-            command.AddText("hash", auditEvent.Hash);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {table} ({Columns}) VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, @object_id, "
+            + "@authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash)", connection, transaction);
+        command.AddBigint("sequence", auditEvent.Sequence);
+        command.AddBigint("timestamp", PostgreSqlTime.ToTicks(auditEvent.Timestamp));
+        command.AddText("actor", auditEvent.Actor);
+        command.AddText("actor_organization", auditEvent.ActorOrganization);
+        command.AddText("action", auditEvent.Action);
+        command.AddText("object_type", auditEvent.ObjectType);
+        command.AddText("object_id", auditEvent.ObjectId);
+        command.AddText("authority_id", auditEvent.AuthorityId);
+        command.AddSmallint("outcome", (int)auditEvent.Outcome);
+        command.AddInteger("error_code", (int?)auditEvent.ErrorCode);
+        command.AddText("correlation_id", auditEvent.CorrelationId);
+        command.AddText("previous_hash", auditEvent.PreviousHash);
+        command.AddText("hash", auditEvent.Hash);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return auditEvent;
     }
 

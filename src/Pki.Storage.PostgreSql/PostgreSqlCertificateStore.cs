@@ -16,8 +16,29 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
     public async ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        var pending = PendingAuditEvent.Current;
+        var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await CertificateRows.InsertAsync(db, connection, transaction: null, certificate, cancellationToken).ConfigureAwait(false);
+        if (pending is null || next is null)
+        {
+            await CertificateRows.InsertAsync(db, connection, transaction: null, certificate, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The operation's audit event goes into the same transaction: certificate and event commit together, once.
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await CertificateRows.InsertAsync(db, connection, transaction, certificate, cancellationToken).ConfigureAwait(false);
+            var written = await PostgreSqlAuditStore.AppendAsync(db, connection, transaction, next, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            pending.Written(written);
+        }
+        catch
+        {
+            pending.Release();
+            throw;
+        }
     }
 
     public async ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken)

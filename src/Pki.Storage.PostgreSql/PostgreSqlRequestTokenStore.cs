@@ -128,6 +128,27 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     {
         ArgumentNullException.ThrowIfNull(tokenId);
         ArgumentNullException.ThrowIfNull(certificate);
+        var pending = PendingAuditEvent.Current;
+        var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
+        try
+        {
+            var written = await ConsumeAndStoreAsync(tokenId, certificate, now, next, cancellationToken).ConfigureAwait(false);
+            if (written is not null)
+            {
+                pending!.Written(written);
+            }
+        }
+        catch when (next is not null)
+        {
+            pending!.Release();
+            throw;
+        }
+    }
+
+    /// <summary>The redemption transaction; with <paramref name="next"/>, the operation's audit event is appended in it.</summary>
+    private async ValueTask<AuditEvent?> ConsumeAndStoreAsync(
+        string tokenId, CertificateRecord certificate, DateTimeOffset now, Func<AuditEvent?, AuditEvent>? next, CancellationToken cancellationToken)
+    {
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         int consumed;
@@ -152,7 +173,9 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
 
         // Disposing the transaction without a commit (a duplicate serial, a cancellation) rolls the consumption back.
         await CertificateRows.InsertAsync(db, connection, transaction, certificate, cancellationToken).ConfigureAwait(false);
+        var written = next is null ? null : await PostgreSqlAuditStore.AppendAsync(db, connection, transaction, next, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return written;
     }
 
     // Each branch searches its own (state, …) index; states 0, 1, 3 are RequestTokenState's Unused, Used, Deleted.
