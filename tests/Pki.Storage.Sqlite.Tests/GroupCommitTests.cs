@@ -134,6 +134,18 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 1000).Select(i => (long)i), Rows());
     }
 
+    [Fact]
+    public async Task Disposing_the_database_closes_the_writer_connection_and_every_pooled_one()
+    {
+        await CreateScratchTableAsync();
+        await InsertAsync(1, CancellationToken.None);
+        Assert.NotEmpty(OpenHandlesTo(_file.FilePath));
+
+        _database.Dispose();
+
+        Assert.Empty(OpenHandlesTo(_file.FilePath));
+    }
+
     public void Dispose()
     {
         _database.Dispose();
@@ -182,6 +194,14 @@ public sealed class GroupCommitTests : IDisposable
         command.Parameters.AddWithValue("@id", id);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>This process's open file descriptors on <paramref name="path"/> (Linux: /proc/self/fd).</summary>
+    private static List<string> OpenHandlesTo(string path) =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
+            .Select(fd => fd.LinkTarget)
+            .Where(target => target is not null && target.StartsWith(path, StringComparison.Ordinal))
+            .Select(target => target!)
+            .ToList();
 
     private List<long> Rows()
     {

@@ -140,12 +140,13 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>Releases the pooled connections to the file.</summary>
     public void Dispose()
     {
+        // The writer's connection first: disposing it hands it back to the pool, which the clear then empties.
+        _writer.Dispose();
         using (var connection = new SqliteConnection(_settings.ConnectionString))
         {
             SqliteConnection.ClearPool(connection);
         }
 
-        _writer.Dispose();
         _migrationGate.Dispose();
     }
 
