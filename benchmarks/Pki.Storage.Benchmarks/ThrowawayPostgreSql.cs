@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Npgsql;
+using Pki.Storage.PostgreSql.TestSupport;
 
 namespace Pki.Storage.Benchmarks;
 
@@ -12,7 +13,7 @@ namespace Pki.Storage.Benchmarks;
 /// stays in the benchmark's session, so <c>quiet-run.sh</c> does not pause it). Its log (stderr) is kept in memory.
 /// Stopped and deleted on <see cref="Dispose"/>, or by a watchdog when this process dies.
 /// </summary>
-/// <remarks>A copy-adapted, smaller version of tests/Pki.Storage.PostgreSql.Tests/TestSupport/PostgreSqlCluster.cs.
+/// <remarks>A smaller sibling of tests/Pki.Storage.PostgreSql.Tests/TestSupport/PostgreSqlCluster.cs; both use PostgreSqlTools.
 /// PostgreSQL refuses to run as root: under root it runs as the OS user <c>postgres</c> via <c>runuser</c>.</remarks>
 internal sealed class ThrowawayPostgreSql : IDisposable
 {
@@ -66,10 +67,10 @@ internal sealed class ThrowawayPostgreSql : IDisposable
         string directory = Directory.CreateTempSubdirectory("pki-bench-pg-").FullName;
         if (root)
         {
-            Run("chown", ["postgres", directory]);
+            PostgreSqlTools.Run("chown", ["postgres", directory]);
         }
 
-        var cluster = new ThrowawayPostgreSql(bin, directory, FreePort(), root);
+        var cluster = new ThrowawayPostgreSql(bin, directory, PostgreSqlTools.FreePort(), root);
         cluster.RunPg("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]);
         File.AppendAllText(Path.Combine(cluster.DataDirectory, "postgresql.conf"), $"""
 
@@ -208,51 +209,6 @@ internal sealed class ThrowawayPostgreSql : IDisposable
         using var watchdog = Process.Start(start) ?? throw new InvalidOperationException("Could not start the watchdog.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private void RunPg(string tool, string[] arguments)
-    {
-        string path = Path.Combine(_bin, tool);
-        if (_asPostgresUser)
-        {
-            Run("runuser", ["-u", "postgres", "--", path, .. arguments], _root);
-        }
-        else
-        {
-            Run(path, arguments, _root);
-        }
-    }
-
-    private static void Run(string file, string[] arguments, string? workingDirectory = null)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (workingDirectory is not null)
-        {
-            start.WorkingDirectory = workingDirectory;
-        }
-
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{file} did not finish in 120 s.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {output.Result}{error.Result}");
-        }
-    }
+        => PostgreSqlTools.RunTool(_bin, tool, arguments, _asPostgresUser, _root);
 }

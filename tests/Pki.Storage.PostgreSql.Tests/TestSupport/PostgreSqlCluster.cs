@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using Pki.Storage.PostgreSql.TestSupport;
 
 namespace Pki.Storage.PostgreSql.Tests.TestSupport;
 
@@ -65,10 +66,10 @@ internal sealed class PostgreSqlCluster
                     "The tests run as root and PostgreSQL refuses to: create the OS user 'postgres' (useradd --system postgres) or run the tests as another user.");
             }
 
-            Run("chown", ["postgres", directory]);
+            PostgreSqlTools.Run("chown", ["postgres", directory]);
         }
 
-        int port = FreePort();
+        int port = PostgreSqlTools.FreePort();
         var cluster = new PostgreSqlCluster(bin, directory, port, root);
         cluster.RunPg("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]);
         await File.AppendAllTextAsync(Path.Combine(cluster.DataDirectory, "postgresql.conf"), $"""
@@ -161,53 +162,8 @@ internal sealed class PostgreSqlCluster
             + "Install them (Debian/Ubuntu: apt-get install postgresql; .ci/run does this) or set PKI_PG_BIN to their directory.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private void RunPg(string tool, IEnumerable<string> arguments)
-    {
-        string path = Path.Combine(_binDirectory, tool);
-        if (_asPostgresUser)
-        {
-            Run("runuser", ["-u", "postgres", "--", path, .. arguments], _root);
-        }
-        else
-        {
-            Run(path, arguments, _root);
-        }
-    }
-
-    private static void Run(string file, IEnumerable<string> arguments, string? workingDirectory = null)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (workingDirectory is not null)
-        {
-            start.WorkingDirectory = workingDirectory;
-        }
-
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{file} {string.Join(' ', start.ArgumentList)} did not finish in 120 s.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {output.Result}{error.Result}");
-        }
-    }
+        => PostgreSqlTools.RunTool(_binDirectory, tool, arguments, _asPostgresUser, _root);
 
     /// <summary>Standard output of a command, or empty when it fails.</summary>
     private static string RunCapture(string file, string[] arguments)
