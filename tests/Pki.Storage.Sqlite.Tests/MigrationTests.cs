@@ -66,16 +66,15 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys;"));
         Assert.Equal(1234L, Scalar(connection, "PRAGMA busy_timeout;"));
         Assert.Equal(2, connection.DefaultTimeout); // Microsoft.Data.Sqlite's own busy retry, rounded up to seconds
-        Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous;")); // FULL: every commit reaches the disk
+        Assert.Equal(2L, await WriterScalarAsync(database, "PRAGMA synchronous;")); // FULL: every commit reaches the disk
     }
 
     [Fact]
     public async Task Durability_Normal_flushes_at_checkpoints_only()
     {
         using var database = new SqliteDatabase(SqliteDatabase.Settings(_file.ConnectionString, new SqliteStorageOptions { Durability = SqliteDurability.Normal }));
-        using var connection = await database.OpenAsync(CancellationToken.None);
 
-        Assert.Equal(1L, Scalar(connection, "PRAGMA synchronous;"));
+        Assert.Equal(1L, await WriterScalarAsync(database, "PRAGMA synchronous;")); // the setting of the connection that commits
     }
 
     [Fact]
@@ -140,6 +139,17 @@ public sealed class MigrationTests : IDisposable
 
         return versions;
     }
+
+    /// <summary>Runs <paramref name="sql"/> on the connection writes commit through (the group-commit writer's).</summary>
+    private static async Task<object?> WriterScalarAsync(SqliteDatabase database, string sql) => await database.WriteAsync(
+        (connection, transaction, token) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            return ValueTask.FromResult(command.ExecuteScalar());
+        },
+        CancellationToken.None);
 
     private static object? Scalar(SqliteConnection connection, string sql)
     {
