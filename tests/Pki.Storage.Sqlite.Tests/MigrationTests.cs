@@ -11,7 +11,7 @@ public sealed class MigrationTests : IDisposable
     public void Migrations_are_numbered_from_one_without_gaps_one_per_store_contract()
     {
         Assert.Equal(Enumerable.Range(1, SqliteMigrator.All.Count), SqliteMigrator.All.Select(m => m.Version));
-        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key", "tidy"],
+        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key", "tidy", "serial_index"],
             SqliteMigrator.All.Select(m => m.Name));
     }
 
@@ -78,12 +78,40 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_writer_keeps_savepoint_journals_in_memory()
+    {
+        using var database = _file.Open();
+
+        Assert.Equal(2L, await WriterScalarAsync(database, "PRAGMA temp_store;")); // MEMORY: no temporary file per batch
+    }
+
+    [Fact]
+    public async Task Serial_numbers_have_one_unique_index_that_leads_with_the_serial_number()
+    {
+        using var database = _file.Open();
+        await database.EnsureMigratedAsync(CancellationToken.None);
+        using var raw = _file.OpenRaw();
+        using var command = raw.CreateCommand();
+        command.CommandText = "SELECT name, \"unique\" FROM pragma_index_list('certificates') WHERE name IN (SELECT index_name FROM (SELECT il.name AS index_name, ii.name AS column_name FROM pragma_index_list('certificates') il, pragma_index_info(il.name) ii) WHERE column_name = 'serial_number');";
+        var indexes = new List<(string Name, long Unique)>();
+        using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                indexes.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        Assert.Equal([("ux_certificates_serial_authority", 1L)], indexes);
+    }
+
+    [Fact]
     public async Task The_tidy_migration_carries_the_latest_CRLs_of_an_older_file_into_the_history()
     {
         using (var raw = _file.OpenRaw())
         {
             // A file as version 8 left it: every earlier migration applied and recorded, one latest CRL stored.
-            var older = SqliteMigrator.All.Where(m => m.Name != "tidy").ToList();
+            var older = SqliteMigrator.All.Where(m => m.Version < SqliteMigrator.All.Single(t => t.Name == "tidy").Version).ToList();
             var sql = new System.Text.StringBuilder("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT 'x') STRICT;");
             foreach (var migration in older)
             {

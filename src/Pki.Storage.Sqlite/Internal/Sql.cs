@@ -8,9 +8,17 @@ namespace Pki.Storage.Sqlite;
 internal static class Sql
 {
     /// <summary>A command on <paramref name="connection"/>, enlisted in <paramref name="transaction"/> when given.</summary>
+    /// <remarks>On a <see cref="StatementCachingConnection"/> a constant <paramref name="sql"/> gets that connection's cached,
+    /// already prepared command (disposing it gives it back). A query assembled at run time starts with an empty text and
+    /// gets a command of its own (<see cref="SetText"/>), so that no cached command ever changes its text.</remarks>
     [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Callers pass SQL built from constant fragments; values are parameters.")]
     public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
+        if (connection is StatementCachingConnection caching && sql.Length > 0)
+        {
+            return caching.Rent(sql, transaction);
+        }
+
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;

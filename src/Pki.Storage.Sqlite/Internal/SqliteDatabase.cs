@@ -1,9 +1,10 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Pki.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite database file shared by every store: opens a pooled connection per read, runs the migrations once before
+/// One SQLite database file shared by every store: lends a reader connection per read, runs the migrations once before
 /// the first operation, and runs writes through one writer that commits them in batches (group commit).
 /// </summary>
 /// <remarks>
@@ -17,7 +18,13 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly SqliteDatabaseSettings _settings;
     private readonly SqliteGroupCommit _writer;
     private readonly SemaphoreSlim _migrationGate = new(1, 1);
+
+    // Idle reader connections, still open and with their prepared statements (see StatementCachingConnection): a read
+    // borrows one and disposing it gives it back. LIFO, so that the warmest connection serves next.
+    private readonly ConcurrentStack<StatementCachingConnection> _idleReaders = new();
+    private int _idleReaderCount;
     private volatile bool _migrated;
+    private volatile bool _disposed;
 
     public SqliteDatabase(SqliteDatabaseSettings settings)
     {
@@ -74,10 +81,22 @@ internal sealed class SqliteDatabase : IDisposable
         return new SqliteDatabaseSettings(builder.ToString(), (int)milliseconds, options.Durability);
     }
 
-    /// <summary>Opens a connection for reading (migrating the database first if this is the first operation).</summary>
+    /// <summary>The most idle reader connections kept open (more concurrent reads open more, closed on return).</summary>
+    internal const int MaxIdleReaders = 16;
+
+    /// <summary>
+    /// Lends a connection for reading (migrating the database first if this is the first operation); disposing it gives
+    /// it back. It must not be used to write: writes go through <see cref="WriteAsync{T}"/>.
+    /// </summary>
     public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        if (_idleReaders.TryPop(out var idle))
+        {
+            Interlocked.Decrement(ref _idleReaderCount);
+            return idle;
+        }
+
         return await OpenConnectionAsync(writing: false, cancellationToken).ConfigureAwait(false);
     }
 
@@ -140,6 +159,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>Releases the pooled connections to the file.</summary>
     public void Dispose()
     {
+        _disposed = true;
+        CloseIdleReaders();
+
         // The writer's connection first: disposing it hands it back to the pool, which the clear then empties.
         _writer.Dispose();
         using (var connection = new SqliteConnection(_settings.ConnectionString))
@@ -150,11 +172,51 @@ internal sealed class SqliteDatabase : IDisposable
         _migrationGate.Dispose();
     }
 
-    /// <summary>Opens a pooled connection with the busy timeout; one for <paramref name="writing"/> also gets the
-    /// <c>synchronous</c> setting (it only matters to commits, so readers skip the statement).</summary>
+    /// <summary>Takes back a reader connection being disposed, unless the pool is full, the database is being disposed
+    /// or the connection is not idle (closed, or a command of it still in use).</summary>
+    private bool ReturnReader(StatementCachingConnection connection)
+    {
+        if (_disposed || !connection.Quiet)
+        {
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _idleReaderCount) > MaxIdleReaders)
+        {
+            Interlocked.Decrement(ref _idleReaderCount);
+            return false;
+        }
+
+        _idleReaders.Push(connection);
+        if (_disposed)
+        {
+            CloseIdleReaders(); // lost the race with Dispose: do not leave the connection open
+        }
+
+        return true;
+    }
+
+    private void CloseIdleReaders()
+    {
+        while (_idleReaders.TryPop(out var connection))
+        {
+            Interlocked.Decrement(ref _idleReaderCount);
+            connection.Dispose(); // _disposed is set, so this closes it
+        }
+    }
+
+    // A writing connection's settings: the durability, and statement journals in memory. Each write of a batch runs in a
+    // savepoint, whose journal (the pages it changed, for ROLLBACK TO) otherwise spills to a temporary file once it passes
+    // 64 KiB: one file created, written and deleted per batch.
+    private const string WriterFull = "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;";
+    private const string WriterNormal = "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;";
+
+    /// <summary>Opens a statement-caching connection with the busy timeout: a reader one goes back to the idle readers
+    /// when disposed; one for <paramref name="writing"/> also gets the <c>synchronous</c> and <c>temp_store</c> settings
+    /// (they only matter to writes, so readers skip the statement).</summary>
     private async ValueTask<SqliteConnection> OpenConnectionAsync(bool writing, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_settings.ConnectionString);
+        var connection = new StatementCachingConnection(_settings.ConnectionString, writing ? null : ReturnReader);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -164,10 +226,10 @@ internal sealed class SqliteDatabase : IDisposable
                 return connection;
             }
 
-            using (var synchronous = connection.CreateCommand())
+            using (var settings = connection.CreateCommand())
             {
-                synchronous.CommandText = _settings.Durability == SqliteDurability.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
-                await synchronous.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                settings.CommandText = _settings.Durability == SqliteDurability.Full ? WriterFull : WriterNormal;
+                await settings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             return connection;

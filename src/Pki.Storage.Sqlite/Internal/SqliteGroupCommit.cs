@@ -19,7 +19,10 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
     /// <summary>The most writes one transaction carries, so that a burst does not build one unbounded transaction.</summary>
     internal const int MaxBatch = 256;
 
-    private const string Savepoint = "pki_write";
+    // Prepared once on the writer's connection (SqliteTransaction.Save would compile its statement on every write).
+    private const string Savepoint = "SAVEPOINT pki_write;";
+    private const string RollbackToSavepoint = "ROLLBACK TO pki_write;";
+    private const string ReleaseSavepoint = "RELEASE pki_write;";
 
     private readonly Lock _gate = new();
     private readonly Queue<IQueuedWrite> _queue = new();
@@ -75,11 +78,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         {
             lock (_gate)
             {
-                while (batch.Count < MaxBatch && _queue.TryDequeue(out var write))
-                {
-                    batch.Add(write);
-                }
-
+                TakeQueued(batch);
                 if (batch.Count == 0)
                 {
                     _draining = false;
@@ -98,6 +97,15 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         }
     }
 
+    /// <summary>Moves queued writes into <paramref name="batch"/>, up to <see cref="MaxBatch"/>; the caller holds the gate.</summary>
+    private void TakeQueued(List<IQueuedWrite> batch)
+    {
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var write))
+        {
+            batch.Add(write);
+        }
+    }
+
     /// <summary>Runs and commits one batch; never throws: every write of the batch learns its outcome.</summary>
     private async Task CommitAsync(List<IQueuedWrite> batch)
     {
@@ -106,9 +114,18 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
             _connection ??= await open(CancellationToken.None).ConfigureAwait(false);
             var connection = _connection;
             using var transaction = connection.BeginTransaction(deferred: false);
-            foreach (var write in batch)
+            for (int i = 0; i < batch.Count; i++)
             {
-                await write.RunAsync(connection, transaction).ConfigureAwait(false);
+                await batch[i].RunAsync(connection, transaction).ConfigureAwait(false);
+                if (i == batch.Count - 1)
+                {
+                    // Writes that queued while this batch ran join it: the commit is the expensive part (every page the
+                    // batch changed goes to the log, then one flush), and pages shared by the writes are written once.
+                    lock (_gate)
+                    {
+                        TakeQueued(batch);
+                    }
+                }
             }
 
             transaction.Commit();
@@ -158,7 +175,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
                 return;
             }
 
-            transaction.Save(Savepoint);
+            Execute(connection, transaction, Savepoint);
             try
             {
                 _result = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -170,10 +187,16 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
 
                 // Undo this write alone. Should SQLite have rolled back the whole transaction (an I/O error, a full
                 // disk), this throws and the batch fails as a whole.
-                transaction.Rollback(Savepoint);
+                Execute(connection, transaction, RollbackToSavepoint);
             }
 
-            transaction.Release(Savepoint);
+            Execute(connection, transaction, ReleaseSavepoint);
+        }
+
+        private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+        {
+            using var command = Sql.Command(connection, transaction, sql);
+            command.ExecuteNonQuery();
         }
 
         /// <summary>The batch failed: unless this write already failed on its own, it fails with the batch.</summary>
