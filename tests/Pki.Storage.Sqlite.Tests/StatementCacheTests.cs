@@ -116,9 +116,47 @@ public sealed class StatementCacheTests : IDisposable
         Assert.Equal(SqliteDatabase.MaxIdleReaders, lent.Count(c => c.State == System.Data.ConnectionState.Open));
     }
 
+    [Fact]
+    public async Task An_idle_lent_connection_holds_no_read_snapshot_so_a_checkpoint_empties_the_log()
+    {
+        await ExecuteWriteAsync("CREATE TABLE scratch (id INTEGER PRIMARY KEY); INSERT INTO scratch (id) VALUES (1), (2), (3);");
+        using (var connection = await _database.OpenAsync(CancellationToken.None))
+        {
+            // A reader stopped after its first row, then a scalar: both statements stay cached on the connection.
+            using (var partial = Sql.Command(connection, null, "SELECT id FROM scratch ORDER BY id;"))
+            using (var reader = await partial.ExecuteReaderAsync())
+            {
+                Assert.True(await reader.ReadAsync());
+            }
+
+            using var count = Sql.Command(connection, null, "SELECT COUNT(*) FROM scratch;");
+            Assert.Equal(3L, await count.ExecuteScalarAsync());
+        }
+
+        await ExecuteWriteAsync("INSERT INTO scratch (id) VALUES (4);");
+
+        using var raw = _file.OpenRaw();
+        using var checkpoint = raw.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        using var result = await checkpoint.ExecuteReaderAsync();
+        Assert.True(await result.ReadAsync());
+        Assert.Equal(0L, result.GetInt64(0)); // not blocked by a reader
+        Assert.Equal(0L, result.GetInt64(1)); // the log is empty: every frame was copied back and no snapshot pins one
+    }
+
     public void Dispose()
     {
         _database.Dispose();
         _file.Dispose();
     }
+
+    private Task ExecuteWriteAsync(string sql) => _database.WriteAsync(
+        async (connection, transaction, token) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync(token);
+        },
+        CancellationToken.None).AsTask();
 }
