@@ -27,7 +27,24 @@ internal static class CertificateRows
     public static async Task InsertAsync(
         PostgreSqlDatabase db, NpgsqlConnection connection, NpgsqlTransaction? transaction, CertificateRecord certificate, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"INSERT INTO {db.Table("pki_certificates")} ({Columns}) VALUES ({Values})", connection, transaction);
+        await using var command = new NpgsqlCommand(InsertSql(db), connection, transaction);
+        Bind(command, certificate);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (InsertFailure(e, certificate) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>The <c>INSERT</c> statement whose parameters <see cref="Bind"/> adds.</summary>
+    public static string InsertSql(PostgreSqlDatabase db) => $"INSERT INTO {db.Table("pki_certificates")} ({Columns}) VALUES ({Values})";
+
+    /// <summary>Adds the parameters of <see cref="InsertSql"/> for <paramref name="certificate"/>.</summary>
+    public static void Bind(NpgsqlCommand command, CertificateRecord certificate)
+    {
         command.AddText("id", certificate.Id);
         command.AddText("authority_id", certificate.CertificateAuthority.Id);
         command.AddText("authority_name", certificate.CertificateAuthority.Name);
@@ -60,20 +77,16 @@ internal static class CertificateRows
         command.AddText("token_id", certificate.TokenId);
         command.AddText("name", certificate.Name);
         command.AddText("private_key_id", certificate.PrivateKeyId);
-        try
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException e) when (e.IsUniqueViolation("pki_certificates_serial_key"))
-        {
-            throw new PkiException(PkiErrorCode.DuplicateSerialNumber,
-                $"CA '{certificate.CertificateAuthority.Id}' already has a certificate with serial number {certificate.SerialNumberHex}.", e);
-        }
-        catch (PostgresException e) when (e.IsUniqueViolation())
-        {
-            throw new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{certificate.Id}' already exists.", e);
-        }
     }
+
+    /// <summary>The error a refused insert of <paramref name="certificate"/> means, or null when it is not a uniqueness rule.</summary>
+    public static PkiException? InsertFailure(PostgresException exception, CertificateRecord certificate) =>
+        exception.IsUniqueViolation("pki_certificates_serial_key")
+            ? new PkiException(PkiErrorCode.DuplicateSerialNumber,
+                $"CA '{certificate.CertificateAuthority.Id}' already has a certificate with serial number {certificate.SerialNumberHex}.", exception)
+            : exception.IsUniqueViolation()
+                ? new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{certificate.Id}' already exists.", exception)
+                : null;
 
     /// <summary>Reads the current row (selected with <see cref="Columns"/>).</summary>
     public static CertificateRecord Read(NpgsqlDataReader reader) => new()

@@ -29,55 +29,73 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
     {
         ArgumentNullException.ThrowIfNull(next);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var auditEvent = await AppendAsync(db, connection, transaction, next, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return auditEvent;
+        await using var begin = new NpgsqlCommand("BEGIN", connection);
+        return await CommitWithEventAsync(db, begin, next, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Appends the event <paramref name="next"/> builds from the last one inside <paramref name="transaction"/>: takes
-    /// the log's advisory lock (held to the commit, so appenders of every host queue here, and the last event read
-    /// after taking it is still the last when the next one is inserted), reads the last event, inserts the new one.
-    /// Other stores call it to write an operation's event with its change (<see cref="PendingAuditEvent"/>).
+    /// Runs <paramref name="change"/> and appends the event <paramref name="next"/> builds from the last one, then commits
+    /// both, in two round trips. <paramref name="change"/> is a command on its connection, outside any
+    /// <see cref="NpgsqlTransaction"/>, in a transaction begun with a plain <c>BEGIN</c> (earlier, or as the first
+    /// statement of its text), and holds the operation's own statements. The first round trip sends those, the log's
+    /// advisory lock and the read of the last event; the second, the new event and <c>COMMIT</c>.
     /// </summary>
-    internal static async ValueTask<AuditEvent> AppendAsync(
-        PostgreSqlDatabase db, NpgsqlConnection connection, NpgsqlTransaction transaction, Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The lock is held to the commit — a later appender must find this event as the last one, on every host — so every
+    /// append of the database waits for it in turn. Sending the statements in two batches instead of one each keeps
+    /// that section to one round trip and the commit's flush (it was three round trips and the flush). On any failure
+    /// the transaction is rolled back before the exception leaves; a failing statement of <paramref name="change"/>
+    /// (a duplicate serial number) surfaces as its <see cref="PostgresException"/>.
+    /// </remarks>
+    internal static async ValueTask<AuditEvent> CommitWithEventAsync(
+        PostgreSqlDatabase db, NpgsqlCommand change, Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
+        var connection = change.Connection ?? throw new ArgumentException("The command has no connection.", nameof(change));
         string table = db.Table("pki_audit_events");
-        await using (var locked = new NpgsqlCommand(
-            "SELECT pg_advisory_xact_lock(hashtext('pki_audit_events:' || coalesce(@schema, current_schema())))", connection, transaction))
+        try
         {
-            locked.AddText("schema", db.Schema);
-            await locked.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            change.CommandText += "; SELECT pg_advisory_xact_lock(hashtext('pki_audit_events:' || coalesce(@audit_schema, current_schema())))"
+                + $"; SELECT {Columns} FROM {table} ORDER BY sequence DESC LIMIT 1";
+            change.AddText("audit_schema", db.Schema);
+            AuditEvent? last = null;
+            await using (var reader = await change.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                do
+                {
+                    // The change's statements and the lock come first; the last event is the result with its columns.
+                    if (reader.FieldCount > 1 && reader.GetName(0) == "sequence" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        last = Read(reader);
+                    }
+                }
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+            }
 
-        AuditEvent? last;
-        await using (var select = new NpgsqlCommand($"SELECT {Columns} FROM {table} ORDER BY sequence DESC LIMIT 1", connection, transaction))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            var auditEvent = AuditChain.Next(last, next);
+            await using var insert = new NpgsqlCommand(
+                $"INSERT INTO {table} ({Columns}) VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, @object_id, "
+                + "@authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash); COMMIT", connection);
+            insert.AddBigint("sequence", auditEvent.Sequence);
+            insert.AddBigint("timestamp", PostgreSqlTime.ToTicks(auditEvent.Timestamp));
+            insert.AddText("actor", auditEvent.Actor);
+            insert.AddText("actor_organization", auditEvent.ActorOrganization);
+            insert.AddText("action", auditEvent.Action);
+            insert.AddText("object_type", auditEvent.ObjectType);
+            insert.AddText("object_id", auditEvent.ObjectId);
+            insert.AddText("authority_id", auditEvent.AuthorityId);
+            insert.AddSmallint("outcome", (int)auditEvent.Outcome);
+            insert.AddInteger("error_code", (int?)auditEvent.ErrorCode);
+            insert.AddText("correlation_id", auditEvent.CorrelationId);
+            insert.AddText("previous_hash", auditEvent.PreviousHash);
+            insert.AddText("hash", auditEvent.Hash);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return auditEvent;
+        }
+        catch
         {
-            last = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+            await PostgreSqlQueries.RollbackQuietlyAsync(connection).ConfigureAwait(false);
+            throw;
         }
-
-        var auditEvent = AuditChain.Next(last, next);
-        await using var command = new NpgsqlCommand(
-            $"INSERT INTO {table} ({Columns}) VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, @object_id, "
-            + "@authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash)", connection, transaction);
-        command.AddBigint("sequence", auditEvent.Sequence);
-        command.AddBigint("timestamp", PostgreSqlTime.ToTicks(auditEvent.Timestamp));
-        command.AddText("actor", auditEvent.Actor);
-        command.AddText("actor_organization", auditEvent.ActorOrganization);
-        command.AddText("action", auditEvent.Action);
-        command.AddText("object_type", auditEvent.ObjectType);
-        command.AddText("object_id", auditEvent.ObjectId);
-        command.AddText("authority_id", auditEvent.AuthorityId);
-        command.AddSmallint("outcome", (int)auditEvent.Outcome);
-        command.AddInteger("error_code", (int?)auditEvent.ErrorCode);
-        command.AddText("correlation_id", auditEvent.CorrelationId);
-        command.AddText("previous_hash", auditEvent.PreviousHash);
-        command.AddText("hash", auditEvent.Hash);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return auditEvent;
     }
 
     public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

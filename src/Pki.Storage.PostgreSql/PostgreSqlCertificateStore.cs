@@ -25,14 +25,19 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
             return;
         }
 
-        // The operation's audit event goes into the same transaction: certificate and event commit together, once.
+        // The operation's audit event goes into the same transaction: certificate and event commit together, once,
+        // in two round trips (BEGIN, the insert, the log's lock and last event; then the event and COMMIT).
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await CertificateRows.InsertAsync(db, connection, transaction, certificate, cancellationToken).ConfigureAwait(false);
-            var written = await PostgreSqlAuditStore.AppendAsync(db, connection, transaction, next, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await using var change = new NpgsqlCommand("BEGIN; " + CertificateRows.InsertSql(db), connection);
+            CertificateRows.Bind(change, certificate);
+            var written = await PostgreSqlAuditStore.CommitWithEventAsync(db, change, next, cancellationToken).ConfigureAwait(false);
             pending.Written(written);
+        }
+        catch (PostgresException e) when (CertificateRows.InsertFailure(e, certificate) is { } failure)
+        {
+            pending.Release();
+            throw failure;
         }
         catch
         {

@@ -7,6 +7,29 @@ namespace Pki.Storage.PostgreSql;
 /// <summary>What every store's queries share: keyset paging by id and reading rows into records.</summary>
 internal static class PostgreSqlQueries
 {
+    /// <summary>
+    /// Ends a transaction begun with a plain <c>BEGIN</c> after a failure: sends <c>ROLLBACK</c> when the connection is
+    /// still usable (a warning, not an error, if the failure already ended the transaction). A broken connection needs
+    /// nothing: the server rolls back what it was doing.
+    /// </summary>
+    public static async ValueTask RollbackQuietlyAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The connection broke meanwhile; disposing it discards it and the server has rolled back.
+        }
+    }
+
     /// <summary>Appends <c>AND id &gt; @after ORDER BY id LIMIT @limit</c> (ids compare with <c>COLLATE "C"</c>, as .NET's ordinal order) and sets the text.</summary>
     public static void FinishKeysetPage(StringBuilder sql, NpgsqlCommand command, string? after, int limit, bool sortAfterFilter = false)
     {

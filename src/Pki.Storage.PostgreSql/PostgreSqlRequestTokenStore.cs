@@ -145,37 +145,58 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         }
     }
 
-    /// <summary>The redemption transaction; with <paramref name="next"/>, the operation's audit event is appended in it.</summary>
+    /// <summary>
+    /// The redemption transaction (begun with a plain <c>BEGIN</c>, so that the certificate, the audit event and
+    /// <c>COMMIT</c> can share round trips); with <paramref name="next"/>, the operation's audit event is appended in it.
+    /// </summary>
     private async ValueTask<AuditEvent?> ConsumeAndStoreAsync(
         string tokenId, CertificateRecord certificate, DateTimeOffset now, Func<AuditEvent?, AuditEvent>? next, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        int consumed;
-        await using (var command = new NpgsqlCommand(
-            $"UPDATE {_table} SET state = @used, redeemed_at = @now, certificate_id = @certificate_id "
-            + "WHERE id = @id AND state = @unused AND expires_at > @now", connection, transaction))
+        try
         {
-            command.AddSmallint("used", Used);
-            command.AddSmallint("unused", Unused);
-            command.AddBigint("now", PostgreSqlTime.ToTicks(now));
-            command.AddText("certificate_id", certificate.Id);
-            command.AddText("id", tokenId);
-            consumed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            int consumed;
+            await using (var command = new NpgsqlCommand(
+                $"BEGIN; UPDATE {_table} SET state = @used, redeemed_at = @now, certificate_id = @certificate_id "
+                + "WHERE id = @id AND state = @unused AND expires_at > @now", connection))
+            {
+                command.AddSmallint("used", Used);
+                command.AddSmallint("unused", Unused);
+                command.AddBigint("now", PostgreSqlTime.ToTicks(now));
+                command.AddText("certificate_id", certificate.Id);
+                command.AddText("id", tokenId);
+                consumed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        if (consumed != 1)
+            if (consumed != 1)
+            {
+                var current = await GetAsync(connection, null, tokenId, cancellationToken).ConfigureAwait(false);
+                await PostgreSqlQueries.RollbackQuietlyAsync(connection).ConfigureAwait(false);
+                throw WhyNotRedeemable(tokenId, current, now);
+            }
+
+            // A failure from here on (a duplicate serial, a cancellation) rolls the consumption back.
+            await using var store = new NpgsqlCommand(CertificateRows.InsertSql(db), connection);
+            CertificateRows.Bind(store, certificate);
+            if (next is not null)
+            {
+                return await PostgreSqlAuditStore.CommitWithEventAsync(db, store, next, cancellationToken).ConfigureAwait(false);
+            }
+
+            store.CommandText += "; COMMIT";
+            await store.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (PostgresException e) when (CertificateRows.InsertFailure(e, certificate) is { } failure)
         {
-            var current = await GetAsync(connection, transaction, tokenId, cancellationToken).ConfigureAwait(false);
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            throw WhyNotRedeemable(tokenId, current, now);
+            await PostgreSqlQueries.RollbackQuietlyAsync(connection).ConfigureAwait(false);
+            throw failure;
         }
-
-        // Disposing the transaction without a commit (a duplicate serial, a cancellation) rolls the consumption back.
-        await CertificateRows.InsertAsync(db, connection, transaction, certificate, cancellationToken).ConfigureAwait(false);
-        var written = next is null ? null : await PostgreSqlAuditStore.AppendAsync(db, connection, transaction, next, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return written;
+        catch (Exception ex) when (ex is not PkiException)
+        {
+            await PostgreSqlQueries.RollbackQuietlyAsync(connection).ConfigureAwait(false);
+            throw;
+        }
     }
 
     // Each branch searches its own (state, …) index; states 0, 1, 3 are RequestTokenState's Unused, Used, Deleted.
