@@ -10,9 +10,11 @@ public enum SqliteDurability
     Full = 0,
 
     /// <summary>
-    /// Commits are flushed at checkpoints only (<c>synchronous = NORMAL</c>): several times faster per write and safe
-    /// against a crash of the process, but a power loss or operating-system crash can undo the last commits, for example
-    /// turn a redeemed token back into an unused one. The database itself stays consistent.
+    /// Commits are flushed at checkpoints only (<c>synchronous = NORMAL</c>): faster for a lone writer and safe against a
+    /// crash of the process, but a power loss or operating-system crash can undo the last commits, for example turn a
+    /// redeemed token back into an unused one. The database itself stays consistent. Under many concurrent writers it
+    /// gains little or nothing: with <see cref="Full"/>, writes that arrive during a commit's flush share the next
+    /// commit, and that grouping is what concurrent throughput comes from.
     /// </summary>
     Normal = 1,
 }
