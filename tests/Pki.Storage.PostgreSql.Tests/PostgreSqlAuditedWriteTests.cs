@@ -56,52 +56,6 @@ public sealed class PostgreSqlAuditedWriteTests(PostgreSqlDatabaseFixture fixtur
         Assert.True((await second.Audit.VerifyAsync()).IsIntact);
     }
 
-    [Fact]
-    public async Task A_certificate_refused_for_its_serial_number_leaves_no_event_and_the_next_audited_write_commits()
-    {
-        string connectionString = await fixture.NewSchemaConnectionStringAsync();
-        await using var host = new PkiHost(connectionString);
-        var certificates = host.Get<ICertificateStore>();
-        var audit = host.Get<IAuditStore>();
-        var authority = Pki.Storage.Conformance.ConformanceRecords.NewAuthoritySummary();
-        var first = Pki.Storage.Conformance.ConformanceRecords.Certificate(authority);
-        await certificates.AddAsync(first, CancellationToken.None);
-        var duplicate = Pki.Storage.Conformance.ConformanceRecords.Certificate(authority, serialNumber: first.SerialNumber);
-
-        using (var pending = PendingAuditEvent.Begin(AuditObjectTypes.Certificate, (id, _) => last => EventFor(last, id)))
-        {
-            var refused = await Assert.ThrowsAsync<PkiException>(() => certificates.AddAsync(duplicate, CancellationToken.None).AsTask());
-            Assert.Equal(PkiErrorCode.DuplicateSerialNumber, refused.Code);
-            Assert.Null(pending.WrittenEvent);
-        }
-
-        Assert.Null(await certificates.GetAsync(duplicate.Id, CancellationToken.None));
-        Assert.Null(await audit.GetLastAsync(CancellationToken.None));
-
-        // The connection went back to the pool without a transaction left open: audited writes go on.
-        foreach (int sequence in new[] { 1, 2 })
-        {
-            var next = Pki.Storage.Conformance.ConformanceRecords.Certificate(authority);
-            using var pending = PendingAuditEvent.Begin(AuditObjectTypes.Certificate, (id, _) => last => EventFor(last, id));
-            await certificates.AddAsync(next, CancellationToken.None);
-            Assert.Equal(sequence, pending.WrittenEvent!.Sequence);
-            Assert.Equal(next.Id, (await audit.GetLastAsync(CancellationToken.None))!.ObjectId);
-        }
-    }
-
-    private static AuditEvent EventFor(AuditEvent? last, string certificateId) => new()
-    {
-        Sequence = (last?.Sequence ?? 0) + 1,
-        Timestamp = DateTimeOffset.UnixEpoch,
-        Actor = "test",
-        Action = "certificate.issue",
-        ObjectType = AuditObjectTypes.Certificate,
-        ObjectId = certificateId,
-        Outcome = AuditOutcome.Success,
-        PreviousHash = last?.Hash ?? new string('0', 64),
-        Hash = ((last?.Sequence ?? 0) + 1).ToString("x64", System.Globalization.CultureInfo.InvariantCulture),
-    };
-
     private static async Task<string?> TransactionIdAsync(NpgsqlDataSource dataSource, string sql, string id)
     {
         await using var command = dataSource.CreateCommand(sql);

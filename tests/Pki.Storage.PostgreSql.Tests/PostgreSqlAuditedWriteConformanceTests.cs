@@ -1,0 +1,14 @@
+using Pki.Core;
+using Pki.Storage.Conformance;
+using Pki.Storage.PostgreSql.Tests.TestSupport;
+
+namespace Pki.Storage.PostgreSql.Tests;
+
+public sealed class PostgreSqlAuditedWriteConformanceTests(PostgreSqlDatabaseFixture fixture) : AuditedWriteConformance, IClassFixture<PostgreSqlDatabaseFixture>
+{
+    protected override async ValueTask<(ICertificateStore Certificates, IAuditStore Audit)> CreateStoresAsync()
+    {
+        var db = await fixture.NewSchemaAsync();
+        return (new PostgreSqlCertificateStore(db), new PostgreSqlAuditStore(db));
+    }
+}
