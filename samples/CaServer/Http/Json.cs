@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Pki.CaServer.Http;
 
@@ -20,16 +21,36 @@ public static class Json
     public static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Reads a JSON body of at most the configured size: 413 above it, 400 for malformed JSON or a missing body.</summary>
-    public static async Task<T> ReadBodyAsync<T>(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+    public static Task<T> ReadBodyAsync<T>(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+        where T : class
+    {
+        return ReadBodyAsync(request, TypeInfo<T>(options), cancellationToken);
+    }
+
+    /// <summary>Like <see cref="ReadBodyAsync{T}(HttpRequest, JsonSerializerOptions, CancellationToken)"/>, with the metadata of <typeparamref name="T"/> given (compile-time metadata on the hot path).</summary>
+    public static async Task<T> ReadBodyAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await ReadOptionalBodyAsync<T>(request, options, cancellationToken).ConfigureAwait(false)
+        return await ReadOptionalBodyAsync(request, typeInfo, cancellationToken).ConfigureAwait(false)
             ?? throw new HttpProblemException("A JSON body is required.");
     }
 
-    /// <summary>Like <see cref="ReadBodyAsync"/>, but an empty body gives null.</summary>
-    public static async Task<T?> ReadOptionalBodyAsync<T>(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+    /// <summary>Like <see cref="ReadBodyAsync{T}(HttpRequest, JsonSerializerOptions, CancellationToken)"/>, but an empty body gives null.</summary>
+    public static Task<T?> ReadOptionalBodyAsync<T>(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+        where T : class
+    {
+        return ReadOptionalBodyAsync(request, TypeInfo<T>(options), cancellationToken);
+    }
+
+    private static JsonTypeInfo<T> TypeInfo<T>(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.MakeReadOnly(populateMissingResolver: true); // what JsonSerializer does on first use; the options are never changed after
+        return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+    }
+
+    private static async Task<T?> ReadOptionalBodyAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -41,7 +62,7 @@ public static class Json
 
         try
         {
-            return JsonSerializer.Deserialize<T>(body, options) ?? throw new HttpProblemException("A JSON object is required.");
+            return JsonSerializer.Deserialize(body, typeInfo) ?? throw new HttpProblemException("A JSON object is required.");
         }
         catch (JsonException)
         {

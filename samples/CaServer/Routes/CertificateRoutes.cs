@@ -45,7 +45,7 @@ public static class CertificateRoutes
 
     private static async Task<IResult> SignCsrAsync(HttpRequest request, ICsrSigner signer, CancellationToken cancellationToken)
     {
-        var body = await Json.ReadBodyAsync<SignCsrBody>(request, Json.SnakeCase, cancellationToken);
+        var body = await Json.ReadBodyAsync(request, SnakeCaseJsonContext.Default.SignCsrBody, cancellationToken);
         var authority = body switch
         {
             { CaId: { Length: > 0 } id } => CaReference.ById(id),
@@ -62,7 +62,7 @@ public static class CertificateRoutes
             SubjectAlternativeNames = Sans(body.SanDnsNames, body.SanIpAddresses, body.SanEmailAddresses),
             ValidityDays = body.ValidDays,
         }, cancellationToken);
-        return Results.Json(CertificateResponse.From(issued.Record, issued), Json.SnakeCase, statusCode: StatusCodes.Status201Created);
+        return Results.Json(CertificateResponse.From(issued.Record, issued), SnakeCaseJsonContext.Default.CertificateResponse, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ListAsync(
@@ -168,7 +168,8 @@ public static class CertificateRoutes
         IReadOnlyList<string>? SanIpAddresses,
         IReadOnlyList<string>? SanEmailAddresses);
 
-    private sealed record SignCsrBody(
+    /// <summary>The sign-csr body (seed 003).</summary>
+    internal sealed record SignCsrBody(
         string? Csr,
         string? CertificateType,
         string? CaId,
