@@ -215,6 +215,21 @@ public sealed class CertificateRecordPackerTests
     }
 
     [Fact]
+    public void CertificateQuery_has_no_filter_the_packed_matcher_does_not_know()
+    {
+        // PackedCertificate.Matches restates CertificateQuery.Matches on the columns: a new filter must be added there too.
+        string[] known =
+        [
+            nameof(CertificateQuery.AuthorityId), nameof(CertificateQuery.Organization), nameof(CertificateQuery.Status), nameof(CertificateQuery.Type),
+            nameof(CertificateQuery.ExpiresOnOrAfter), nameof(CertificateQuery.ExpiresBefore), nameof(CertificateQuery.SerialNumber),
+            nameof(CertificateQuery.FingerprintSha256), nameof(CertificateQuery.After), nameof(CertificateQuery.Limit),
+        ];
+        Assert.Equal(
+            known.Order(StringComparer.Ordinal),
+            typeof(CertificateQuery).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_record_with_every_field_set_round_trips_and_its_columns_are_read_without_unpacking()
     {
         var offset = TimeSpan.FromMinutes(-210);

@@ -52,6 +52,7 @@ internal sealed class PackedCertificate
     /// What <see cref="CertificateQuery.Matches"/> answers for the unpacked record, paging aside; only the fingerprint
     /// filter reads the packed fields, without copying them when the fingerprint is ASCII.
     /// </summary>
+    /// <remarks>Restates <see cref="CertificateQuery.Matches"/>: a filter added there must be added here (a test lists them).</remarks>
     public bool Matches(CertificateQuery query) =>
         (query.AuthorityId is null || Authority.Id == query.AuthorityId)
         && (query.Organization is null || OwnerOrganization == query.Organization)
