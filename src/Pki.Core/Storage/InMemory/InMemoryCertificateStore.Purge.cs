@@ -21,8 +21,8 @@ internal sealed partial class InMemoryCertificateStore
             {
                 _byId.Remove(record.Id);
                 _ids.Remove(record.Id);
-                _bySerial.Remove((record.CertificateAuthority.Id, record.SerialNumber));
-                if (_revocationIndex.TryGetValue(record.CertificateAuthority.Id, out var ids))
+                _bySerial.Remove(record);
+                if (_revocationIndex.TryGetValue(record.Authority.Id, out var ids))
                 {
                     ids.Remove(record.Id);
                 }
@@ -39,7 +39,7 @@ internal sealed partial class InMemoryCertificateStore
         }
     }
 
-    private bool IsPurgeable(CertificateRecord record, CertificatePurge purge) =>
+    private bool IsPurgeable(PackedCertificate record, CertificatePurge purge) =>
         record.ExpiresOn < purge.ExpiredBefore
         && record.Type != CertificateType.CertificateAuthority
         && !(purge.KeepNotActive && record.Status != CertificateStatus.Active)

@@ -4,19 +4,30 @@ namespace Pki.Core.Storage.InMemory;
 
 /// <summary>An <see cref="ICertificateStore"/> in process memory; thread-safe, O(log n) paging by id.</summary>
 /// <remarks>
+/// <para>
+/// Records are kept packed (<see cref="PackedCertificate"/>): a few heap objects per certificate, most bytes in one array
+/// the garbage collector does not scan. Reads unpack a new record each time; queries filter on the packed form.
+/// </para>
+/// <para>
 /// <see cref="PurgeExpiredAsync"/> removes escrowed keys from the <see cref="InMemoryPrivateKeyStore"/> it was given (with
 /// another key store, keys stay) and skips certificates the <see cref="InMemoryRequestTokenStore"/> built over it references.
+/// </para>
 /// </remarks>
 internal sealed partial class InMemoryCertificateStore : ICertificateStore
 {
     private readonly InMemoryPrivateKeyStore? _keys;
     private readonly Lock _gate = new();
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CertificateRecord> _byId = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string AuthorityId, SerialNumber Serial), string> _bySerial = [];
+    private readonly Dictionary<string, PackedCertificate> _byId = new(StringComparer.Ordinal);
+
+    /// <summary>Every record once, found by CA id and serial number read from the packed fields.</summary>
+    private readonly HashSet<PackedCertificate> _bySerial = new(PackedSerialNumberComparer.Instance);
 
     /// <summary>Per CA, the ids of certificates that are not active or whose status ever changed (what revocation lists).</summary>
     private readonly Dictionary<string, HashSet<string>> _revocationIndex = new(StringComparer.Ordinal);
+
+    private readonly InternPool<AuthoritySummary> _authorities = new();
+    private readonly InternPool<string> _organizations = new(StringComparer.Ordinal);
 
     /// <summary>A store whose purges remove no private keys (tests of the certificate contract alone).</summary>
     public InMemoryCertificateStore()
@@ -26,13 +37,16 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     /// <summary>A store whose purges also remove the escrowed keys only purged certificates referenced.</summary>
     public InMemoryCertificateStore(IPrivateKeyStore keys) => _keys = keys as InMemoryPrivateKeyStore;
 
+    private HashSet<PackedCertificate>.AlternateLookup<(string AuthorityId, SerialNumber SerialNumber)> BySerialNumber =>
+        _bySerial.GetAlternateLookup<(string AuthorityId, SerialNumber SerialNumber)>();
+
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        var serialKey = (certificate.CertificateAuthority.Id, certificate.SerialNumber);
+        byte[] fields = CertificateRecordPacker.PackFields(certificate); // outside the lock
         lock (_gate)
         {
-            if (_bySerial.ContainsKey(serialKey))
+            if (BySerialNumber.Contains((certificate.CertificateAuthority.Id, certificate.SerialNumber)))
             {
                 throw new PkiException(PkiErrorCode.DuplicateSerialNumber,
                     $"CA '{certificate.CertificateAuthority.Id}' already has a certificate with serial number {certificate.SerialNumberHex}.");
@@ -43,11 +57,13 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 throw new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{certificate.Id}' already exists.");
             }
 
-            _byId.Add(certificate.Id, certificate);
-            _bySerial.Add(serialKey, certificate.Id);
-            _ids.Add(certificate.Id);
+            var packed = new PackedCertificate(
+                certificate, _authorities.Intern(certificate.CertificateAuthority), _organizations.Intern(certificate.OwnerOrganization), fields);
+            _byId.Add(packed.Id, packed);
+            _bySerial.Add(packed);
+            _ids.Add(packed.Id);
             IndexRevocation(certificate);
-            _keyReferences.Add(certificate.PrivateKeyId, +1);
+            _keyReferences.Add(packed.PrivateKeyId, +1);
         }
 
         return ValueTask.CompletedTask;
@@ -55,18 +71,24 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
 
     public ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
+        PackedCertificate? packed;
         lock (_gate)
         {
-            return ValueTask.FromResult(_byId.GetValueOrDefault(id));
+            packed = _byId.GetValueOrDefault(id);
         }
+
+        return ValueTask.FromResult(packed is null ? null : CertificateRecordPacker.Unpack(packed));
     }
 
     public ValueTask<CertificateRecord?> FindBySerialNumberAsync(string authorityId, SerialNumber serialNumber, CancellationToken cancellationToken)
     {
+        PackedCertificate? packed;
         lock (_gate)
         {
-            return ValueTask.FromResult(_bySerial.TryGetValue((authorityId, serialNumber), out string? id) ? _byId[id] : null);
+            BySerialNumber.TryGetValue((authorityId, serialNumber), out packed);
         }
+
+        return ValueTask.FromResult(packed is null ? null : CertificateRecordPacker.Unpack(packed));
     }
 
     /// <summary>The compare-and-set behind <see cref="InMemoryRevocationStore.TryChangeStatusAsync"/>.</summary>
@@ -85,7 +107,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 return null;
             }
 
-            var updated = current with
+            var updated = CertificateRecordPacker.Unpack(current) with
             {
                 Status = change.NewStatus,
                 RevocationReason = change.Reason,
@@ -94,7 +116,10 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 RevocationComment = change.Comment,
                 StatusChangedAt = change.ChangedAt,
             };
-            _byId[current.Id] = updated;
+            var repacked = CertificateRecordPacker.Repack(current, updated);
+            _byId[current.Id] = repacked;
+            _bySerial.Remove(current);
+            _bySerial.Add(repacked);
             IndexRevocation(updated);
             return updated;
         }
@@ -113,9 +138,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
             var entries = new List<RevocationEntry>(ids.Count);
             foreach (string id in ids)
             {
-                var record = _byId[id];
-                var entry = new RevocationEntry(record.Id, record.SerialNumber, record.Status, record.RevocationReason, record.RevokedAt,
-                    record.InvalidityDate, record.ExpiresOn, record.StatusChangedAt);
+                var entry = CertificateRecordPacker.ReadRevocationEntry(_byId[id]);
                 if (query.Matches(entry))
                 {
                     entries.Add(entry);
@@ -146,7 +169,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested(); // also when no record matches
-        var page = new List<CertificateRecord>(Math.Min(query.Limit, 128));
+        var page = new List<PackedCertificate>(Math.Min(query.Limit, 128));
         lock (_gate)
         {
             IEnumerable<string> ids = query.After is null || _ids.Count == 0
@@ -159,18 +182,18 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                     break;
                 }
 
-                var record = _byId[id];
-                if (id != query.After && query.Matches(record))
+                var packed = _byId[id];
+                if (id != query.After && packed.Matches(query))
                 {
-                    page.Add(record);
+                    page.Add(packed);
                 }
             }
         }
 
-        foreach (var record in page)
+        foreach (var packed in page)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return record;
+            yield return CertificateRecordPacker.Unpack(packed);
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
