@@ -4,38 +4,39 @@ using System.Security.Cryptography;
 namespace Pki.Core.Issuance.Csr;
 
 /// <summary>
-/// ECDSA verification of a CSR's proof of possession directly with OpenSSL 3's provider API, for the NIST curves, when
-/// the process runs on Linux with OpenSSL 3 (as .NET does there).
+/// ECDSA verification of a CSR's proof of possession directly with OpenSSL's <c>EC_KEY</c> functions, for the NIST
+/// curves, when the process runs on Linux with OpenSSL 3 (as .NET does there).
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why: .NET's <c>ECDsa.ImportSubjectPublicKeyInfo</c> goes through OpenSSL's legacy <c>EC_KEY</c> and
-/// <c>EC_KEY_check_key</c>, whose full public-key check multiplies the point by the group order — ≈ 140 µs for a P-256
-/// key on the reference machine, twice the cost of the verification itself (docs/performance.md). Here the key is
-/// built with <c>EVP_PKEY_fromdata</c> (named group + uncompressed point), which rejects a point that is not on the
-/// curve, and then checked again with <c>EVP_PKEY_public_check_quick</c> (coordinates in range, on the curve, not
-/// the point at infinity). For P-256, P-384 and P-521 the cofactor is 1, so a point that passes is in the prime-order
-/// group and the order multiplication adds nothing (NIST SP 800-56A rev. 3, section 5.6.2.3.4; RFC 5480 section 2.2).
-/// The signature is verified with <c>EVP_DigestVerify</c>, whose ECDSA decoder accepts only DER (it re-encodes and
-/// compares), like .NET's <see cref="DSASignatureFormat.Rfc3279DerSequence"/>.
+/// Why: .NET's <c>ECDsa.ImportSubjectPublicKeyInfo</c> runs OpenSSL's <c>EC_KEY_check_key</c>, whose full public-key
+/// check multiplies the point by the group order — ≈ 140 µs for a P-256 key on the reference machine, twice the cost of
+/// the verification itself (docs/performance.md). OpenSSL 3's provider API (<c>EVP_PKEY_fromdata</c>,
+/// <c>EVP_DigestVerify</c>) avoids that but looks up its algorithms by name on every call (≈ 25 µs more than this path
+/// per P-256 verification). Here the uncompressed point is decoded into an <c>EC_KEY</c> on a copy of a group built once
+/// per curve (<c>EC_KEY_oct2key</c> refuses coordinates outside the field and a point off the curve), checked again
+/// (on the curve, not the point at infinity), and the digest computed by .NET is verified with <c>ECDSA_verify</c>,
+/// which accepts only DER (it re-encodes the signature and compares). For P-256, P-384 and P-521 the cofactor is 1, so a
+/// point that passes is in the prime-order group and the order multiplication adds nothing (NIST SP 800-56A rev. 3,
+/// section 5.6.2.3.4; RFC 5480 section 2.2). The <c>EC_KEY</c> functions are deprecated in OpenSSL 3.0 headers but
+/// exported by every libcrypto.so.3 (.NET's own EC code uses them).
 /// </para>
 /// <para>
 /// When this path is not available — not Linux, not OpenSSL 3, libcrypto.so.3 not loadable, or the self-test at
-/// first use fails — <see cref="TryVerify"/> returns null and the caller uses .NET's <see cref="ECDsa"/>. The self-test
-/// verifies a good and a tampered signature made with .NET's own <see cref="ECDsa"/> and rejects an off-curve point.
+/// first use fails — <see cref="TryVerify"/> returns null and the caller uses .NET's <see cref="ECDsa"/>; so it does
+/// for a point that is not in uncompressed form. The self-test verifies a good and a tampered signature made with
+/// .NET's own <see cref="ECDsa"/> and rejects an off-curve point.
 /// </para>
 /// </remarks>
 internal static partial class OpenSslEcdsaVerifier
 {
     private const string LibCrypto = "libcrypto.so.3";
-    private const int PublicKeySelection = 0x86; // OSSL_KEYMGMT_SELECT_PUBLIC_KEY | OSSL_KEYMGMT_SELECT_ALL_PARAMETERS
+    private const byte Uncompressed = 0x04;
 
-    // UTF-8, NUL-terminated, allocated once for the life of the process (OSSL_PARAM keys and values).
-    private static readonly IntPtr s_groupKey = Marshal.StringToCoTaskMemUTF8("group");
-    private static readonly IntPtr s_pubKey = Marshal.StringToCoTaskMemUTF8("pub");
-    private static readonly IntPtr s_p256 = Marshal.StringToCoTaskMemUTF8("prime256v1");
-    private static readonly IntPtr s_p384 = Marshal.StringToCoTaskMemUTF8("secp384r1");
-    private static readonly IntPtr s_p521 = Marshal.StringToCoTaskMemUTF8("secp521r1");
+    // The groups, built once (EC_GROUP_new_by_curve_name) and never freed: each key gets its own copy (EC_KEY_set_group).
+    private static readonly Lazy<IntPtr> s_p256 = new(() => Native.EC_GROUP_new_by_curve_name(415)); // NID_X9_62_prime256v1
+    private static readonly Lazy<IntPtr> s_p384 = new(() => Native.EC_GROUP_new_by_curve_name(715)); // NID_secp384r1
+    private static readonly Lazy<IntPtr> s_p521 = new(() => Native.EC_GROUP_new_by_curve_name(716)); // NID_secp521r1
 
     private static readonly Lazy<bool> s_available = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -51,123 +52,77 @@ internal static partial class OpenSslEcdsaVerifier
         IsAvailable ? VerifyCore(curveBits, point, hash, data, signature) : null;
 
     /// <summary>The OpenSSL path without the availability check (tests call it directly).</summary>
-    internal static bool? VerifyCore(int curveBits, ReadOnlySpan<byte> point, HashAlgorithmName hash, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    internal static unsafe bool? VerifyCore(int curveBits, ReadOnlySpan<byte> point, HashAlgorithmName hash, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
-        (IntPtr group, nuint groupLength) = curveBits switch
+        (Lazy<IntPtr>? group, int fieldBytes) = curveBits switch
         {
-            256 => (s_p256, (nuint)"prime256v1".Length),
-            384 => (s_p384, (nuint)"secp384r1".Length),
-            521 => (s_p521, (nuint)"secp521r1".Length),
-            _ => (IntPtr.Zero, (nuint)0),
+            256 => (s_p256, 32),
+            384 => (s_p384, 48),
+            521 => (s_p521, 66),
+            _ => (null, 0),
         };
-        string? digest = hash.Name switch
+        Span<byte> digest = stackalloc byte[SHA512.HashSizeInBytes];
+        int digestLength = hash.Name switch
         {
-            "SHA256" => "SHA256",
-            "SHA384" => "SHA384",
-            "SHA512" => "SHA512",
-            _ => null,
+            "SHA256" => SHA256.HashData(data, digest),
+            "SHA384" => SHA384.HashData(data, digest),
+            "SHA512" => SHA512.HashData(data, digest),
+            _ => 0,
         };
-        if (group == IntPtr.Zero || digest is null || point.IsEmpty || signature.IsEmpty || data.IsEmpty)
+        if (group is null || group.Value == IntPtr.Zero || digestLength == 0 || signature.IsEmpty || data.IsEmpty
+            || point.Length != 1 + (2 * fieldBytes) || point[0] != Uncompressed)
         {
             return null;
         }
 
-        IntPtr key = ImportPublicKey(group, groupLength, point);
+        IntPtr key = Native.EC_KEY_new();
         if (key == IntPtr.Zero)
         {
-            Native.ERR_clear_error();
-            throw new PkiException(PkiErrorCode.WeakKey, "The EC public key is not a valid point on its curve.");
+            return null;
         }
 
-        IntPtr digestContext = IntPtr.Zero;
         try
         {
-            if (!PublicKeyIsValid(key))
-            {
-                Native.ERR_clear_error();
-                throw new PkiException(PkiErrorCode.WeakKey, "The EC public key is not a valid point on its curve.");
-            }
-
-            digestContext = Native.EVP_MD_CTX_new();
-            if (digestContext == IntPtr.Zero
-                || Native.EVP_DigestVerifyInit_ex(digestContext, IntPtr.Zero, digest, IntPtr.Zero, IntPtr.Zero, key, IntPtr.Zero) != 1)
+            if (Native.EC_KEY_set_group(key, group.Value) != 1)
             {
                 Native.ERR_clear_error();
                 return null;
             }
 
-            int result = Native.EVP_DigestVerify(
-                digestContext,
-                ref MemoryMarshal.GetReference(signature), (nuint)signature.Length,
-                ref MemoryMarshal.GetReference(data), (nuint)data.Length);
-            if (result != 1)
-            {
-                // 0: the signature does not verify; negative: it could not be decoded (not DER). Both are invalid.
-                Native.ERR_clear_error();
-            }
-
-            return result == 1;
-        }
-        finally
-        {
-            if (digestContext != IntPtr.Zero)
-            {
-                Native.EVP_MD_CTX_free(digestContext);
-            }
-
-            Native.EVP_PKEY_free(key);
-        }
-    }
-
-    /// <summary>EVP_PKEY_fromdata with the named group and the encoded point; zero when OpenSSL refuses the point.</summary>
-    private static unsafe IntPtr ImportPublicKey(IntPtr group, nuint groupLength, ReadOnlySpan<byte> point)
-    {
-        IntPtr context = Native.EVP_PKEY_CTX_new_from_name(IntPtr.Zero, "EC", IntPtr.Zero);
-        if (context == IntPtr.Zero)
-        {
-            return IntPtr.Zero;
-        }
-
-        try
-        {
-            if (Native.EVP_PKEY_fromdata_init(context) != 1)
-            {
-                return IntPtr.Zero;
-            }
-
             fixed (byte* pointBytes = point)
+            fixed (byte* digestBytes = digest)
+            fixed (byte* signatureBytes = signature)
             {
-                // OSSL_PARAM[]: { "group", UTF8_STRING, name }, { "pub", OCTET_STRING, point }, end marker. OpenSSL reads
-                // them during the call only, while the point is pinned; the names are static unmanaged strings.
-                OsslParam* parameters = stackalloc OsslParam[3];
-                parameters[0] = new OsslParam(s_groupKey, OsslParam.Utf8String, group, groupLength);
-                parameters[1] = new OsslParam(s_pubKey, OsslParam.OctetString, (IntPtr)pointBytes, (nuint)point.Length);
-                parameters[2] = default;
-                return Native.EVP_PKEY_fromdata(context, out IntPtr key, PublicKeySelection, parameters) == 1 ? key : IntPtr.Zero;
+                if (Native.EC_KEY_oct2key(key, pointBytes, (nuint)point.Length, IntPtr.Zero) != 1 || !PublicKeyIsValid(key))
+                {
+                    Native.ERR_clear_error();
+                    throw new PkiException(PkiErrorCode.WeakKey, "The EC public key is not a valid point on its curve.");
+                }
+
+                // 1: valid; 0: the signature does not verify; -1: it could not be decoded (not DER). Both are invalid.
+                int result = Native.ECDSA_verify(0, digestBytes, digestLength, signatureBytes, signature.Length, key);
+                if (result != 1)
+                {
+                    Native.ERR_clear_error();
+                }
+
+                return result == 1;
             }
         }
         finally
         {
-            Native.EVP_PKEY_CTX_free(context);
+            Native.EC_KEY_free(key);
         }
     }
 
+    /// <summary>The decoded point is on the key's curve and is not the point at infinity.</summary>
     private static bool PublicKeyIsValid(IntPtr key)
     {
-        IntPtr context = Native.EVP_PKEY_CTX_new_from_pkey(IntPtr.Zero, key, IntPtr.Zero);
-        if (context == IntPtr.Zero)
-        {
-            return false;
-        }
-
-        try
-        {
-            return Native.EVP_PKEY_public_check_quick(context) == 1;
-        }
-        finally
-        {
-            Native.EVP_PKEY_CTX_free(context);
-        }
+        IntPtr group = Native.EC_KEY_get0_group(key);
+        IntPtr publicKey = Native.EC_KEY_get0_public_key(key);
+        return group != IntPtr.Zero && publicKey != IntPtr.Zero
+            && Native.EC_POINT_is_at_infinity(group, publicKey) == 0
+            && Native.EC_POINT_is_on_curve(group, publicKey, IntPtr.Zero) == 1;
     }
 
     /// <summary>Linux, OpenSSL 3 under .NET, libcrypto.so.3 loadable, and the self-test passes.</summary>
@@ -223,59 +178,39 @@ internal static partial class OpenSslEcdsaVerifier
         }
     }
 
-    /// <summary>OpenSSL's <c>OSSL_PARAM</c> (include/openssl/core.h).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private readonly struct OsslParam(IntPtr key, uint dataType, IntPtr data, nuint dataSize)
-    {
-        public const uint Utf8String = 4;
-        public const uint OctetString = 5;
-
-        public readonly IntPtr Key = key;
-        public readonly uint DataType = dataType;
-        public readonly IntPtr Data = data;
-        public readonly nuint DataSize = dataSize;
-        public readonly nuint ReturnSize = unchecked((nuint)(-1)); // OSSL_PARAM_UNMODIFIED
-    }
-
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA2101:Specify marshaling for P/Invoke string arguments",
-        Justification = "Every string is marshalled explicitly as UTF-8 (LPUTF8Str), which is what OpenSSL expects; CA2101 only knows CharSet.")]
     private static class Native
     {
         [DllImport(LibCrypto, ExactSpelling = true)]
         public static extern void ERR_clear_error();
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern IntPtr EVP_PKEY_CTX_new_from_name(IntPtr libraryContext, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, IntPtr properties);
+        public static extern IntPtr EC_GROUP_new_by_curve_name(int nid);
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern IntPtr EVP_PKEY_CTX_new_from_pkey(IntPtr libraryContext, IntPtr key, IntPtr properties);
+        public static extern IntPtr EC_KEY_new();
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern void EVP_PKEY_CTX_free(IntPtr context);
+        public static extern void EC_KEY_free(IntPtr key);
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern int EVP_PKEY_fromdata_init(IntPtr context);
+        public static extern int EC_KEY_set_group(IntPtr key, IntPtr group);
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern unsafe int EVP_PKEY_fromdata(IntPtr context, out IntPtr key, int selection, OsslParam* parameters);
+        public static extern unsafe int EC_KEY_oct2key(IntPtr key, byte* encoded, nuint length, IntPtr bignumContext);
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern int EVP_PKEY_public_check_quick(IntPtr context);
+        public static extern IntPtr EC_KEY_get0_group(IntPtr key);
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern void EVP_PKEY_free(IntPtr key);
+        public static extern IntPtr EC_KEY_get0_public_key(IntPtr key);
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern IntPtr EVP_MD_CTX_new();
+        public static extern int EC_POINT_is_at_infinity(IntPtr group, IntPtr point);
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern void EVP_MD_CTX_free(IntPtr context);
+        public static extern int EC_POINT_is_on_curve(IntPtr group, IntPtr point, IntPtr bignumContext);
 
         [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern int EVP_DigestVerifyInit_ex(
-            IntPtr context, IntPtr keyContext, [MarshalAs(UnmanagedType.LPUTF8Str)] string digest, IntPtr libraryContext, IntPtr properties, IntPtr key, IntPtr parameters);
-
-        [DllImport(LibCrypto, ExactSpelling = true)]
-        public static extern int EVP_DigestVerify(IntPtr context, ref byte signature, nuint signatureLength, ref byte data, nuint dataLength);
+        public static extern unsafe int ECDSA_verify(int type, byte* digest, int digestLength, byte* signature, int signatureLength, IntPtr key);
     }
 }

@@ -152,6 +152,28 @@ public sealed class OpenSslEcdsaVerifierTests
         Assert.Null(OpenSslEcdsaVerifier.VerifyCore(256, [0x04], HashAlgorithmName.MD5, data, [0x30]));
     }
 
+    [Fact]
+    public void A_point_not_in_uncompressed_form_is_left_to_dotnet()
+    {
+        if (!OpenSslEcdsaVerifier.IsAvailable)
+        {
+            return;
+        }
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        byte[] data = RandomNumberGenerator.GetBytes(64);
+        byte[] signature = key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        byte[] point = Point(key);
+        byte[] compressed = [(byte)(0x02 | (point[^1] & 1)), .. point.AsSpan(1, 32)];
+
+        Assert.True(OpenSslEcdsaVerifier.VerifyCore(256, point, HashAlgorithmName.SHA256, data, signature));
+        Assert.Null(OpenSslEcdsaVerifier.VerifyCore(256, compressed, HashAlgorithmName.SHA256, data, signature));
+        Assert.Null(OpenSslEcdsaVerifier.VerifyCore(256, [0x00], HashAlgorithmName.SHA256, data, signature)); // the point at infinity
+        Assert.Null(OpenSslEcdsaVerifier.VerifyCore(256, point.AsSpan(0, 64), HashAlgorithmName.SHA256, data, signature)); // truncated
+        byte[] hybrid = [0x06, .. point.AsSpan(1)];
+        Assert.Null(OpenSslEcdsaVerifier.VerifyCore(256, hybrid, HashAlgorithmName.SHA256, data, signature));
+    }
+
     [Theory]
     [MemberData(nameof(CorpusEcFiles))]
     public void Corpus_ec_csr_verifies_on_both_paths(string file)
