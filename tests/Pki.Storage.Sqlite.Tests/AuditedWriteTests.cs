@@ -38,14 +38,7 @@ public sealed class AuditedWriteTests : IDisposable
     [Fact]
     public async Task Redeeming_a_token_commits_certificate_token_and_event_once_together()
     {
-        await _host.CreateHierarchyAsync();
-        var token = await _host.Tokens.CreateAsync(new CreateRequestTokenRequest
-        {
-            Name = "laptop",
-            Authority = CaReference.ByName("Issuing", "Acme Corp"),
-            CommonName = "alice@example.com",
-            OwnerOrganization = "Acme Corp",
-        });
+        var token = await CreateHierarchyAndTokenAsync();
         long commitsBefore = Database.Commits;
 
         var redeemed = await _host.Tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = token.Secret, Csr = CsrInput.FromPem(SqlitePkiHost.Csr()) });
@@ -72,14 +65,7 @@ public sealed class AuditedWriteTests : IDisposable
     [Fact]
     public async Task A_refused_redemption_stores_neither_certificate_nor_success_event_and_records_the_failure()
     {
-        await _host.CreateHierarchyAsync();
-        var token = await _host.Tokens.CreateAsync(new CreateRequestTokenRequest
-        {
-            Name = "laptop",
-            Authority = CaReference.ByName("Issuing", "Acme Corp"),
-            CommonName = "alice@example.com",
-            OwnerOrganization = "Acme Corp",
-        });
+        var token = await CreateHierarchyAndTokenAsync();
         await _host.Tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = token.Secret, Csr = CsrInput.FromPem(SqlitePkiHost.Csr()) });
 
         var error = await Assert.ThrowsAsync<PkiException>(async () =>
@@ -98,6 +84,19 @@ public sealed class AuditedWriteTests : IDisposable
     }
 
     private SqliteDatabase Database => _host.Get<SqliteDatabase>();
+
+    /// <summary>The host's CA hierarchy and one request token for alice@example.com under the issuing CA.</summary>
+    private async Task<CreatedRequestToken> CreateHierarchyAndTokenAsync()
+    {
+        await _host.CreateHierarchyAsync();
+        return await _host.Tokens.CreateAsync(new CreateRequestTokenRequest
+        {
+            Name = "laptop",
+            Authority = CaReference.ByName("Issuing", "Acme Corp"),
+            CommonName = "alice@example.com",
+            OwnerOrganization = "Acme Corp",
+        });
+    }
 
     private async Task<List<AuditEvent>> EventsAsync(string objectId) =>
         await _host.Audit.QueryAsync(new AuditQuery { ObjectId = objectId }).ToListAsync();

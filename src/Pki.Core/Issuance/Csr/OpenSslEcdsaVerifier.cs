@@ -61,19 +61,20 @@ internal static partial class OpenSslEcdsaVerifier
             521 => (s_p521, 66),
             _ => (null, 0),
         };
+        bool knownHash = hash.Name is "SHA256" or "SHA384" or "SHA512";
+        if (group is null || !knownHash || signature.IsEmpty || data.IsEmpty
+            || point.Length != 1 + (2 * fieldBytes) || point[0] != Uncompressed || group.Value == IntPtr.Zero)
+        {
+            return null;
+        }
+
         Span<byte> digest = stackalloc byte[SHA512.HashSizeInBytes];
         int digestLength = hash.Name switch
         {
             "SHA256" => SHA256.HashData(data, digest),
             "SHA384" => SHA384.HashData(data, digest),
-            "SHA512" => SHA512.HashData(data, digest),
-            _ => 0,
+            _ => SHA512.HashData(data, digest),
         };
-        if (group is null || group.Value == IntPtr.Zero || digestLength == 0 || signature.IsEmpty || data.IsEmpty
-            || point.Length != 1 + (2 * fieldBytes) || point[0] != Uncompressed)
-        {
-            return null;
-        }
 
         IntPtr key = Native.EC_KEY_new();
         if (key == IntPtr.Zero)
