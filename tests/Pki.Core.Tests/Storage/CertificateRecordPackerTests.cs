@@ -230,6 +230,21 @@ public sealed class CertificateRecordPackerTests
     }
 
     [Fact]
+    public async Task A_record_missing_a_required_reference_is_refused_with_an_argument_exception_and_nothing_is_stored()
+    {
+        var store = new InMemoryCertificateStore();
+        var record = ConformanceRecords.Certificate(ConformanceRecords.NewAuthoritySummary());
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.AddAsync(record with { Subject = null! }, default));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.AddAsync(record with { SubjectAlternativeNames = null! }, default));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.AddAsync(record with { CertificateAuthority = null! }, default));
+
+        Assert.Null(await store.GetAsync(record.Id, default));
+        await store.AddAsync(record, default);
+        Assert.NotNull(await store.GetAsync(record.Id, default));
+    }
+
+    [Fact]
     public void A_record_with_every_field_set_round_trips_and_its_columns_are_read_without_unpacking()
     {
         var offset = TimeSpan.FromMinutes(-210);
