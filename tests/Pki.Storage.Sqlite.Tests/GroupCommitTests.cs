@@ -4,9 +4,10 @@ using Pki.Storage.Sqlite.Tests.TestSupport;
 namespace Pki.Storage.Sqlite.Tests;
 
 /// <summary>
-/// Group commit: writes queued while the writer is busy share one transaction, each in its own savepoint. The tests
-/// hold the writer with a first write that waits on a gate, queue the writes under test behind it, then open the gate:
-/// the writes that queued while the first one ran join its transaction, so they deterministically form one batch.
+/// Group commit: writes queued while the writer is busy share one transaction; a failing write is undone alone (the batch
+/// runs again, each write in its own savepoint). The tests hold the writer with a first write that waits on a gate,
+/// queue the writes under test behind it, then open the gate: the writes that queued while the first one ran join its
+/// transaction, so they deterministically form one batch.
 /// </summary>
 public sealed class GroupCommitTests : IDisposable
 {
@@ -57,6 +58,42 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Equal(19, unique.SqliteErrorCode); // SQLITE_CONSTRAINT
         await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
         Assert.Equal([1L, 3], Rows());
+    }
+
+    [Fact]
+    public async Task A_batch_without_failures_runs_each_write_once_and_a_failure_runs_the_batch_again_once()
+    {
+        await CreateScratchTableAsync();
+        int runs = 0;
+        Task<long> Counted(long id) => _database.WriteAsync<long>(
+            async (connection, transaction, token) =>
+            {
+                Interlocked.Increment(ref runs);
+                await InsertRowAsync(connection, transaction, id, token);
+                return id;
+            },
+            CancellationToken.None).AsTask();
+
+        var (release, blocker) = HoldWriter();
+        var clean = new[] { Counted(1), Counted(2), Counted(3) };
+        release();
+        await blocker;
+        await Task.WhenAll(clean);
+        Assert.Equal(3, runs);
+
+        runs = 0;
+        (release, blocker) = HoldWriter();
+        var before = Counted(4);
+        var failing = Counted(4); // the primary key refuses it
+        var after = Counted(5);
+        release();
+        await blocker;
+
+        Assert.Equal(4, await before);
+        Assert.Equal(5, await after);
+        await Assert.ThrowsAsync<SqliteException>(() => failing);
+        Assert.Equal(2 + 3, runs); // the first pass stopped at the failure; the second ran all three
+        Assert.Equal([1L, 2, 3, 4, 5], Rows());
     }
 
     [Fact]
@@ -160,7 +197,7 @@ public sealed class GroupCommitTests : IDisposable
         var blocker = _database.WriteAsync(
             async (_, _, _) =>
             {
-                started.SetResult();
+                started.TrySetResult(); // runs again when its batch is run again
                 await gate.Task;
             },
             CancellationToken.None).AsTask();

@@ -144,6 +144,60 @@ public sealed class StatementCacheTests : IDisposable
         Assert.Equal(0L, result.GetInt64(1)); // the log is empty: every frame was copied back and no snapshot pins one
     }
 
+    [Fact]
+    public async Task Positional_values_keep_empty_text_and_empty_blobs_apart_from_null()
+    {
+        await ExecuteWriteAsync("CREATE TABLE scratch_values (t TEXT NULL, b BLOB NULL, i INTEGER NULL) STRICT;");
+        const string insert = "INSERT INTO scratch_values (t, b, i) VALUES (?1, ?2, ?3);";
+        var rows = new (SqlValue Text, SqlValue Blob, SqlValue Integer)[]
+        {
+            (SqlValue.Text(string.Empty), SqlValue.Blob([]), SqlValue.Integer(0)),
+            (SqlValue.Text(null), SqlValue.Null, SqlValue.Integer(null)),
+            (SqlValue.Text("Zoë 🔑"), SqlValue.Blob([0x00, 0xff]), SqlValue.Integer(long.MinValue)),
+        };
+        await _database.WriteAsync(
+            (connection, _, _) =>
+            {
+                foreach (var (text, blob, integer) in rows)
+                {
+                    Assert.Equal(1, Sql.Execute(connection, insert, [text, blob, integer]));
+                }
+
+                return ValueTask.CompletedTask;
+            },
+            CancellationToken.None);
+
+        using var raw = _file.OpenRaw();
+        using var select = raw.CreateCommand();
+        select.CommandText = "SELECT quote(t), quote(b), quote(i) FROM scratch_values ORDER BY rowid;";
+        using var reader = await select.ExecuteReaderAsync();
+        var quoted = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            quoted.Add($"{reader.GetString(0)} {reader.GetString(1)} {reader.GetString(2)}");
+        }
+
+        Assert.Equal(["'' X'' 0", "NULL NULL NULL", "'Zoë 🔑' X'00FF' -9223372036854775808"], quoted);
+    }
+
+    [Fact]
+    public async Task A_positional_statement_refuses_the_wrong_number_of_values_and_reports_constraint_failures()
+    {
+        await ExecuteWriteAsync("CREATE TABLE scratch_unique (id INTEGER PRIMARY KEY);");
+        const string insert = "INSERT INTO scratch_unique (id) VALUES (?1);";
+        await _database.WriteAsync(
+            (connection, _, _) =>
+            {
+                Assert.Throws<ArgumentException>(() => Sql.Execute(connection, insert, []));
+                Assert.Equal(1, Sql.Execute(connection, insert, [SqlValue.Integer(1)]));
+                var duplicate = Assert.Throws<SqliteException>(() => Sql.Execute(connection, insert, [SqlValue.Integer(1)]));
+                Assert.Equal(19, duplicate.SqliteErrorCode); // SQLITE_CONSTRAINT; the statement is reset and usable again
+                Assert.Equal(1, Sql.Execute(connection, insert, [SqlValue.Integer(2)]));
+                return ValueTask.CompletedTask;
+            },
+            CancellationToken.None);
+    }
+
     public void Dispose()
     {
         _database.Dispose();

@@ -15,12 +15,9 @@ internal static class CertificateRows
         + "validity_days, subject_key_identifier, signature_algorithm, profile, public_key_algorithm, public_key_size, "
         + "revocation_reason, invalidity_date, revocation_comment, status_changed_at";
 
-    private const string Insert =
-        "INSERT INTO certificates (" + Columns + ") VALUES (@id, @authority_id, @authority_name, @serial_number, "
-        + "@fingerprint_sha256, @owner_organization, @status, @type, @issued_on, @expires_on, @revoked_at, @token_id, @name, "
-        + "@private_key_id, @subject, @subject_alternative_names, @certificate_pem, @csr, @validity_days, "
-        + "@subject_key_identifier, @signature_algorithm, @profile, @public_key_algorithm, @public_key_size, "
-        + "@revocation_reason, @invalidity_date, @revocation_comment, @status_changed_at);";
+    private const int ColumnCount = 28;
+
+    private static readonly string Insert = "INSERT INTO certificates (" + Columns + ") VALUES (" + PreparedStatement.Placeholders(ColumnCount) + ");";
 
     private const string SerialTaken =
         "SELECT EXISTS (SELECT 1 FROM certificates WHERE authority_id = @authority_id AND serial_number = @serial_number);";
@@ -64,44 +61,62 @@ internal static class CertificateRows
         pending.Written(written);
     }
 
-    /// <summary>Inserts <paramref name="record"/> inside <paramref name="transaction"/>.</summary>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.DuplicateSerialNumber"/> when the CA already has the serial
-    /// number (the unique index decides); <see cref="PkiErrorCode.Conflict"/> when the id exists.</exception>
-    public static async ValueTask InsertAsync(SqliteConnection connection, SqliteTransaction transaction, CertificateRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// The values of <paramref name="record"/>'s row in <see cref="Columns"/> order, encoded on the caller's thread so that
+    /// the writer only binds them (<see cref="InsertAsync"/>).
+    /// </summary>
+    public static SqlValue[] Encode(CertificateRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        using var command = Sql.Command(connection, transaction, Insert)
-            .With("@id", record.Id)
-            .With("@authority_id", record.CertificateAuthority.Id)
-            .With("@authority_name", record.CertificateAuthority.Name)
-            .With("@serial_number", record.SerialNumber.Bytes.ToArray())
-            .With("@fingerprint_sha256", record.FingerprintSha256)
-            .With("@owner_organization", record.OwnerOrganization)
-            .With("@status", (int)record.Status)
-            .With("@type", (int)record.Type)
-            .With("@issued_on", Sql.Ticks(record.IssuedOn))
-            .With("@expires_on", Sql.Ticks(record.ExpiresOn))
-            .With("@revoked_at", Sql.Ticks(record.RevokedAt))
-            .With("@token_id", record.TokenId)
-            .With("@name", record.Name)
-            .With("@private_key_id", record.PrivateKeyId)
-            .With("@subject", JsonColumns.WriteName(record.Subject))
-            .With("@subject_alternative_names", JsonColumns.WriteAlternativeNames(record.SubjectAlternativeNames))
-            .With("@certificate_pem", record.CertificatePem)
-            .With("@csr", record.Csr)
-            .With("@validity_days", record.ValidityDays)
-            .With("@subject_key_identifier", record.SubjectKeyIdentifier)
-            .With("@signature_algorithm", record.SignatureAlgorithm)
-            .With("@profile", record.Profile)
-            .With("@public_key_algorithm", record.PublicKeyAlgorithm)
-            .With("@public_key_size", record.PublicKeySize)
-            .With("@revocation_reason", (int?)record.RevocationReason)
-            .With("@invalidity_date", Sql.Ticks(record.InvalidityDate))
-            .With("@revocation_comment", record.RevocationComment)
-            .With("@status_changed_at", Sql.Ticks(record.StatusChangedAt));
+        if (record.Id is null || record.CertificateAuthority is null || record.Subject is null || record.SubjectAlternativeNames is null)
+        {
+            throw new ArgumentException("A certificate record needs its Id, CertificateAuthority, Subject and SubjectAlternativeNames.", nameof(record));
+        }
+
+        return
+        [
+            SqlValue.Text(record.Id),
+            SqlValue.Text(record.CertificateAuthority.Id),
+            SqlValue.Text(record.CertificateAuthority.Name),
+            SqlValue.Blob(record.SerialNumber.Bytes),
+            SqlValue.Text(record.FingerprintSha256),
+            SqlValue.Text(record.OwnerOrganization),
+            SqlValue.Integer((int)record.Status),
+            SqlValue.Integer((int)record.Type),
+            SqlValue.Integer(Sql.Ticks(record.IssuedOn)),
+            SqlValue.Integer(Sql.Ticks(record.ExpiresOn)),
+            SqlValue.Integer(Sql.Ticks(record.RevokedAt)),
+            SqlValue.Text(record.TokenId),
+            SqlValue.Text(record.Name),
+            SqlValue.Text(record.PrivateKeyId),
+            SqlValue.Text(JsonColumns.WriteName(record.Subject)),
+            SqlValue.Text(JsonColumns.WriteAlternativeNames(record.SubjectAlternativeNames)),
+            SqlValue.Text(record.CertificatePem),
+            SqlValue.Text(record.Csr),
+            SqlValue.Integer(record.ValidityDays),
+            SqlValue.Text(record.SubjectKeyIdentifier),
+            SqlValue.Text(record.SignatureAlgorithm),
+            SqlValue.Text(record.Profile),
+            SqlValue.Text(record.PublicKeyAlgorithm),
+            SqlValue.Integer(record.PublicKeySize),
+            SqlValue.Integer((int?)record.RevocationReason),
+            SqlValue.Integer(Sql.Ticks(record.InvalidityDate)),
+            SqlValue.Text(record.RevocationComment),
+            SqlValue.Integer(Sql.Ticks(record.StatusChangedAt)),
+        ];
+    }
+
+    /// <summary>Inserts <paramref name="record"/>, encoded as <paramref name="row"/> (<see cref="Encode"/>), inside <paramref name="transaction"/>.</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.DuplicateSerialNumber"/> when the CA already has the serial
+    /// number (the unique index decides); <see cref="PkiErrorCode.Conflict"/> when the id exists.</exception>
+    public static async ValueTask InsertAsync(
+        SqliteConnection connection, SqliteTransaction transaction, CertificateRecord record, SqlValue[] row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            Sql.Execute(connection, Insert, row);
         }
         catch (SqliteException ex) when (SqliteErrors.IsUniqueViolation(ex))
         {

@@ -25,6 +25,23 @@ internal static class Sql
         return command;
     }
 
+    /// <summary>
+    /// Runs the data-changing statement <paramref name="sql"/> (positional parameters <c>?1…</c>) with
+    /// <paramref name="values"/> and returns the rows it changed: on a <see cref="StatementCachingConnection"/> through its
+    /// compiled <see cref="PreparedStatement"/>, otherwise compiled for this one run.
+    /// </summary>
+    /// <exception cref="SqliteException">SQLite refused the statement.</exception>
+    public static int Execute(SqliteConnection connection, string sql, ReadOnlySpan<SqlValue> values)
+    {
+        if (connection is StatementCachingConnection caching)
+        {
+            return caching.Prepare(sql).Execute(values);
+        }
+
+        using var statement = PreparedStatement.Compile(connection, sql);
+        return statement.Execute(values);
+    }
+
     /// <summary>Sets the text of a command whose SQL was assembled from constant fragments (a query with optional filters).</summary>
     [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Callers assemble SQL from constant fragments only; values are parameters.")]
     public static void SetText(this SqliteCommand command, string sql) => command.CommandText = sql;

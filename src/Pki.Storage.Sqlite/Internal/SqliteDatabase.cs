@@ -101,13 +101,14 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a <c>BEGIN IMMEDIATE</c> transaction, inside its own savepoint, and returns once
-    /// that transaction has been committed. Writes that queue up while another batch commits share the next transaction
+    /// Runs <paramref name="work"/> in a <c>BEGIN IMMEDIATE</c> transaction and returns once that transaction has been
+    /// committed. Writes that queue up while another batch commits share the next transaction
     /// (group commit; see <see cref="SqliteGroupCommit"/>). An exception (or a cancellation before the work completes)
     /// rolls this write back and leaves the others of its batch alone; a failed commit fails every write of the batch.
     /// </summary>
-    /// <remarks><paramref name="work"/> must not call <see cref="WriteAsync{T}"/> itself, and must leave the database
-    /// consistent on its own (deferred foreign keys are checked at the shared commit).</remarks>
+    /// <remarks><paramref name="work"/> must not call <see cref="WriteAsync{T}"/> itself, must leave the database
+    /// consistent on its own (deferred foreign keys are checked at the shared commit), and may run more than once (when
+    /// another write of its batch fails, the batch runs again): it must have no effect outside the transaction.</remarks>
     public async ValueTask<T> WriteAsync<T>(
         Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
     {

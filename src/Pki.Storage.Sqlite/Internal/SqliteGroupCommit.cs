@@ -5,14 +5,17 @@ namespace Pki.Storage.Sqlite;
 
 /// <summary>
 /// The one writer of a database in this process: runs queued writes in batches, each batch one <c>BEGIN IMMEDIATE</c>
-/// transaction with one commit (and so one flush to disk) for all of its writes — group commit. Each write runs inside
-/// its own savepoint, so a write that fails or is cancelled is rolled back alone and the others of its batch still
-/// commit; a write's caller hears back only after the commit that made it durable, or with the error that undid it.
+/// transaction with one commit (and so one flush to disk) for all of its writes — group commit. A write that fails or
+/// is cancelled is rolled back alone and the others of its batch still commit; a write's caller hears back only after
+/// the commit that made it durable, or with the error that undid it.
 /// </summary>
 /// <remarks>
-/// A single caller pays what it paid before: a lone write is a batch of one. Under load, the writes that arrive while a
-/// batch commits form the next batch, so throughput grows with the number of writers instead of being capped at one
-/// commit per write.
+/// <para>A single caller pays what it paid before: a lone write is a batch of one. Under load, the writes that arrive
+/// while a batch commits form the next batch, so throughput grows with the number of writers instead of being capped at
+/// one commit per write.</para>
+/// <para>A batch first runs without savepoints (a savepoint makes SQLite copy every page a write changes). Should a write
+/// fail, that pass is rolled back and the whole batch runs again with each write in its own savepoint. So a write's work
+/// may run more than once; only its last run commits, and it must have no effect outside the transaction.</para>
 /// </remarks>
 internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<SqliteConnection>> open) : IDisposable
 {
@@ -112,23 +115,13 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         try
         {
             _connection ??= await open(CancellationToken.None).ConfigureAwait(false);
-            var connection = _connection;
-            using var transaction = connection.BeginTransaction(deferred: false);
-            for (int i = 0; i < batch.Count; i++)
+            if (!await TryCommitAsync(_connection, batch, isolated: false).ConfigureAwait(false))
             {
-                await batch[i].RunAsync(connection, transaction).ConfigureAwait(false);
-                if (i == batch.Count - 1)
-                {
-                    // Writes that queued while this batch ran join it: the commit is the expensive part (every page the
-                    // batch changed goes to the log, then one flush), and pages shared by the writes are written once.
-                    lock (_gate)
-                    {
-                        TakeQueued(batch);
-                    }
-                }
+                // A write failed after its first statements had joined the transaction: that pass was rolled back as a
+                // whole. Run the batch again with each write in a savepoint of its own, so that a failure is undone alone.
+                await TryCommitAsync(_connection, batch, isolated: true).ConfigureAwait(false);
             }
 
-            transaction.Commit();
             Interlocked.Increment(ref _commits);
         }
         catch (Exception ex)
@@ -149,9 +142,54 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="batch"/> in one <c>BEGIN IMMEDIATE</c> transaction and commits it. Not
+    /// <paramref name="isolated"/> (the common case: savepoints cost every write a copy of each page it changes), the first
+    /// write that fails rolls the whole transaction back and this returns false; <paramref name="isolated"/>, each write
+    /// runs in its own savepoint and a failure is undone alone.
+    /// </summary>
+    private async Task<bool> TryCommitAsync(SqliteConnection connection, List<IQueuedWrite> batch, bool isolated)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        Forget(connection); // other processes may have appended to the audit log since this connection's last transaction
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (!await batch[i].RunAsync(connection, transaction, isolated).ConfigureAwait(false))
+            {
+                return false; // disposing the transaction rolls it back
+            }
+
+            if (i == batch.Count - 1)
+            {
+                // Writes that queued while this batch ran join it: the commit is the expensive part (every page the
+                // batch changed goes to the log, then one flush), and pages shared by the writes are written once.
+                lock (_gate)
+                {
+                    TakeQueued(batch);
+                }
+            }
+        }
+
+        transaction.Commit();
+        return true;
+    }
+
+    /// <summary>Drops what the writer's connection remembers about its transaction (see <see cref="StatementCachingConnection.LastAppendedAuditEvent"/>).</summary>
+    private static void Forget(SqliteConnection connection)
+    {
+        if (connection is StatementCachingConnection caching)
+        {
+            caching.LastAppendedAuditEvent = null;
+        }
+    }
+
     private interface IQueuedWrite
     {
-        ValueTask RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+        /// <summary>
+        /// Runs the write (again, after an earlier pass was rolled back: its last run is the one that counts). Returns false
+        /// only when it failed outside a savepoint, leaving part of its work in the transaction.
+        /// </summary>
+        ValueTask<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction, bool isolated);
 
         void Abort(Exception batchFailure);
 
@@ -167,15 +205,21 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
 
         public Task<T> Task => _completion.Task;
 
-        public async ValueTask RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        public async ValueTask<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction, bool isolated)
         {
+            _result = default;
+            _failure = null;
             if (cancellationToken.IsCancellationRequested)
             {
                 _failure = ExceptionDispatchInfo.Capture(new OperationCanceledException(cancellationToken));
-                return;
+                return true; // nothing ran
             }
 
-            Execute(connection, transaction, Savepoint);
+            if (isolated)
+            {
+                Sql.Execute(connection, Savepoint, []);
+            }
+
             try
             {
                 _result = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -184,19 +228,23 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
             catch (Exception ex)
             {
                 _failure = ExceptionDispatchInfo.Capture(ex);
+                if (!isolated)
+                {
+                    return false;
+                }
 
                 // Undo this write alone. Should SQLite have rolled back the whole transaction (an I/O error, a full
                 // disk), this throws and the batch fails as a whole.
-                Execute(connection, transaction, RollbackToSavepoint);
+                Sql.Execute(connection, RollbackToSavepoint, []);
+                Forget(connection);
             }
 
-            Execute(connection, transaction, ReleaseSavepoint);
-        }
+            if (isolated)
+            {
+                Sql.Execute(connection, ReleaseSavepoint, []);
+            }
 
-        private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
-        {
-            using var command = Sql.Command(connection, transaction, sql);
-            command.ExecuteNonQuery();
+            return true;
         }
 
         /// <summary>The batch failed: unless this write already failed on its own, it fails with the batch.</summary>

@@ -20,6 +20,7 @@ internal sealed class StatementCachingConnection(string connectionString, Func<S
     : SqliteConnection(connectionString)
 {
     private readonly Dictionary<string, CachedCommand> _idle = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PreparedStatement> _prepared = new(StringComparer.Ordinal);
     private int _rented;
     private bool _closing;
 
@@ -41,6 +42,25 @@ internal sealed class StatementCachingConnection(string connectionString, Func<S
         return command;
     }
 
+    /// <summary>
+    /// The audit event this connection appended last in its open write transaction, so that the next append of the same
+    /// transaction need not read it back; null when not known. The group-commit writer forgets it whenever a transaction
+    /// begins and whenever a write is rolled back (what was appended may be gone).
+    /// </summary>
+    public Pki.Core.AuditEvent? LastAppendedAuditEvent { get; set; }
+
+    /// <summary>The positional statement for <paramref name="sql"/>, compiled on first use and kept until the connection closes.</summary>
+    public PreparedStatement Prepare(string sql)
+    {
+        if (!_prepared.TryGetValue(sql, out var statement))
+        {
+            statement = PreparedStatement.Compile(this, sql);
+            _prepared.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     /// <summary>Real disposal: the cached statements are finalized before the connection closes.</summary>
     protected override void Dispose(bool disposing)
     {
@@ -58,6 +78,13 @@ internal sealed class StatementCachingConnection(string connectionString, Func<S
             }
 
             _idle.Clear();
+            foreach (var statement in _prepared.Values)
+            {
+                statement.Dispose();
+            }
+
+            _prepared.Clear();
+            LastAppendedAuditEvent = null;
         }
 
         base.Dispose(disposing);

@@ -15,9 +15,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
     private const string Columns =
         "sequence, timestamp, actor, actor_organization, action, object_type, object_id, authority_id, outcome, error_code, correlation_id, previous_hash, hash";
 
-    private const string Insert =
-        "INSERT INTO audit_events (" + Columns + ") VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, "
-        + "@object_id, @authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash);";
+    private static readonly string Insert = "INSERT INTO audit_events (" + Columns + ") VALUES (" + PreparedStatement.Placeholders(13) + ");";
 
     private const string SelectLast = "SELECT " + Columns + " FROM audit_events ORDER BY sequence DESC LIMIT 1;";
 
@@ -43,28 +41,38 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
     internal static async ValueTask<AuditEvent> AppendAsync(
         SqliteConnection connection, SqliteTransaction transaction, Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
-        AuditEvent? last;
-        using (var select = Sql.Command(connection, transaction, SelectLast))
+        // The writer's connection remembers what it appended in this transaction (see StatementCachingConnection), and
+        // nobody else can append while the transaction holds the write lock.
+        var caching = connection as StatementCachingConnection;
+        var last = caching?.LastAppendedAuditEvent;
+        if (last is null)
         {
+            using var select = Sql.Command(connection, transaction, SelectLast);
             last = await Sql.ReadSingleAsync(select, Read, cancellationToken).ConfigureAwait(false);
         }
 
         var auditEvent = AuditChain.Next(last, next);
-        using var command = Sql.Command(connection, transaction, Insert)
-            .With("@sequence", auditEvent.Sequence)
-            .With("@timestamp", Sql.Ticks(auditEvent.Timestamp))
-            .With("@actor", auditEvent.Actor)
-            .With("@actor_organization", auditEvent.ActorOrganization)
-            .With("@action", auditEvent.Action)
-            .With("@object_type", auditEvent.ObjectType)
-            .With("@object_id", auditEvent.ObjectId)
-            .With("@authority_id", auditEvent.AuthorityId)
-            .With("@outcome", (int)auditEvent.Outcome)
-            .With("@error_code", (int?)auditEvent.ErrorCode)
-            .With("@correlation_id", auditEvent.CorrelationId)
-            .With("@previous_hash", auditEvent.PreviousHash)
-            .With("@hash", auditEvent.Hash);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        Sql.Execute(connection, Insert,
+        [
+            SqlValue.Integer(auditEvent.Sequence),
+            SqlValue.Integer(Sql.Ticks(auditEvent.Timestamp)),
+            SqlValue.Text(auditEvent.Actor),
+            SqlValue.Text(auditEvent.ActorOrganization),
+            SqlValue.Text(auditEvent.Action),
+            SqlValue.Text(auditEvent.ObjectType),
+            SqlValue.Text(auditEvent.ObjectId),
+            SqlValue.Text(auditEvent.AuthorityId),
+            SqlValue.Integer((int)auditEvent.Outcome),
+            SqlValue.Integer((int?)auditEvent.ErrorCode),
+            SqlValue.Text(auditEvent.CorrelationId),
+            SqlValue.Text(auditEvent.PreviousHash),
+            SqlValue.Text(auditEvent.Hash),
+        ]);
+        if (caching is not null)
+        {
+            caching.LastAppendedAuditEvent = auditEvent;
+        }
+
         return auditEvent;
     }
 

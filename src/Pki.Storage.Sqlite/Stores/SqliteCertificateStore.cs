@@ -16,8 +16,9 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        var row = CertificateRows.Encode(certificate);
         return CertificateRows.WriteAuditedAsync(
-            database, certificate, (connection, transaction, token) => CertificateRows.InsertAsync(connection, transaction, certificate, token), cancellationToken);
+            database, certificate, (connection, transaction, token) => CertificateRows.InsertAsync(connection, transaction, certificate, row, token), cancellationToken);
     }
 
     public async ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken)

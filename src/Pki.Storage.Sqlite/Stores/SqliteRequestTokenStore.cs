@@ -143,6 +143,7 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     {
         ArgumentNullException.ThrowIfNull(tokenId);
         ArgumentNullException.ThrowIfNull(certificate);
+        var row = CertificateRows.Encode(certificate);
         return CertificateRows.WriteAuditedAsync(
             database,
             certificate,
@@ -167,7 +168,7 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
                 }
 
                 // A refused insert (duplicate serial, existing id) throws, and the transaction rolls the update back.
-                await CertificateRows.InsertAsync(connection, transaction, certificate, cancel).ConfigureAwait(false);
+                await CertificateRows.InsertAsync(connection, transaction, certificate, row, cancel).ConfigureAwait(false);
             },
             cancellationToken);
     }
