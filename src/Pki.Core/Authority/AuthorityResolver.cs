@@ -20,9 +20,23 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
 
     /// <summary>Resolves a CA that may issue now: active and within its validity.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>, <see cref="PkiErrorCode.AuthorityUnavailable"/>.</exception>
-    public async ValueTask<AuthorityContext> ResolveIssuerAsync(CaReference reference, CancellationToken cancellationToken)
+    public ValueTask<AuthorityContext> ResolveIssuerAsync(CaReference reference, CancellationToken cancellationToken) =>
+        ResolveIssuerAsync(reference, null, cancellationToken);
+
+    /// <summary>
+    /// Resolves a CA that may issue now, checking <paramref name="resolved"/> (the record of <paramref name="reference"/>
+    /// read moments ago in the same operation) when given instead of reading it again.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="resolved"/> is not the CA <paramref name="reference"/> names by id.</exception>
+    public async ValueTask<AuthorityContext> ResolveIssuerAsync(CaReference reference, AuthorityRecord? resolved, CancellationToken cancellationToken)
     {
-        var authority = await FindAsync(reference, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (resolved is not null && !string.Equals(reference.Id, resolved.Id, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The resolved CA '{resolved.Id}' is not {reference}.", nameof(resolved));
+        }
+
+        var authority = resolved ?? await FindAsync(reference, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         if (authority.Status != AuthorityStatus.Active)
         {

@@ -7,7 +7,11 @@ namespace Pki.Core.Authority;
 
 internal sealed partial class CertificateAuthorityService
 {
-    public async ValueTask<IssuedCertificate> IssueAsync(IssueCertificateRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<IssuedCertificate> IssueAsync(IssueCertificateRequest request, CancellationToken cancellationToken = default) =>
+        IssueAsync(request, null, cancellationToken);
+
+    /// <summary>Issues with the CA record the caller has just read and authorized (see <see cref="IssuanceOrder.ResolvedAuthority"/>).</summary>
+    internal async ValueTask<IssuedCertificate> IssueAsync(IssueCertificateRequest request, AuthorityRecord? authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Authority);
@@ -27,6 +31,7 @@ internal sealed partial class CertificateAuthorityService
         var order = new IssuanceOrder
         {
             Authority = request.Authority,
+            ResolvedAuthority = authority,
             Profile = request.Profile,
             RequestedSubject = request.Subject ?? DistinguishedName.Empty,
             CommonNameOverride = request.CommonName,

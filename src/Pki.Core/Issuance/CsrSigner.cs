@@ -7,10 +7,14 @@ namespace Pki.Core.Issuance;
 /// <summary>The engine behind <see cref="ICsrSigner"/>: strict CSR intake, then the one issuance pipeline.</summary>
 internal sealed class CsrSigner(IssuancePipeline pipeline, IOptions<PkiOptions> options) : ICsrSigner
 {
-    public ValueTask<IssuedCertificate> SignAsync(SignCsrRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<IssuedCertificate> SignAsync(SignCsrRequest request, CancellationToken cancellationToken = default) =>
+        SignAsync(request, null, cancellationToken);
+
+    /// <summary>Signs with the CA record the caller has just read and authorized (see <see cref="IssuanceOrder.ResolvedAuthority"/>).</summary>
+    internal ValueTask<IssuedCertificate> SignAsync(SignCsrRequest request, AuthorityRecord? authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var order = CreateOrder(request, ReadCsr(request.CsrPem, request.CsrDer, options.Value));
+        var order = CreateOrder(request, ReadCsr(request.CsrPem, request.CsrDer, options.Value)) with { ResolvedAuthority = authority };
         return pipeline.IssueAsync(order, cancellationToken);
     }
 

@@ -8,6 +8,12 @@ internal sealed record IssuanceOrder
 {
     public required CaReference Authority { get; init; }
 
+    /// <summary>
+    /// The record of <see cref="Authority"/> as the caller's authorization check read it moments ago in this same
+    /// operation, or null: the pipeline then checks that record instead of reading the CA a second time.
+    /// </summary>
+    public AuthorityRecord? ResolvedAuthority { get; init; }
+
     public required string Profile { get; init; }
 
     /// <summary>The subject asked for (from the CSR, or the request for generated keys).</summary>

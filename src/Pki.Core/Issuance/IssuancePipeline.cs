@@ -36,7 +36,7 @@ internal sealed partial class IssuancePipeline(
     {
         ArgumentNullException.ThrowIfNull(order);
         var settings = options.Value;
-        var issuer = await authorities.ResolveIssuerAsync(order.Authority, cancellationToken).ConfigureAwait(false);
+        var issuer = await authorities.ResolveIssuerAsync(order.Authority, order.ResolvedAuthority, cancellationToken).ConfigureAwait(false);
         var profile = profiles.Get(order.Profile);
         bool isCa = profile.Type == CertificateType.CertificateAuthority;
         if (isCa && issuer.Authority.PathLengthConstraint is int issuerPath && issuerPath <= profile.PathLengthConstraint)

@@ -79,7 +79,7 @@ internal sealed class GovernedCertificateAuthority(
             using var activity = PkiTelemetry.Source.StartActivity("pki.issue");
             var authority = await lookup.DemandAsync(request.Authority, PkiOperation.Issue, cancellationToken).ConfigureAwait(false);
             long started = Stopwatch.GetTimestamp();
-            var issued = await inner.IssueAsync(request with { Authority = CaReference.ById(authority.Id) }, cancellationToken).ConfigureAwait(false);
+            var issued = await inner.IssueAsync(request with { Authority = CaReference.ById(authority.Id) }, authority, cancellationToken).ConfigureAwait(false);
             IssuanceMetrics.Record(issued, started);
             return issued;
         }, IssuanceMetrics.Describe, cancellationToken);

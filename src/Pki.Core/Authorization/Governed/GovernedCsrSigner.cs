@@ -16,7 +16,7 @@ internal sealed class GovernedCsrSigner(CsrSigner inner, GovernedAuthorityLookup
             using var activity = PkiTelemetry.Source.StartActivity("pki.sign-csr");
             var authority = await lookup.DemandAsync(request.Authority, PkiOperation.Issue, cancellationToken).ConfigureAwait(false);
             long started = Stopwatch.GetTimestamp();
-            var issued = await inner.SignAsync(request with { Authority = CaReference.ById(authority.Id) }, cancellationToken).ConfigureAwait(false);
+            var issued = await inner.SignAsync(request with { Authority = CaReference.ById(authority.Id) }, authority, cancellationToken).ConfigureAwait(false);
             IssuanceMetrics.Record(issued, started);
             return issued;
         }, IssuanceMetrics.Describe, cancellationToken);
