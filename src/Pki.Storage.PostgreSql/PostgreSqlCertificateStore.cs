@@ -15,7 +15,7 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
 
     public async ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(certificate);
+        CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         var pending = PendingAuditEvent.Current;
         var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -127,7 +127,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     public async ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenId);
-        ArgumentNullException.ThrowIfNull(certificate);
+        CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         var pending = PendingAuditEvent.Current;
         var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
         try

@@ -49,6 +49,51 @@ public abstract class CertificateStoreConformance : StoreConformanceBase
         AssertSameRecord(record, await store.GetAsync(record.Id, NoCancellation));
     }
 
+    [Theory]
+    [MemberData(nameof(IncompleteRecords))]
+    public async Task Add_refuses_a_record_missing_a_required_member_with_ArgumentException_and_stores_nothing(string member)
+    {
+        var store = await NewStoreAsync();
+        var broken = WithoutMember(ConformanceRecords.Certificate(ConformanceRecords.NewAuthoritySummary()), member);
+
+        var refused = await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.AddAsync(broken, NoCancellation));
+
+        Assert.Contains(member, refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await store.QueryAsync(new CertificateQuery { Limit = 10 }, NoCancellation).ToListAsync());
+    }
+
+    /// <summary>The members of <see cref="CertificateRecord"/> that are required and of a reference type.</summary>
+    public static TheoryData<string> IncompleteRecords() =>
+    [
+        nameof(CertificateRecord.Id), nameof(CertificateRecord.CertificatePem), nameof(CertificateRecord.CertificateAuthority),
+        "CertificateAuthority.Id", "CertificateAuthority.Name", nameof(CertificateRecord.Subject),
+        nameof(CertificateRecord.SubjectAlternativeNames), nameof(CertificateRecord.FingerprintSha256),
+        nameof(CertificateRecord.SubjectKeyIdentifier), nameof(CertificateRecord.SignatureAlgorithm), nameof(CertificateRecord.Profile),
+        nameof(CertificateRecord.PublicKeyAlgorithm),
+    ];
+
+    /// <summary><paramref name="record"/> with <paramref name="member"/> (one of <see cref="IncompleteRecords"/>) set to null.</summary>
+    public static CertificateRecord WithoutMember(CertificateRecord record, string member)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return member switch
+        {
+            nameof(CertificateRecord.Id) => record with { Id = null! },
+            nameof(CertificateRecord.CertificatePem) => record with { CertificatePem = null! },
+            nameof(CertificateRecord.CertificateAuthority) => record with { CertificateAuthority = null! },
+            "CertificateAuthority.Id" => record with { CertificateAuthority = record.CertificateAuthority with { Id = null! } },
+            "CertificateAuthority.Name" => record with { CertificateAuthority = record.CertificateAuthority with { Name = null! } },
+            nameof(CertificateRecord.Subject) => record with { Subject = null! },
+            nameof(CertificateRecord.SubjectAlternativeNames) => record with { SubjectAlternativeNames = null! },
+            nameof(CertificateRecord.FingerprintSha256) => record with { FingerprintSha256 = null! },
+            nameof(CertificateRecord.SubjectKeyIdentifier) => record with { SubjectKeyIdentifier = null! },
+            nameof(CertificateRecord.SignatureAlgorithm) => record with { SignatureAlgorithm = null! },
+            nameof(CertificateRecord.Profile) => record with { Profile = null! },
+            nameof(CertificateRecord.PublicKeyAlgorithm) => record with { PublicKeyAlgorithm = null! },
+            _ => throw new ArgumentOutOfRangeException(nameof(member), member, "Not a required reference member."),
+        };
+    }
+
     [Fact]
     public async Task Get_of_an_unknown_id_returns_null()
     {

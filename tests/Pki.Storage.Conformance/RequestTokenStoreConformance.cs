@@ -115,6 +115,19 @@ public abstract class RequestTokenStoreConformance : StoreConformanceBase
         Assert.Equal(RequestTokenState.Used, (await tokens.FindByHashAsync(token.SecretHash, NoCancellation))?.Token.State);
     }
 
+    [Theory]
+    [MemberData(nameof(CertificateStoreConformance.IncompleteRecords), MemberType = typeof(CertificateStoreConformance))]
+    public async Task Redeem_with_a_record_missing_a_required_member_throws_ArgumentException_and_leaves_the_token_unused(string member)
+    {
+        var (tokens, certificates, token) = await StoresWithTokenAsync();
+        var broken = CertificateStoreConformance.WithoutMember(ConformanceTokens.Certificate(token.Token.Authority), member);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await tokens.RedeemAsync(token.Token.Id, broken, BeforeExpiry, NoCancellation));
+
+        Assert.Equal(token.Token, await tokens.GetAsync(token.Token.Id, NoCancellation));
+        Assert.Empty(await certificates.QueryAsync(new CertificateQuery { Limit = 10 }, NoCancellation).ToListAsync());
+    }
+
     [Fact]
     public async Task A_second_redeem_throws_TokenAlreadyUsed_and_stores_no_certificate()
     {

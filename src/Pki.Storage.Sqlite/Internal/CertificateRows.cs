@@ -67,11 +67,7 @@ internal static class CertificateRows
     /// </summary>
     public static SqlValue[] Encode(CertificateRecord record)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        if (record.Id is null || record.CertificateAuthority is null || record.Subject is null || record.SubjectAlternativeNames is null)
-        {
-            throw new ArgumentException("A certificate record needs its Id, CertificateAuthority, Subject and SubjectAlternativeNames.", nameof(record));
-        }
+        CertificateRecordRules.ThrowIfIncomplete(record);
 
         return
         [

@@ -15,7 +15,7 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
 
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(certificate);
+        CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         var row = CertificateRows.Encode(certificate);
         return CertificateRows.WriteAuditedAsync(
             database, certificate, (connection, transaction, token) => CertificateRows.InsertAsync(connection, transaction, certificate, row, token), cancellationToken);

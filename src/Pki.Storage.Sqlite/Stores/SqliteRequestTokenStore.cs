@@ -142,7 +142,7 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     public ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenId);
-        ArgumentNullException.ThrowIfNull(certificate);
+        CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         var row = CertificateRows.Encode(certificate);
         return CertificateRows.WriteAuditedAsync(
             database,

@@ -24,15 +24,10 @@ internal static class CertificateRecordPacker
         new(updated, current.Authority, current.OwnerOrganization, PackFields(updated));
 
     /// <summary>The fields of <paramref name="record"/> that are not columns of <see cref="PackedCertificate"/>.</summary>
-    /// <exception cref="ArgumentException">A required reference (<see cref="CertificateRecord.Id"/>, <see cref="CertificateRecord.CertificateAuthority"/>,
-    /// <see cref="CertificateRecord.Subject"/>, <see cref="CertificateRecord.SubjectAlternativeNames"/>) is null despite its contract.</exception>
+    /// <exception cref="ArgumentException">A required member is null despite its contract (<see cref="CertificateRecordRules.ThrowIfIncomplete"/>).</exception>
     public static byte[] PackFields(CertificateRecord record)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        if (record.Id is null || record.CertificateAuthority is null || record.Subject is null || record.SubjectAlternativeNames is null)
-        {
-            throw new ArgumentException("A certificate record needs its Id, CertificateAuthority, Subject and SubjectAlternativeNames.", nameof(record));
-        }
+        CertificateRecordRules.ThrowIfIncomplete(record);
 
         var writer = new PackedWriter((record.CertificatePem?.Length ?? 0) + (record.Csr?.Length ?? 0) + 512);
         try

@@ -42,7 +42,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
 
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(certificate);
+        CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         byte[] fields = CertificateRecordPacker.PackFields(certificate); // outside the lock
         lock (_gate)
         {

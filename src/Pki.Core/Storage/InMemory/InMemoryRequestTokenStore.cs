@@ -114,7 +114,7 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
     public async ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenId);
-        ArgumentNullException.ThrowIfNull(certificate);
+        CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -1,0 +1,36 @@
+namespace Pki.Core;
+
+/// <summary>For <see cref="ICertificateStore"/> implementations: the checks a record passes before it is stored.</summary>
+public static class CertificateRecordRules
+{
+    /// <summary>
+    /// Throws when a member the record's contract requires is null anyway (a record built with <c>null!</c>, or
+    /// deserialized from elsewhere), so that a store refuses it with a documented exception instead of failing half-way
+    /// with a <see cref="NullReferenceException"/> or a database constraint error.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
+    /// <exception cref="ArgumentException">A required member (a string, the CA summary or its id or name, the subject,
+    /// the subject alternative names) is null; the message names it.</exception>
+    public static void ThrowIfIncomplete(CertificateRecord record, string? paramName = null)
+    {
+        ArgumentNullException.ThrowIfNull(record, paramName);
+        string? missing =
+            record.Id is null ? nameof(CertificateRecord.Id)
+            : record.CertificatePem is null ? nameof(CertificateRecord.CertificatePem)
+            : record.CertificateAuthority is null ? nameof(CertificateRecord.CertificateAuthority)
+            : record.CertificateAuthority.Id is null ? nameof(CertificateRecord.CertificateAuthority) + "." + nameof(AuthoritySummary.Id)
+            : record.CertificateAuthority.Name is null ? nameof(CertificateRecord.CertificateAuthority) + "." + nameof(AuthoritySummary.Name)
+            : record.Subject is null ? nameof(CertificateRecord.Subject)
+            : record.SubjectAlternativeNames is null ? nameof(CertificateRecord.SubjectAlternativeNames)
+            : record.FingerprintSha256 is null ? nameof(CertificateRecord.FingerprintSha256)
+            : record.SubjectKeyIdentifier is null ? nameof(CertificateRecord.SubjectKeyIdentifier)
+            : record.SignatureAlgorithm is null ? nameof(CertificateRecord.SignatureAlgorithm)
+            : record.Profile is null ? nameof(CertificateRecord.Profile)
+            : record.PublicKeyAlgorithm is null ? nameof(CertificateRecord.PublicKeyAlgorithm)
+            : null;
+        if (missing is not null)
+        {
+            throw new ArgumentException($"The certificate record's {missing} is required and is null.", paramName ?? nameof(record));
+        }
+    }
+}
