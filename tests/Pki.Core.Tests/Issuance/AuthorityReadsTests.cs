@@ -17,13 +17,7 @@ public sealed class AuthorityReadsTests
         var store = new CountingAuthorityStore();
         using var host = new PkiTestHost(services: s => s.AddSingleton<IAuthorityStore>(store));
         var (root, issuing) = await host.CreateHierarchyAsync();
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new SignCsrRequest
-        {
-            Authority = CaReference.ById(issuing.Id),
-            Profile = CertificateProfiles.Client,
-            CsrPem = TestCsrs.Pem(TestCsrs.DotNet(key, "CN=client-1")),
-        };
+        var request = CsrRequest(issuing);
         await host.Signer.SignAsync(request); // first use builds and caches the CA's signing context
 
         store.Reads.Clear();
@@ -57,13 +51,7 @@ public sealed class AuthorityReadsTests
     {
         using var host = new PkiTestHost();
         var (_, issuing) = await host.CreateHierarchyAsync();
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new SignCsrRequest
-        {
-            Authority = CaReference.ById(issuing.Id),
-            Profile = CertificateProfiles.Client,
-            CsrPem = TestCsrs.Pem(TestCsrs.DotNet(key, "CN=client-1")),
-        };
+        var request = CsrRequest(issuing);
         await host.Signer.SignAsync(request);
         var store = host.Get<IAuthorityStore>();
         var current = await store.GetAsync(issuing.Id, CancellationToken.None);
@@ -72,6 +60,17 @@ public sealed class AuthorityReadsTests
         var refused = await Assert.ThrowsAsync<PkiException>(() => host.Signer.SignAsync(request).AsTask());
 
         Assert.Equal(PkiErrorCode.AuthorityUnavailable, refused.Code);
+    }
+
+    private static SignCsrRequest CsrRequest(AuthorityRecord issuing)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new SignCsrRequest
+        {
+            Authority = CaReference.ById(issuing.Id),
+            Profile = CertificateProfiles.Client,
+            CsrPem = TestCsrs.Pem(TestCsrs.DotNet(key, "CN=client-1")),
+        };
     }
 
     private sealed class CountingAuthorityStore : IAuthorityStore
