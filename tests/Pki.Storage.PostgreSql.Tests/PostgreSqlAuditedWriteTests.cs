@@ -23,7 +23,7 @@ public sealed class PostgreSqlAuditedWriteTests(PostgreSqlDatabaseFixture fixtur
             Profile = CertificateProfiles.Client,
             ValidityDays = 30,
         });
-        var token = await host.Tokens.CreateAsync(new CreateRequestTokenRequest { Name = "device", Authority = CaReference.ById(ca.Id), CommonName = "device-1" });
+        var token = await host.Tokens.CreateAsync(new CreateRequestTokenRequest { Name = "device", Authority = CaReference.ById(ca.Id), CommonName = "device-1", ValidityDays = 30 });
         var redeemed = await host.Tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = token.Secret, Csr = CsrInput.FromPem(PkiHost.NewCsr("device-1")) });
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);

@@ -63,6 +63,47 @@ public sealed class AuditedWriteTests : IDisposable
     }
 
     [Fact]
+    public async Task Refused_writes_in_the_same_batches_as_good_ones_leave_one_event_each_and_an_intact_chain()
+    {
+        // Redemptions of one token race with CSR signings: the losers fail, often inside batches that also carry good
+        // writes (such a batch is rolled back and run again with a savepoint per write; GroupCommitTests pin that exactly).
+        var token = await CreateHierarchyAndTokenAsync();
+        var issuing = await _host.Get<ICertificateAuthority>().GetAsync(CaReference.ByName("Issuing", "Acme Corp"));
+        var signing = new SignCsrRequest { Authority = CaReference.ById(issuing.Id), CsrPem = SqlitePkiHost.Csr(), Profile = CertificateProfiles.Client };
+        var signer = _host.Get<ICsrSigner>();
+        await signer.SignAsync(signing); // first use: loads the CA key
+
+        var redemptions = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+            await _host.Tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = token.Secret, Csr = CsrInput.FromPem(SqlitePkiHost.Csr()) }))).ToList();
+        var signings = Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await signer.SignAsync(signing))).ToList();
+        var signed = await Task.WhenAll(signings);
+        var outcomes = await Task.WhenAll(redemptions.Select(async r =>
+        {
+            try
+            {
+                return (await r).Record.Id;
+            }
+            catch (PkiException ex) when (ex.Code == PkiErrorCode.TokenAlreadyUsed)
+            {
+                return null;
+            }
+        }));
+
+        string redeemed = Assert.Single(outcomes, id => id is not null)!;
+        Assert.Equal("token.redeem", Assert.Single(await EventsAsync(redeemed)).Action);
+        foreach (var issued in signed)
+        {
+            Assert.Equal("certificate.sign-csr", Assert.Single(await EventsAsync(issued.Record.Id)).Action);
+        }
+
+        var redeemEvents = await _host.Audit.QueryAsync(new AuditQuery { Action = "token.redeem", Limit = 100 }).ToListAsync();
+        Assert.Equal(1, redeemEvents.Count(e => e.Outcome == AuditOutcome.Success));
+        Assert.Equal(15, redeemEvents.Count(e => e.Outcome == AuditOutcome.Failure));
+        var verification = await _host.Audit.VerifyAsync();
+        Assert.True(verification.IsIntact);
+    }
+
+    [Fact]
     public async Task A_refused_redemption_stores_neither_certificate_nor_success_event_and_records_the_failure()
     {
         var token = await CreateHierarchyAndTokenAsync();

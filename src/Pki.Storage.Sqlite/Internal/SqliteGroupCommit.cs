@@ -115,11 +115,14 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         try
         {
             _connection ??= await open(CancellationToken.None).ConfigureAwait(false);
-            if (!await TryCommitAsync(_connection, batch, isolated: false).ConfigureAwait(false))
+            // When a write fails in the first pass, its first statements may already be in the transaction: that pass is
+            // rolled back as a whole and the batch runs again with each write in a savepoint of its own, so that a
+            // failure is undone alone. (That second pass cannot report a failure outside a savepoint; were it to, the
+            // batch fails rather than report rolled-back writes as done.)
+            if (!await TryCommitAsync(_connection, batch, isolated: false).ConfigureAwait(false)
+                && !await TryCommitAsync(_connection, batch, isolated: true).ConfigureAwait(false))
             {
-                // A write failed after its first statements had joined the transaction: that pass was rolled back as a
-                // whole. Run the batch again with each write in a savepoint of its own, so that a failure is undone alone.
-                await TryCommitAsync(_connection, batch, isolated: true).ConfigureAwait(false);
+                throw new InvalidOperationException("A write of the batch failed outside its savepoint; nothing of the batch was committed.");
             }
 
             Interlocked.Increment(ref _commits);
