@@ -63,13 +63,10 @@ internal static class CertificateRows
 
     /// <summary>
     /// The values of <paramref name="record"/>'s row in <see cref="Columns"/> order, encoded on the caller's thread so that
-    /// the writer only binds them (<see cref="InsertAsync"/>).
+    /// the writer only binds them (<see cref="InsertAsync"/>). The stores check the record first
+    /// (<see cref="CertificateRecordRules.ThrowIfIncomplete"/>).
     /// </summary>
-    public static SqlValue[] Encode(CertificateRecord record)
-    {
-        CertificateRecordRules.ThrowIfIncomplete(record);
-
-        return
+    public static SqlValue[] Encode(CertificateRecord record) =>
         [
             SqlValue.Text(record.Id),
             SqlValue.Text(record.CertificateAuthority.Id),
@@ -100,7 +97,6 @@ internal static class CertificateRows
             SqlValue.Text(record.RevocationComment),
             SqlValue.Integer(Sql.Ticks(record.StatusChangedAt)),
         ];
-    }
 
     /// <summary>Inserts <paramref name="record"/>, encoded as <paramref name="row"/> (<see cref="Encode"/>), inside <paramref name="transaction"/>.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.DuplicateSerialNumber"/> when the CA already has the serial

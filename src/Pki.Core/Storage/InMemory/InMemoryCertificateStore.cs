@@ -42,8 +42,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
 
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
-        CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
-        byte[] fields = CertificateRecordPacker.PackFields(certificate); // outside the lock
+        byte[] fields = CertificateRecordPacker.PackFields(certificate); // outside the lock; refuses an incomplete record
         lock (_gate)
         {
             if (BySerialNumber.Contains((certificate.CertificateAuthority.Id, certificate.SerialNumber)))
