@@ -10,6 +10,7 @@ internal sealed partial class CertificateAuthorityService
     public async ValueTask<AuthorityRecord> ImportAsync(ImportAuthorityRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        CheckUrls(request.CrlDistributionPoint, request.OcspResponder, request.CaIssuers);
         await EnsureNameIsFreeAsync(request.Name, request.Organization, cancellationToken).ConfigureAwait(false);
         var (certificateDer, pkcs8) = CaImportMaterial.Read(request);
         try
