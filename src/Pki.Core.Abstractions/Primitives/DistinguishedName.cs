@@ -10,7 +10,8 @@ namespace Pki.Core;
 /// </summary>
 /// <remarks>
 /// Every value is checked when the name is created: no control characters (U+0000–U+001F, U+007F–U+009F), not
-/// empty, within the RFC 5280 upper bounds, country exactly two letters. Violations throw a
+/// empty, within the RFC 5280 upper bounds, country exactly two letters; every attribute type is an OID that DER can
+/// encode. Violations throw a
 /// <see cref="PkiException"/> with <see cref="PkiErrorCode.InvalidName"/>. Multi-valued RDNs are flattened.
 /// Comparison is by attribute type and exact value, in order; it does not apply RFC 4518 string preparation.
 /// </remarks>
@@ -208,6 +209,11 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
 
     private static void Validate(DistinguishedNameComponent attribute)
     {
+        if (!DistinguishedNameOids.IsObjectIdentifier(attribute.Oid))
+        {
+            throw new PkiException(PkiErrorCode.InvalidName, "An attribute type is not a dotted object identifier such as 2.5.4.3.");
+        }
+
         string name = attribute.ShortName;
         string value = attribute.Value ?? throw new PkiException(PkiErrorCode.InvalidName, $"The value of {name} is missing.");
         if (value.Length == 0)

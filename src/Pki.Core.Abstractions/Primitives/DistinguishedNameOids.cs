@@ -80,6 +80,51 @@ public static class DistinguishedNameOids
             : null;
     }
 
+    /// <summary>
+    /// True when <paramref name="text"/> is a dotted OID that DER can encode (X.660): at least two arcs of decimal digits
+    /// without leading zeros, the first 0, 1 or 2, and the second at most 39 under 0 and 1.
+    /// </summary>
+    internal static bool IsObjectIdentifier(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || text.Length > 1024)
+        {
+            return false;
+        }
+
+        int arcs = 0;
+        int start = 0;
+        while (start <= text.Length)
+        {
+            int end = text.IndexOf('.', start);
+            if (end < 0)
+            {
+                end = text.Length;
+            }
+
+            var arc = text.AsSpan(start, end - start);
+            if (arc.IsEmpty || (arc.Length > 1 && arc[0] == '0') || arc.ContainsAnyExceptInRange('0', '9'))
+            {
+                return false;
+            }
+
+            bool valid = arcs switch
+            {
+                0 => arc is "0" or "1" or "2",
+                1 => text[0] == '2' || (arc.Length <= 2 && int.Parse(arc, System.Globalization.CultureInfo.InvariantCulture) <= 39),
+                _ => true,
+            };
+            if (!valid)
+            {
+                return false;
+            }
+
+            arcs++;
+            start = end + 1;
+        }
+
+        return arcs >= 2;
+    }
+
     /// <summary>The RFC 5280 upper bound on the value length, in characters, or 0 when unbounded here.</summary>
     internal static int UpperBound(string oid) => oid switch
     {

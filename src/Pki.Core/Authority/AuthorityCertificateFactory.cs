@@ -64,6 +64,10 @@ internal static class AuthorityCertificateFactory
 
     public static string Fingerprint(ReadOnlySpan<byte> der) => Convert.ToHexStringLower(SHA256.HashData(der));
 
+    /// <summary>Checks name constraints for a new CA: every list present, every entry well-formed.</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> naming the offending entry.</exception>
+    public static void CheckNameConstraints(NameConstraints? constraints) => _ = ParseIpRanges(constraints);
+
     private static (List<IPNetwork> Permitted, List<IPNetwork> Excluded) ParseIpRanges(NameConstraints? constraints)
     {
         if (constraints is null)
@@ -71,17 +75,23 @@ internal static class AuthorityCertificateFactory
             return ([], []);
         }
 
-        foreach (string domain in constraints.PermittedDnsDomains.Concat(constraints.ExcludedDnsDomains))
+        if (constraints.PermittedDnsDomains is null || constraints.ExcludedDnsDomains is null || constraints.PermittedIpRanges is null
+            || constraints.ExcludedIpRanges is null || constraints.PermittedEmailDomains is null || constraints.ExcludedEmailDomains is null)
         {
-            if (!SubjectAlternativeNameSyntax.IsDnsName(domain.TrimStart('.')))
+            throw new PkiException(PkiErrorCode.InvalidRequest, "A name constraints list is null; give an empty list for none.");
+        }
+
+        foreach (string? domain in constraints.PermittedDnsDomains.Concat(constraints.ExcludedDnsDomains))
+        {
+            if (domain is null || !SubjectAlternativeNameSyntax.IsDnsName(domain.TrimStart('.')))
             {
                 throw new PkiException(PkiErrorCode.InvalidRequest, $"'{domain}' is not a DNS domain for a name constraint.");
             }
         }
 
-        foreach (string email in constraints.PermittedEmailDomains.Concat(constraints.ExcludedEmailDomains))
+        foreach (string? email in constraints.PermittedEmailDomains.Concat(constraints.ExcludedEmailDomains))
         {
-            if (email.Length == 0 || !System.Text.Ascii.IsValid(email) || email.Any(char.IsControl))
+            if (string.IsNullOrEmpty(email) || !System.Text.Ascii.IsValid(email) || email.Any(char.IsControl))
             {
                 throw new PkiException(PkiErrorCode.InvalidRequest, $"'{email}' is not an email domain or address for a name constraint.");
             }
@@ -90,8 +100,8 @@ internal static class AuthorityCertificateFactory
         return (constraints.PermittedIpRanges.Select(ParseRange).ToList(), constraints.ExcludedIpRanges.Select(ParseRange).ToList());
     }
 
-    private static IPNetwork ParseRange(string cidr) =>
-        IPNetwork.TryParse(cidr, out var network)
+    private static IPNetwork ParseRange(string? cidr) =>
+        cidr is not null && IPNetwork.TryParse(cidr, out var network)
             ? network
             : throw new PkiException(PkiErrorCode.InvalidRequest, $"'{cidr}' is not an IP range in CIDR notation.");
 }

@@ -121,16 +121,29 @@ internal static class CaImportMaterial
     }
 
     /// <summary>Checks that the certificate is a CA (RFC 5280 section 4.2.1.9: cA TRUE; keyCertSign when keyUsage is present).</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.NotACertificateAuthority"/>; <see cref="PkiErrorCode.InvalidKey"/> when
+    /// basicConstraints or keyUsage is malformed.</exception>
     public static void RequireCertificateAuthority(X509Certificate2 certificate)
     {
-        var basic = certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
-        if (basic is null || !basic.CertificateAuthority)
+        bool certificateAuthority, keyCertSign;
+        try
+        {
+            var basic = certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
+            certificateAuthority = basic is not null && basic.CertificateAuthority;
+            var usage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
+            keyCertSign = usage is null || usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new PkiException(PkiErrorCode.InvalidKey, "The CA certificate's basicConstraints or keyUsage extension is malformed.", ex);
+        }
+
+        if (!certificateAuthority)
         {
             throw new PkiException(PkiErrorCode.NotACertificateAuthority, "The certificate is not a CA certificate (basicConstraints cA is not TRUE).");
         }
 
-        var usage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
-        if (usage is not null && !usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign))
+        if (!keyCertSign)
         {
             throw new PkiException(PkiErrorCode.NotACertificateAuthority, "The CA certificate's keyUsage does not include keyCertSign.");
         }

@@ -32,6 +32,9 @@ internal sealed partial class CertificateAuthorityService
             throw new PkiException(PkiErrorCode.InvalidRequest, "A CA needs a non-empty subject.");
         }
 
+        // Everything the request can get wrong is checked before a key is made: a refused request leaves no key behind.
+        CheckUrls(request.CrlDistributionPoint, request.OcspResponder, request.CaIssuers);
+        AuthorityCertificateFactory.CheckNameConstraints(request.NameConstraints);
         await EnsureNameIsFreeAsync(request.Name, request.Organization, cancellationToken).ConfigureAwait(false);
         var settings = options.Value;
         var issuer = parent is null ? null : await resolver.ResolveIssuerAsync(parent, cancellationToken).ConfigureAwait(false);

@@ -10,6 +10,7 @@ internal sealed partial class CertificateAuthorityService
     public async ValueTask<AuthorityRecord> ImportAsync(ImportAuthorityRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        CheckUrls(request.CrlDistributionPoint, request.OcspResponder, request.CaIssuers);
         await EnsureNameIsFreeAsync(request.Name, request.Organization, cancellationToken).ConfigureAwait(false);
         var (certificateDer, pkcs8) = CaImportMaterial.Read(request);
         try
@@ -27,9 +28,8 @@ internal sealed partial class CertificateAuthorityService
                 algorithm = key.Algorithm;
             }
 
-            var subject = ReadSubject(certificate);
-            string keyIdentifier = SubjectKeyIdentifierOf(certificate);
-            var parent = await FindParentAsync(certificate, cancellationToken).ConfigureAwait(false);
+            var (subject, keyIdentifier, authorityKeyIdentifier, pathLength) = ReadCertificate(certificate);
+            var parent = await FindParentAsync(certificate, authorityKeyIdentifier, cancellationToken).ConfigureAwait(false);
             string keyId = await keys.ImportAsync(pkcs8, cancellationToken).ConfigureAwait(false);
             var authority = new AuthorityRecord
             {
@@ -47,9 +47,7 @@ internal sealed partial class CertificateAuthorityService
                 NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
                 SubjectKeyIdentifier = keyIdentifier,
                 FingerprintSha256 = AuthorityCertificateFactory.Fingerprint(certificateDer),
-                PathLengthConstraint = certificate.Extensions.OfType<X509BasicConstraintsExtension>().First() is { HasPathLengthConstraint: true } basic
-                    ? basic.PathLengthConstraint
-                    : null,
+                PathLengthConstraint = pathLength,
                 CrlDistributionPoint = request.CrlDistributionPoint,
                 OcspResponder = request.OcspResponder,
                 CaIssuers = request.CaIssuers,
@@ -81,11 +79,35 @@ internal sealed partial class CertificateAuthorityService
         }
     }
 
+    /// <summary>What the record needs from the CA certificate's subject and extensions, read before anything is stored.</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> when an extension is malformed;
+    /// <see cref="PkiErrorCode.InvalidName"/> when the subject cannot be represented.</exception>
+    private static (DistinguishedName Subject, string KeyIdentifier, string? AuthorityKeyIdentifier, int? PathLength) ReadCertificate(X509Certificate2 certificate)
+    {
+        var subject = ReadSubject(certificate);
+        try
+        {
+            string keyIdentifier = SubjectKeyIdentifierOf(certificate);
+            var aki = certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().FirstOrDefault()?.KeyIdentifier;
+            var basic = certificate.Extensions.OfType<X509BasicConstraintsExtension>().First();
+            return (subject, keyIdentifier, aki is null ? null : Convert.ToHexStringLower(aki.Value.Span), basic.HasPathLengthConstraint ? basic.PathLengthConstraint : null);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new PkiException(PkiErrorCode.InvalidKey, "The CA certificate has a malformed extension.", ex);
+        }
+    }
+
     private static DistinguishedName ReadSubject(X509Certificate2 certificate)
     {
         var components = new List<DistinguishedNameComponent>();
         foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames(reversed: false))
         {
+            if (rdn.HasMultipleElements)
+            {
+                throw new PkiException(PkiErrorCode.InvalidName, "The CA certificate's subject has a multi-valued RDN, which the library cannot reproduce.");
+            }
+
             string? oid = rdn.GetSingleElementType().Value;
             string? value = rdn.GetSingleElementValue();
             if (oid is null || value is null)
@@ -104,20 +126,13 @@ internal sealed partial class CertificateAuthorityService
         ?? Convert.ToHexStringLower(KeyIdentifier.Compute(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
 
     /// <summary>The CA the library holds that issued this certificate: same name as its issuer, key identifier matching its AKI.</summary>
-    private async ValueTask<AuthorityRecord?> FindParentAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
+    private async ValueTask<AuthorityRecord?> FindParentAsync(X509Certificate2 certificate, string? keyIdentifier, CancellationToken cancellationToken)
     {
-        if (certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData))
+        if (keyIdentifier is null || certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData))
         {
             return null;
         }
 
-        var aki = certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().FirstOrDefault()?.KeyIdentifier;
-        if (aki is null)
-        {
-            return null;
-        }
-
-        string keyIdentifier = Convert.ToHexStringLower(aki.Value.Span);
         string? after = null;
         while (true)
         {

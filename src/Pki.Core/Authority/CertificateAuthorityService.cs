@@ -69,14 +69,37 @@ internal sealed partial class CertificateAuthorityService(
 
     private async ValueTask EnsureNameIsFreeAsync(string name, string? organization, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 200 || name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200 || !RequestText.IsClean(name))
         {
-            throw new PkiException(PkiErrorCode.InvalidRequest, "A CA name must be 1 to 200 characters without control characters.");
+            throw new PkiException(PkiErrorCode.InvalidRequest, "A CA name must be 1 to 200 characters without control characters or unpaired surrogates.");
         }
+
+        RequestText.CheckOrganization(organization);
 
         if (await authorities.FindByNameAsync(name, organization, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new PkiException(PkiErrorCode.Conflict, $"A CA named '{name}' already exists" + (organization is null ? "." : $" in '{organization}'."));
+        }
+    }
+
+    /// <summary>
+    /// The CRL distribution point and AIA URLs go into every certificate the CA issues as IA5String URIs: they must be
+    /// absolute, with a scheme, in printable ASCII without spaces (as a URI SAN), and at most 2048 characters.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> naming the field.</exception>
+    private static void CheckUrls(Uri? crlDistributionPoint, Uri? ocspResponder, Uri? caIssuers)
+    {
+        Check(crlDistributionPoint, "CrlDistributionPoint");
+        Check(ocspResponder, "OcspResponder");
+        Check(caIssuers, "CaIssuers");
+
+        static void Check(Uri? url, string field)
+        {
+            if (url is not null && !SubjectAlternativeNameSyntax.IsUri(url))
+            {
+                throw new PkiException(PkiErrorCode.InvalidRequest,
+                    $"{field} must be an absolute URL with a scheme, in printable ASCII without spaces, of at most {SubjectAlternativeNameSyntax.MaximumUriLength} characters.");
+            }
         }
     }
 

@@ -71,7 +71,7 @@ internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durabl
         check(profile.PathLengthConstraint >= 0, $"Profile '{name}': PathLengthConstraint cannot be negative ({profile.PathLengthConstraint}).");
         foreach (string oid in profile.ExtendedKeyUsages)
         {
-            check(IsDottedOid(oid), $"Profile '{name}': '{oid}' is not a dotted OID.");
+            check(IsDottedOid(oid), $"Profile '{name}': '{oid}' is not a dotted OID that DER can encode.");
         }
     }
 
@@ -100,6 +100,5 @@ internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durabl
         check(tidy.Interval >= TimeSpan.FromMinutes(1) && tidy.Interval <= TimeSpan.FromDays(7), $"Tidy.Interval must be between 1 minute and 7 days, not {tidy.Interval}.");
     }
 
-    private static bool IsDottedOid(string? oid) =>
-        oid is { Length: > 2 } && oid.Split('.') is { Length: >= 2 } arcs && arcs.All(a => a.Length > 0 && a.All(char.IsAsciiDigit)) && arcs[0] is "0" or "1" or "2";
+    private static bool IsDottedOid(string? oid) => DistinguishedNameOids.IsObjectIdentifier(oid);
 }

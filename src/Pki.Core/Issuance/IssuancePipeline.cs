@@ -35,6 +35,7 @@ internal sealed partial class IssuancePipeline(
     public async ValueTask<IssuedCertificate> IssueAsync(IssuanceOrder order, CancellationToken cancellationToken, PersistStep? persist = null)
     {
         ArgumentNullException.ThrowIfNull(order);
+        RequestText.CheckOrganization(order.OwnerOrganization);
         var settings = options.Value;
         var issuer = await authorities.ResolveIssuerAsync(order.Authority, order.ResolvedAuthority, cancellationToken).ConfigureAwait(false);
         var profile = profiles.Get(order.Profile);

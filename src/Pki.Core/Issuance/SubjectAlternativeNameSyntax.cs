@@ -23,6 +23,9 @@ internal static class SubjectAlternativeNameSyntax
     /// <summary>The longest email local part accepted (RFC 5321, section 4.5.3.1.1).</summary>
     public const int MaximumLocalPartLength = 64;
 
+    /// <summary>The longest URI accepted, in characters (as SPIFFE IDs; RFC 5280 sets no bound, so one is set here).</summary>
+    public const int MaximumUriLength = 2048;
+
     /// <summary>
     /// Checks every name and the total count.
     /// </summary>
@@ -97,7 +100,8 @@ internal static class SubjectAlternativeNameSyntax
 
     /// <summary>
     /// Checks a uniformResourceIdentifier: an absolute URI with an explicit scheme, printable ASCII only (no spaces
-    /// or control characters), as RFC 5280, section 4.2.1.6 requires for the IA5String encoding.
+    /// or control characters), as RFC 5280, section 4.2.1.6 requires for the IA5String encoding, and at most
+    /// <see cref="MaximumUriLength"/> characters.
     /// </summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidSubjectAlternativeName"/> when the URI is malformed.</exception>
     public static void ValidateUri(Uri? uri)
@@ -107,11 +111,17 @@ internal static class SubjectAlternativeNameSyntax
             throw Invalid("A URI is missing.");
         }
 
-        string text = uri.OriginalString;
-        if (!uri.IsAbsoluteUri || !IsPrintableAsciiWithoutSpace(text) || !HasExplicitScheme(text))
+        if (!IsUri(uri))
         {
-            throw Invalid("The URI must be absolute, with a scheme, in printable ASCII without spaces.");
+            throw Invalid($"The URI must be absolute, with a scheme, in printable ASCII without spaces, and at most {MaximumUriLength} characters long.");
         }
+    }
+
+    /// <summary>True when <paramref name="uri"/> passes <see cref="ValidateUri"/>.</summary>
+    public static bool IsUri(Uri uri)
+    {
+        string text = uri.OriginalString;
+        return uri.IsAbsoluteUri && text.Length <= MaximumUriLength && IsPrintableAsciiWithoutSpace(text) && HasExplicitScheme(text);
     }
 
     /// <summary>Checks an iPAddress: IPv4 or IPv6 without a scope identifier (RFC 5280, section 4.2.1.6).</summary>
@@ -131,10 +141,10 @@ internal static class SubjectAlternativeNameSyntax
     internal static Uri ParseUri(string text)
     {
         // Checked before Uri sees it: on Unix, Uri treats "/path" as an absolute file URI.
-        if (!IsPrintableAsciiWithoutSpace(text) || !HasExplicitScheme(text)
+        if (text.Length > MaximumUriLength || !IsPrintableAsciiWithoutSpace(text) || !HasExplicitScheme(text)
             || !Uri.TryCreate(text, UriKind.Absolute, out Uri? uri))
         {
-            throw Invalid("The URI must be absolute, with a scheme, in printable ASCII without spaces.");
+            throw Invalid($"The URI must be absolute, with a scheme, in printable ASCII without spaces, and at most {MaximumUriLength} characters long.");
         }
 
         ValidateUri(uri);

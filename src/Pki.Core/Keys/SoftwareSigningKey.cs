@@ -177,12 +177,12 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
         try
         {
             ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
-            KeyAlgorithm algorithm = ecdsa.ExportParameters(false).Curve.Oid.Value switch
+            KeyAlgorithm algorithm = ecdsa.ExportParameters(false).Curve.Oid?.Value switch
             {
                 "1.2.840.10045.3.1.7" => KeyAlgorithm.EcdsaP256,
                 "1.3.132.0.34" => KeyAlgorithm.EcdsaP384,
                 "1.3.132.0.35" => KeyAlgorithm.EcdsaP521,
-                _ => throw new PkiException(PkiErrorCode.InvalidKey, "Only P-256, P-384 and P-521 ECDSA keys are supported."),
+                _ => throw new PkiException(PkiErrorCode.InvalidKey, "Only P-256, P-384 and P-521 ECDSA keys on named curves are supported."),
             };
             return new SoftwareSigningKey(algorithm, ecdsa, null, ecdsa.ExportSubjectPublicKeyInfo());
         }

@@ -21,6 +21,11 @@ internal sealed partial class RevocationService
             throw new PkiException(PkiErrorCode.InvalidRequest, $"A revocation comment may have at most {MaximumCommentLength} characters.");
         }
 
+        if (request.Comment is not null && !RequestText.IsClean(request.Comment, allowLineBreaks: true))
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest, "A revocation comment may not hold control characters other than tab and line breaks, or unpaired surrogates.");
+        }
+
         var record = await FindCertificateAsync(request.Certificate, cancellationToken).ConfigureAwait(false);
         return await TransitionAsync(record, current =>
         {

@@ -101,6 +101,15 @@ internal sealed partial class RevocationService
         }
 
         var ca = await resolver.ResolveIssuerAsync(authority, cancellationToken).ConfigureAwait(false);
+
+        // The validity the pipeline would refuse is refused before the responder key is made, so that it leaves no key behind.
+        var settings = options.Value;
+        if (settings.Profiles.TryGetValue(CertificateProfiles.OcspSigning, out var profile))
+        {
+            _ = ValidityWindow.Compute(time.GetUtcNow(), validityDays ?? 30, profile.MaximumValidityDays, profile.Backdate,
+                ca.Authority.NotBefore, ca.Authority.NotAfter, settings.ValidityNesting);
+        }
+
         string keyId = await keys.CreateAsync(ca.Authority.KeyAlgorithm, cancellationToken).ConfigureAwait(false);
         var key = await keys.GetAsync(keyId, cancellationToken).ConfigureAwait(false);
         var order = new IssuanceOrder

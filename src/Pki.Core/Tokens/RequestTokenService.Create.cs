@@ -13,6 +13,7 @@ internal sealed partial class RequestTokenService
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Authority);
         ValidateName(request.Name);
+        RequestText.CheckOrganization(request.OwnerOrganization);
         string profileName = request.Profile ?? CertificateProfiles.Client;
         var profile = profiles.Get(profileName);
         if (profile.Type == CertificateType.CertificateAuthority)
@@ -56,9 +57,9 @@ internal sealed partial class RequestTokenService
 
     private static void ValidateName(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || !RequestText.IsClean(name))
         {
-            throw new PkiException(PkiErrorCode.InvalidRequest, $"A token name must be 1 to {MaxNameLength} characters without control characters.");
+            throw new PkiException(PkiErrorCode.InvalidRequest, $"A token name must be 1 to {MaxNameLength} characters without control characters or unpaired surrogates.");
         }
     }
 
