@@ -25,11 +25,9 @@ internal static class CertificateRecordPacker
 
     /// <summary>The fields of <paramref name="record"/> that are not columns of <see cref="PackedCertificate"/>.</summary>
     /// <exception cref="ArgumentException">A required member is null despite its contract (<see cref="CertificateRecordRules.ThrowIfIncomplete"/>).</exception>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/>: a value no store can hold (<see cref="StoreInputRules.ThrowIfNotStorable(CertificateRecord)"/>).</exception>
     public static byte[] PackFields(CertificateRecord record)
     {
         CertificateRecordRules.ThrowIfIncomplete(record);
-        StoreInputRules.ThrowIfNotStorable(record);
 
         var writer = new PackedWriter((record.CertificatePem?.Length ?? 0) + (record.Csr?.Length ?? 0) + 512);
         try

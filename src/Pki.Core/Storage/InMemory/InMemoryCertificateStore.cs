@@ -43,6 +43,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
         byte[] fields = CertificateRecordPacker.PackFields(certificate); // outside the lock; refuses an incomplete record
+        StoreInputRules.ThrowIfNotStorable(certificate); // the packer would keep it exactly; the other stores cannot
         lock (_gate)
         {
             if (BySerialNumber.Contains((certificate.CertificateAuthority.Id, certificate.SerialNumber)))
