@@ -102,6 +102,10 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = connection };
         var sql = new StringBuilder($"SELECT {Columns} FROM {_table} WHERE sequence > @after");

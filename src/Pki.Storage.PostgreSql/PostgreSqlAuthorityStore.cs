@@ -16,6 +16,7 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
     public async ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);
+        StoreInputRules.ThrowIfNotStorable(authority);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"INSERT INTO {_table} ({AuthorityRows.Columns}) VALUES ({AuthorityRows.Values})", connection);
         AuthorityRows.AddParameters(command, authority);
@@ -32,6 +33,7 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
     public async ValueTask UpdateAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);
+        StoreInputRules.ThrowIfNotStorable(authority);
         var assignments = string.Join(", ", AuthorityRows.Columns.Split(", ").Where(c => c != "id").Select(c => c + " = @" + c));
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"UPDATE {_table} SET {assignments} WHERE id = @id", connection);
@@ -55,6 +57,11 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
     public async ValueTask<AuthorityRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            return null;
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"SELECT {AuthorityRows.Columns} FROM {_table} WHERE id = @id", connection);
         command.AddText("id", id);
@@ -64,6 +71,11 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
     public async ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (!StoreInputRules.IsStorable(name) || !StoreInputRules.IsStorable(organization))
+        {
+            return null;
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"SELECT {AuthorityRows.Columns} FROM {_table} WHERE (organization IS NULL) = @no_organization AND coalesce(organization, '') = @organization AND name = @name",
@@ -78,6 +90,10 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = connection };
         var sql = new StringBuilder($"SELECT {AuthorityRows.Columns} FROM {_table} WHERE TRUE");

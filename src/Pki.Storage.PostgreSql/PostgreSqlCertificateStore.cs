@@ -16,6 +16,7 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
     public async ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
         CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
+        StoreInputRules.ThrowIfNotStorable(certificate);
         var pending = PendingAuditEvent.Current;
         var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -49,6 +50,11 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
     public async ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            return null; // no record has such an id, and PostgreSQL would refuse the parameter
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"SELECT {CertificateRows.Columns} FROM {_table} WHERE id = @id", connection);
         command.AddText("id", id);
@@ -58,6 +64,11 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
     public async ValueTask<CertificateRecord?> FindBySerialNumberAsync(string authorityId, SerialNumber serialNumber, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return null;
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"SELECT {CertificateRows.Columns} FROM {_table} WHERE authority_id = @authority_id AND serial_number = @serial_number", connection);
@@ -70,6 +81,11 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break; // a filter value no record can have (and PostgreSQL might refuse)
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = connection };
 

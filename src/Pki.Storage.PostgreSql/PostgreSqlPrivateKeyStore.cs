@@ -12,6 +12,7 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
     public async ValueTask AddAsync(StoredPrivateKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoreInputRules.ThrowIfNotStorable(key);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"INSERT INTO {_table} (id, algorithm, protected_pkcs8, created_at, subject_public_key_sha256) VALUES (@id, @algorithm, @protected_pkcs8, @created_at, @spki_hash)", connection);
@@ -33,6 +34,11 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
     public async ValueTask<StoredPrivateKey?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            return null;
+        }
+
         return await SingleAsync($"SELECT {Columns} FROM {_table} WHERE id = @id", c => c.AddText("id", id), cancellationToken).ConfigureAwait(false);
     }
 
@@ -52,6 +58,7 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
     public async IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        StoreInputRules.ThrowIfNotStorable(query);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"SELECT {Columns} FROM {_table} WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit", connection);
@@ -67,6 +74,11 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
     public async ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            throw new PkiException(PkiErrorCode.PrivateKeyNotFound, "No key has an id with U+0000 or an unpaired surrogate.");
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"UPDATE {_table} SET protected_pkcs8 = @new WHERE id = @id AND protected_pkcs8 = @expected", connection);

@@ -22,6 +22,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     public async ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
+        StoreInputRules.ThrowIfNotStorable(token.Token);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"INSERT INTO {_table} ({RequestTokenRows.Columns}, secret_hash) VALUES ({Parameters(RequestTokenRows.Columns)}, @secret_hash)", connection);
@@ -43,6 +44,11 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     public async ValueTask<RequestTokenRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            return null;
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await GetAsync(connection, null, id, cancellationToken).ConfigureAwait(false);
     }
@@ -62,6 +68,10 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = connection };
         var sql = new StringBuilder($"SELECT {RequestTokenRows.Columns} FROM {_table} WHERE TRUE");
@@ -105,6 +115,11 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     public async ValueTask<RequestTokenRecord> DeleteAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            throw NotFound(); // no token has such an id, and PostgreSQL would refuse the parameter
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = new NpgsqlCommand(
             $"UPDATE {_table} SET state = @deleted, deleted_at = @now WHERE id = @id AND state <> @deleted RETURNING {RequestTokenRows.Columns}", connection))
@@ -121,13 +136,19 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
 
         // Nothing changed: the token is already deleted (returned unchanged) or does not exist.
         return await GetAsync(connection, null, id, cancellationToken).ConfigureAwait(false)
-            ?? throw new PkiException(PkiErrorCode.TokenNotFound, "The request token does not exist. Check that it was not mistyped.");
+            ?? throw NotFound();
     }
 
     public async ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenId);
         CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
+        StoreInputRules.ThrowIfNotStorable(certificate);
+        if (!StoreInputRules.IsStorable(tokenId))
+        {
+            throw NotFound();
+        }
+
         var pending = PendingAuditEvent.Current;
         var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
         try
@@ -212,7 +233,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
 
     private static PkiException WhyNotRedeemable(string tokenId, RequestTokenRecord? token, DateTimeOffset now) => token?.StateAt(now) switch
     {
-        null => new PkiException(PkiErrorCode.TokenNotFound, "The request token does not exist. Check that it was not mistyped."),
+        null => NotFound(),
         RequestTokenState.Used => new PkiException(PkiErrorCode.TokenAlreadyUsed, $"Request token {tokenId} has already been used; tokens are single-use."),
         RequestTokenState.Deleted => new PkiException(PkiErrorCode.TokenDeleted, $"Request token {tokenId} was deleted by an administrator."),
         RequestTokenState.Expired => new PkiException(PkiErrorCode.TokenExpired, $"Request token {tokenId} expired at {token.ExpiresAt:u}."),
@@ -228,4 +249,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     }
 
     private static string Parameters(string columns) => string.Join(", ", columns.Split(", ").Select(c => "@" + c));
+
+    private static PkiException NotFound() =>
+        new(PkiErrorCode.TokenNotFound, "The request token does not exist. Check that it was not mistyped.");
 }

@@ -24,6 +24,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     public async ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        StoreInputRules.ThrowIfNotStorable(change);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = new NpgsqlCommand(
             $"UPDATE {_certificates} SET status = @new_status, revocation_reason = @reason, revoked_at = @revoked_at, "
@@ -56,6 +57,10 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = connection };
         var sql = new StringBuilder(
@@ -98,6 +103,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     public async ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(authorityId);
+        StoreInputRules.ThrowIfNotStorable(authorityId, nameof(authorityId));
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"INSERT INTO {_crlNumbers} AS n (authority_id, last_number) VALUES (@authority_id, 1) "
@@ -109,6 +115,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     public async ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crl);
+        StoreInputRules.ThrowIfNotStorable(crl);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // One statement (so one transaction): the CRL joins the history and becomes the latest unless a higher number is stored.
@@ -147,6 +154,11 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     public async ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return null;
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             "SELECT authority_id, number, base_crl_number, this_update, next_update, created_at, entry_count, der "
@@ -172,6 +184,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     public async ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(responder);
+        StoreInputRules.ThrowIfNotStorable(responder);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"INSERT INTO {_responders} (authority_id, certificate_id, key_id, certificate_pem, not_after) "
@@ -189,6 +202,11 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     public async ValueTask<OcspResponderRecord?> GetOcspResponderAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return null;
+        }
+
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"SELECT authority_id, certificate_id, key_id, certificate_pem, not_after FROM {_responders} WHERE authority_id = @authority_id", connection);

@@ -3,7 +3,7 @@ using Pki.Core;
 namespace Pki.Storage.Conformance;
 
 /// <summary>The guarantees every <see cref="IAuditStore"/> gives: append-only, gap-free sequence, atomic read-and-append.</summary>
-public abstract class AuditStoreConformance : StoreConformanceBase
+public abstract partial class AuditStoreConformance : StoreConformanceBase
 {
     protected abstract ValueTask<IAuditStore> CreateStoreAsync();
 

@@ -6,7 +6,7 @@ namespace Pki.Storage.Conformance;
 /// The guarantees every <see cref="IAuthorityStore"/> makes. A provider's test project derives from this class and
 /// implements <see cref="CreateStoreAsync"/>; every test gets a fresh, empty store.
 /// </summary>
-public abstract class AuthorityStoreConformance : StoreConformanceBase
+public abstract partial class AuthorityStoreConformance : StoreConformanceBase
 {
     /// <summary>Creates a fresh, empty store. If it is disposable, it is disposed after the test.</summary>
     protected abstract ValueTask<IAuthorityStore> CreateStoreAsync();

@@ -7,7 +7,7 @@ namespace Pki.Storage.Conformance;
 /// The guarantees every <see cref="ICertificateStore"/> makes. A provider's test project derives from this class and
 /// implements <see cref="CreateStoreAsync"/>; every test gets a fresh, empty store.
 /// </summary>
-public abstract class CertificateStoreConformance : StoreConformanceBase
+public abstract partial class CertificateStoreConformance : StoreConformanceBase
 {
     /// <summary>Creates a fresh, empty store. If it is disposable, it is disposed after the test.</summary>
     protected abstract ValueTask<ICertificateStore> CreateStoreAsync();

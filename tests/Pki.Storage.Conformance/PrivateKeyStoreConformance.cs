@@ -7,7 +7,7 @@ namespace Pki.Storage.Conformance;
 /// The guarantees every <see cref="IPrivateKeyStore"/> makes. A provider's test project derives from this class and
 /// implements <see cref="CreateStoreAsync"/>; every test gets a fresh, empty store.
 /// </summary>
-public abstract class PrivateKeyStoreConformance : StoreConformanceBase
+public abstract partial class PrivateKeyStoreConformance : StoreConformanceBase
 {
     /// <summary>Creates a fresh, empty store. If it is disposable, it is disposed after the test.</summary>
     protected abstract ValueTask<IPrivateKeyStore> CreateStoreAsync();

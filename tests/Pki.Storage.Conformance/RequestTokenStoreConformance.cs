@@ -7,7 +7,7 @@ namespace Pki.Storage.Conformance;
 /// never without its certificate. A provider's test project derives from this class and implements
 /// <see cref="CreateStoresAsync"/>: a fresh, empty token store and the certificate store it shares a transaction with.
 /// </summary>
-public abstract class RequestTokenStoreConformance : StoreConformanceBase
+public abstract partial class RequestTokenStoreConformance : StoreConformanceBase
 {
     private static readonly DateTimeOffset BeforeExpiry = ConformanceRecords.BaseTime.AddDays(1);
 

@@ -8,7 +8,7 @@ namespace Pki.Storage.Conformance;
 /// shares records with: atomic compare-and-set transitions, CRL numbers that only increase per CA (also under
 /// concurrency), entry listing per CA, and no half-written state.
 /// </summary>
-public abstract class RevocationStoreConformance : StoreConformanceBase
+public abstract partial class RevocationStoreConformance : StoreConformanceBase
 {
     /// <summary>Creates a fresh, empty pair of stores over the same data.</summary>
     protected abstract ValueTask<(ICertificateStore Certificates, IRevocationStore Revocation)> CreateStoresAsync();

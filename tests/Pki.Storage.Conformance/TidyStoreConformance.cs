@@ -8,7 +8,7 @@ namespace Pki.Storage.Conformance;
 /// drain, CA certificates, referenced certificates, shared and CA keys and the latest CRLs stay, and every CRL saved is
 /// kept until purged.
 /// </summary>
-public abstract class TidyStoreConformance : StoreConformanceBase
+public abstract partial class TidyStoreConformance : StoreConformanceBase
 {
     private static readonly DateTimeOffset Cutoff = ConformanceRecords.BaseTime;
 

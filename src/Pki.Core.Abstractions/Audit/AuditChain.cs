@@ -8,6 +8,8 @@ public static class AuditChain
     /// sequence is exactly one more than <paramref name="last"/>'s (1 for an empty log).
     /// </summary>
     /// <exception cref="ArgumentException">The built event is null or does not take the next sequence number.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> when the event holds a value no store can
+    /// hold (<see cref="StoreInputRules.ThrowIfNotStorable(AuditEvent)"/>).</exception>
     public static AuditEvent Next(AuditEvent? last, Func<AuditEvent?, AuditEvent> next)
     {
         ArgumentNullException.ThrowIfNull(next);
@@ -20,6 +22,7 @@ public static class AuditChain
                 nameof(next));
         }
 
+        StoreInputRules.ThrowIfNotStorable(auditEvent);
         return auditEvent;
     }
 }

@@ -10,6 +10,9 @@ namespace Pki.Core;
 /// <c>now</c> the engine passes in (a token is expired when <c>now &gt;= ExpiresAt</c>).</para>
 /// <para>A provider's token store and certificate store must share one database, so that <see cref="RedeemAsync"/> can
 /// store the certificate and consume the token in one transaction.</para>
+/// <para>Text with U+0000 or an unpaired surrogate, and undefined enum members, are handled alike by every store: see
+/// <see cref="StoreInputRules"/> (writes: <see cref="PkiErrorCode.InvalidRequest"/>; lookups and filters: nothing found;
+/// <see cref="DeleteAsync"/> and <see cref="RedeemAsync"/> with such an id: <see cref="PkiErrorCode.TokenNotFound"/>).</para>
 /// </remarks>
 public interface IRequestTokenStore
 {

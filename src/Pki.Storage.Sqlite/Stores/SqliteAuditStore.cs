@@ -80,6 +80,10 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         List<AuditEvent> page;
         using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -38,6 +38,7 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
     public ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);
+        StoreInputRules.ThrowIfNotStorable(authority);
         return database.WriteAsync(
             async (connection, transaction, token) =>
             {
@@ -57,6 +58,7 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
     public ValueTask UpdateAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);
+        StoreInputRules.ThrowIfNotStorable(authority);
         return database.WriteAsync(
             async (connection, transaction, token) =>
             {
@@ -82,6 +84,11 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
     public async ValueTask<AuthorityRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            return null;
+        }
+
         using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Sql.Command(connection, null, SelectById).With("@id", id);
         return await Sql.ReadSingleAsync(command, Read, cancellationToken).ConfigureAwait(false);
@@ -90,6 +97,11 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
     public async ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (!StoreInputRules.IsStorable(name) || !StoreInputRules.IsStorable(organization))
+        {
+            return null;
+        }
+
         using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = organization is null
             ? Sql.Command(connection, null, SelectByNameWithoutOrganization).With("@name", name)
@@ -101,6 +113,10 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested(); // also when no record matches
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         List<AuthorityRecord> page;
         using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -16,6 +16,7 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
         CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
+        StoreInputRules.ThrowIfNotStorable(certificate);
         var row = CertificateRows.Encode(certificate);
         return CertificateRows.WriteAuditedAsync(
             database, certificate, (connection, transaction, token) => CertificateRows.InsertAsync(connection, transaction, certificate, row, token), cancellationToken);
@@ -24,6 +25,11 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
     public async ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            return null; // no record has such an id; bound as UTF-8 it would become another one
+        }
+
         using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Sql.Command(connection, null, SelectById).With("@id", id);
         return await Sql.ReadSingleAsync(command, CertificateRows.Read, cancellationToken).ConfigureAwait(false);
@@ -32,6 +38,11 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
     public async ValueTask<CertificateRecord?> FindBySerialNumberAsync(string authorityId, SerialNumber serialNumber, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return null;
+        }
+
         using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Sql.Command(connection, null, SelectBySerial)
             .With("@authority_id", authorityId)
@@ -43,6 +54,11 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested(); // also when no record matches
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
+
         List<CertificateRecord> page;
         using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -30,6 +30,7 @@ internal sealed class SqlitePrivateKeyStore(SqliteDatabase database) : IPrivateK
     public ValueTask AddAsync(StoredPrivateKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoreInputRules.ThrowIfNotStorable(key);
         return database.WriteAsync(
             async (connection, transaction, token) =>
             {
@@ -54,6 +55,11 @@ internal sealed class SqlitePrivateKeyStore(SqliteDatabase database) : IPrivateK
     public async ValueTask<StoredPrivateKey?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            return null;
+        }
+
         using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Sql.Command(connection, null, SelectById).With("@id", id);
         return await Sql.ReadSingleAsync(command, Read, cancellationToken).ConfigureAwait(false);
@@ -75,6 +81,7 @@ internal sealed class SqlitePrivateKeyStore(SqliteDatabase database) : IPrivateK
     public async IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        StoreInputRules.ThrowIfNotStorable(query);
         cancellationToken.ThrowIfCancellationRequested(); // also when no key matches
         List<StoredPrivateKey> page;
         using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
@@ -96,6 +103,11 @@ internal sealed class SqlitePrivateKeyStore(SqliteDatabase database) : IPrivateK
     public ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            throw new PkiException(PkiErrorCode.PrivateKeyNotFound, "No key has an id with U+0000 or an unpaired surrogate.");
+        }
+
         return database.WriteAsync(
             async (connection, transaction, token) =>
             {

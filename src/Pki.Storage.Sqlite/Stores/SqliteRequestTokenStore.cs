@@ -47,6 +47,7 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     public ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
+        StoreInputRules.ThrowIfNotStorable(token.Token);
         var record = token.Token;
         return database.WriteAsync(
             async (connection, transaction, cancel) =>
@@ -84,6 +85,11 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     public async ValueTask<RequestTokenRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            return null;
+        }
+
         using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Sql.Command(connection, null, SelectById).With("@id", id);
         return (await Sql.ReadSingleAsync(command, ReadStored, cancellationToken).ConfigureAwait(false))?.Token;
@@ -100,6 +106,10 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested(); // also when no token matches
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         List<StoredRequestToken> page;
         using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -118,6 +128,11 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     public async ValueTask<RequestTokenRecord> DeleteAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!StoreInputRules.IsStorable(id))
+        {
+            throw NotFound(); // no token has such an id
+        }
+
         return await database.WriteAsync(
             async (connection, transaction, cancel) =>
             {
@@ -143,6 +158,12 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     {
         ArgumentNullException.ThrowIfNull(tokenId);
         CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
+        StoreInputRules.ThrowIfNotStorable(certificate);
+        if (!StoreInputRules.IsStorable(tokenId))
+        {
+            throw NotFound();
+        }
+
         var row = CertificateRows.Encode(certificate);
         return CertificateRows.WriteAuditedAsync(
             database,

@@ -67,6 +67,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     public ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        StoreInputRules.ThrowIfNotStorable(change);
         return database.WriteAsync<CertificateRecord?>(
             async (connection, transaction, token) =>
             {
@@ -103,6 +104,10 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested(); // also when no entry matches
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         List<RevocationEntry> entries;
         using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -147,6 +152,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     public ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(authorityId);
+        StoreInputRules.ThrowIfNotStorable(authorityId, nameof(authorityId));
 
         // BEGIN IMMEDIATE (WriteAsync) holds the file's write lock from the start: two processes cannot both read the
         // same last_number, and the number is handed out only once the increment is committed.
@@ -162,6 +168,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     public ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crl);
+        StoreInputRules.ThrowIfNotStorable(crl);
         return database.WriteAsync(
             async (connection, transaction, token) =>
             {
@@ -189,6 +196,11 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     public async ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return null;
+        }
+
         using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Sql.Command(connection, null, SelectCrl)
             .With("@authority_id", authorityId)
@@ -212,6 +224,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     public ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(responder);
+        StoreInputRules.ThrowIfNotStorable(responder);
         return database.WriteAsync(
             async (connection, transaction, token) =>
             {
@@ -229,6 +242,11 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     public async ValueTask<OcspResponderRecord?> GetOcspResponderAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return null;
+        }
+
         using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Sql.Command(connection, null, SelectResponder).With("@authority_id", authorityId);
         return await Sql.ReadSingleAsync(

@@ -32,6 +32,10 @@ internal sealed class InMemoryAuditStore : IAuditStore
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         List<AuditEvent> page;
         lock (_gate)
         {

@@ -12,6 +12,7 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
     public ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);
+        StoreInputRules.ThrowIfNotStorable(authority);
         lock (_gate)
         {
             if (_byId.ContainsKey(authority.Id) || _byName.ContainsKey((authority.Organization, authority.Name)))
@@ -29,6 +30,7 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
     public ValueTask UpdateAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);
+        StoreInputRules.ThrowIfNotStorable(authority);
         lock (_gate)
         {
             if (!_byId.TryGetValue(authority.Id, out var existing))
@@ -73,6 +75,10 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested(); // also when no record matches
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         List<AuthorityRecord> page;
         lock (_gate)
         {

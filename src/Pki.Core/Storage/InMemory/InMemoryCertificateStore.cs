@@ -43,6 +43,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
     {
         byte[] fields = CertificateRecordPacker.PackFields(certificate); // outside the lock; refuses an incomplete record
+        StoreInputRules.ThrowIfNotStorable(certificate); // the packer would keep it exactly; the other stores cannot
         lock (_gate)
         {
             if (BySerialNumber.Contains((certificate.CertificateAuthority.Id, certificate.SerialNumber)))
@@ -168,7 +169,8 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested(); // also when no record matches
-        var page = new List<PackedCertificate>(Math.Min(query.Limit, 128));
+        int limit = StoreInputRules.CanMatch(query) ? Math.Max(0, query.Limit) : 0;
+        var page = new List<PackedCertificate>(Math.Min(limit, 128));
         lock (_gate)
         {
             IEnumerable<string> ids = query.After is null || _ids.Count == 0
@@ -176,7 +178,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 : string.CompareOrdinal(query.After, _ids.Max) >= 0 ? [] : _ids.GetViewBetween(query.After, _ids.Max!);
             foreach (string id in ids)
             {
-                if (page.Count == query.Limit)
+                if (page.Count >= limit)
                 {
                     break;
                 }

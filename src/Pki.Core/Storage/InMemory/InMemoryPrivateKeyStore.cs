@@ -12,6 +12,7 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
     public ValueTask AddAsync(StoredPrivateKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        StoreInputRules.ThrowIfNotStorable(key);
         var copy = key with { ProtectedPkcs8 = key.ProtectedPkcs8.ToArray(), SubjectPublicKeySha256 = key.SubjectPublicKeySha256.ToArray() };
         if (!_keys.TryAdd(key.Id, copy))
         {
@@ -49,6 +50,7 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
     public async IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        StoreInputRules.ThrowIfNotStorable(query);
         await Task.CompletedTask.ConfigureAwait(false);
         var page = _keys.Values
             .Where(k => query.After is null || string.CompareOrdinal(k.Id, query.After) > 0)

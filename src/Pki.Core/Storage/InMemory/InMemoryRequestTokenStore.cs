@@ -29,6 +29,7 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
     public ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
+        StoreInputRules.ThrowIfNotStorable(token.Token);
         string hashKey = Convert.ToHexString(token.SecretHash.Span);
         lock (_gate)
         {
@@ -71,6 +72,10 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         List<RequestTokenRecord> page;
         lock (_gate)
         {
@@ -115,6 +120,7 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(tokenId);
         CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
+        StoreInputRules.ThrowIfNotStorable(certificate);
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -25,6 +25,7 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     public ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        StoreInputRules.ThrowIfNotStorable(change);
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(_certificates.TryChangeStatus(change));
     }
@@ -33,6 +34,10 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!StoreInputRules.CanMatch(query))
+        {
+            yield break;
+        }
         var entries = _certificates.RevocationEntries(query);
         for (int i = 0; i < entries.Count; i++)
         {
@@ -50,6 +55,7 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     public ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(authorityId);
+        StoreInputRules.ThrowIfNotStorable(authorityId, nameof(authorityId));
         lock (_gate)
         {
             long next = _crlNumbers.GetValueOrDefault(authorityId) + 1;
@@ -61,6 +67,7 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     public ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crl);
+        StoreInputRules.ThrowIfNotStorable(crl);
         lock (_gate)
         {
             var key = (crl.AuthorityId, crl.IsDelta);
@@ -113,6 +120,7 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     public ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(responder);
+        StoreInputRules.ThrowIfNotStorable(responder);
         lock (_gate)
         {
             _responders[responder.AuthorityId] = responder;
