@@ -24,6 +24,8 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
         Func<T, (string? ObjectId, string? AuthorityId)> describe,
         CancellationToken cancellationToken)
     {
+        // A caller the log could not record is refused before the operation (and without an event): see ScopedCallerAccessor.
+        _ = callers.Caller;
         T result;
         using var pending = PendingAuditEvent.Begin(
             objectType,

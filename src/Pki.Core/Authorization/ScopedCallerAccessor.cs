@@ -3,13 +3,30 @@ namespace Pki.Core.Authorization;
 /// <summary>
 /// The <see cref="ICallerAccessor"/> the authorizer and the audit writer read: the host's caller, except inside
 /// <see cref="RunAsSystem"/>, where it is <see cref="PkiCaller.System"/>. Only work the library starts by itself (the
-/// background tidy service) enters that scope; nothing a caller asks for does.
+/// background tidy service) enters that scope; nothing a caller asks for does. The host's caller is checked on every
+/// read (<see cref="RequestText.CheckCaller"/>), so a subject or organization no store could record stops the operation
+/// before it changes anything.
 /// </summary>
 internal sealed class ScopedCallerAccessor(ICallerAccessor host) : ICallerAccessor
 {
     private static readonly AsyncLocal<bool> s_system = new();
 
-    public PkiCaller Caller => s_system.Value ? PkiCaller.System : host.Caller;
+    /// <exception cref="InvalidOperationException">The host's accessor returned no caller.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/>: the caller's subject or organization is malformed.</exception>
+    public PkiCaller Caller
+    {
+        get
+        {
+            if (s_system.Value)
+            {
+                return PkiCaller.System;
+            }
+
+            var caller = host.Caller ?? throw new InvalidOperationException("The caller accessor returned no caller.");
+            RequestText.CheckCaller(caller);
+            return caller;
+        }
+    }
 
     /// <summary>Runs the current async flow as the system caller until the result is disposed.</summary>
     public static IDisposable RunAsSystem()

@@ -28,6 +28,33 @@ public sealed class GovernanceTests
         Assert.Equal(PkiErrorCode.Forbidden, last.ErrorCode);
     }
 
+    [Theory]
+    [InlineData("ali\u0000ce", null)]
+    [InlineData("alice\u001b[2J", null)]
+    [InlineData("ali{hi}ce", null)]
+    [InlineData(" ", null)]
+    [InlineData("alice", "ac\u0000me")]
+    [InlineData("alice", "")]
+    public async Task A_caller_whose_identity_no_log_can_record_is_refused_before_anything_changes(string subject, string? organization)
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var caller = new PkiCaller { Subject = subject.Replace("{hi}", "\ud800", StringComparison.Ordinal), Organization = organization, Roles = PkiRoles.Superuser };
+        int certificates = (await g.Host.Authority.ListCertificatesAsync().ToListAsync()).Count;
+        var log = g.Host.Get<IAuditLog>();
+        long events = (await log.QueryAsync(new AuditQuery { Limit = 1000 }).ToListAsync()).Count;
+
+        var issue = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(caller, () => g.Host.Authority.IssueAsync(Issue(g.AcmeCa)).AsTask()));
+        var create = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(caller, () => g.Host.Authority.CreateRootAsync(
+            new CreateRootAuthorityRequest { Name = "x", Subject = DistinguishedName.Create(commonName: "X") }).AsTask()));
+        var token = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(caller, () => g.Host.Get<IRequestTokenService>().CreateAsync(
+            new CreateRequestTokenRequest { Authority = CaReference.ById(g.AcmeCa.Id), Name = "t", Profile = CertificateProfiles.Client }).AsTask()));
+
+        Assert.All(new[] { issue, create, token }, e => Assert.Equal(PkiErrorCode.InvalidRequest, e.Code));
+        Assert.Equal(certificates, (await g.Host.Authority.ListCertificatesAsync().ToListAsync()).Count);
+        Assert.Equal(2, (await g.Host.Authority.ListAsync().ToListAsync()).Count);
+        Assert.Equal(events, (await log.QueryAsync(new AuditQuery { Limit = 1000 }).ToListAsync()).Count);
+    }
+
     [Fact]
     public async Task Capabilities_admins_and_superusers_may_issue_on_their_ca()
     {
