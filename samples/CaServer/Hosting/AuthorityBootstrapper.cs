@@ -137,6 +137,11 @@ public sealed partial class AuthorityBootstrapper(
 
         foreach (var key in settings.ApiKeys)
         {
+            if (string.IsNullOrWhiteSpace(key.Name))
+            {
+                throw new InvalidOperationException("Every API key needs a Name: it is the caller's subject in the audit log.");
+            }
+
             var capabilities = new Dictionary<string, PkiCapabilities>(StringComparer.Ordinal);
             foreach (var (ca, granted) in key.Capabilities)
             {
@@ -149,7 +154,7 @@ public sealed partial class AuthorityBootstrapper(
             keys.Add(Convert.FromHexString(key.KeySha256.Trim()), new PkiCaller
             {
                 Subject = key.Name,
-                Organization = key.Organization,
+                Organization = string.IsNullOrWhiteSpace(key.Organization) ? null : key.Organization,
                 Roles = key.Roles,
                 Capabilities = capabilities,
             });
