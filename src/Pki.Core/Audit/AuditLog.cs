@@ -2,19 +2,25 @@ using System.Runtime.CompilerServices;
 
 namespace Pki.Core.Audit;
 
-/// <summary>Reads the audit log and verifies its hash chain.</summary>
+/// <summary>Reads the audit log and verifies its hash chain (for everyone: hosts get <see cref="Authorization.Governed.GovernedAuditLog"/>).</summary>
 internal sealed class AuditLog(IAuditStore store) : IAuditLog
 {
-    private const int PageSize = 1000;
+    /// <summary>The most events one page holds.</summary>
+    public const int PageSize = 1000;
 
-    public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> when the page size is outside 1 to <see cref="PageSize"/>.</exception>
+    public static void CheckLimit(AuditQuery query)
     {
-        query ??= new AuditQuery();
         if (query.Limit is < 1 or > PageSize)
         {
             throw new PkiException(PkiErrorCode.InvalidRequest, $"A page holds 1 to {PageSize} entries, not {query.Limit}.");
         }
+    }
 
+    public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        query ??= new AuditQuery();
+        CheckLimit(query);
         await foreach (var auditEvent in store.QueryAsync(query, cancellationToken).ConfigureAwait(false))
         {
             yield return auditEvent;

@@ -50,7 +50,8 @@ public static class PkiServiceCollectionExtensions
         services.TryAddSingleton<ScopedCallerAccessor>();
         services.TryAddSingleton(sp => new PkiAuthorizer(sp.GetRequiredService<ScopedCallerAccessor>()));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<AuditWriter>(sp, sp.GetRequiredService<ScopedCallerAccessor>()));
-        services.TryAddSingleton<IAuditLog, AuditLog>();
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<IAuditLog, GovernedAuditLog>();
         services.TryAddSingleton<IRequestTokenStore, InMemoryRequestTokenStore>();
         services.TryAddSingleton<IRevocationStore, InMemoryRevocationStore>();
 

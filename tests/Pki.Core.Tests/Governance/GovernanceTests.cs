@@ -56,6 +56,50 @@ public sealed class GovernanceTests
     }
 
     [Fact]
+    public async Task The_audit_log_is_read_whole_by_superusers_by_organization_by_admins_and_not_at_all_by_others()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var acmeAdmin = GovernanceHost.Member("acme", PkiRoles.Admin);
+        var globexAdmin = GovernanceHost.Member("globex", PkiRoles.Admin);
+        for (int i = 0; i < 3; i++)
+        {
+            await g.AsAsync(acmeAdmin, () => g.Host.Authority.IssueAsync(Issue(g.AcmeCa, $"a{i}.example.com")).AsTask());
+            await g.AsAsync(globexAdmin, () => g.Host.Authority.IssueAsync(Issue(g.GlobexCa, $"g{i}.example.com")).AsTask());
+            await g.AsAsync(PkiCaller.System, () => g.Host.Authority.IssueAsync(Issue(g.AcmeCa, $"s{i}.example.com")).AsTask());
+        }
+
+        // An Acme member tries Globex's CA: refused (not found), and the failure is an Acme actor's event (which Acme's admin sees).
+        await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(GovernanceHost.Member("acme"), () => g.Host.Authority.IssueAsync(Issue(g.GlobexCa)).AsTask()));
+        var log = g.Host.Get<IAuditLog>();
+        var all = await log.QueryAsync(new AuditQuery { Limit = 1000 }).ToListAsync();
+        var acmeCas = new HashSet<string> { g.AcmeCa.Id };
+        var expected = all.Where(e => e.ActorOrganization == "acme" || (e.AuthorityId is not null && acmeCas.Contains(e.AuthorityId))).Select(e => e.Sequence).ToList();
+        Assert.Contains(all, e => e.ActorOrganization == "globex" && e.AuthorityId == g.GlobexCa.Id);
+
+        // One event per page, paging by the last sequence seen: every visible event, in order, nothing else.
+        var seen = new List<long>();
+        long after = 0;
+        while (await g.AsAsync(acmeAdmin, () => log.QueryAsync(new AuditQuery { AfterSequence = after, Limit = 1 }).ToListAsync().AsTask()) is [var e])
+        {
+            seen.Add(e.Sequence);
+            after = e.Sequence;
+        }
+
+        Assert.Equal(expected, seen);
+        Assert.Contains(all, e => e.ActorOrganization == "acme" && e.Outcome != AuditOutcome.Success && seen.Contains(e.Sequence));
+        var globexSees = await g.AsAsync(globexAdmin, () => log.QueryAsync(new AuditQuery { Limit = 1000 }).ToListAsync().AsTask());
+        Assert.All(globexSees, e => Assert.True(e.ActorOrganization == "globex" || e.AuthorityId == g.GlobexCa.Id));
+        Assert.DoesNotContain(globexSees, e => e.AuthorityId == g.AcmeCa.Id);
+
+        var member = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(GovernanceHost.Member("acme", capabilities: new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.CreateCertificate }),
+            () => log.QueryAsync().ToListAsync().AsTask()));
+        var verify = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(acmeAdmin, () => log.VerifyAsync().AsTask()));
+        Assert.Equal(PkiErrorCode.Forbidden, member.Code);
+        Assert.Equal(PkiErrorCode.Forbidden, verify.Code);
+        Assert.True((await g.AsAsync(PkiCaller.System, () => log.VerifyAsync().AsTask())).IsIntact);
+    }
+
+    [Fact]
     public async Task Capabilities_admins_and_superusers_may_issue_on_their_ca()
     {
         using var g = await GovernanceHost.CreateAsync();
