@@ -4,7 +4,8 @@ namespace Pki.Core.Issuance;
 
 /// <summary>
 /// The SAN rules of a profile: defaults taken from the common name, then the allowed SAN types. Servers and dual
-/// certificates without a DNS SAN get the CN as one; client certificates whose CN is an email get an email SAN;
+/// certificates without a DNS SAN get the CN as an IP SAN when it is an IP literal (and no IP SAN was given), else as a
+/// DNS SAN when it is a DNS name; client certificates whose CN is an email get an email SAN;
 /// servers reject email SANs; clients reject DNS and IP SANs (when using the built-in profiles).
 /// </summary>
 internal static class SubjectAlternativeNamePolicy

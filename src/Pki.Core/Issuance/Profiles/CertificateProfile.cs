@@ -5,7 +5,8 @@ namespace Pki.Core;
 /// <summary>
 /// What a certificate looks like: type, key usage, extended key usages, allowed SAN types, validity default and cap,
 /// backdate. Built-in profiles are <see cref="CertificateProfiles.Server"/>, <see cref="CertificateProfiles.Client"/>,
-/// <see cref="CertificateProfiles.Dual"/> and <see cref="CertificateProfiles.CertificateAuthority"/>; add or replace
+/// <see cref="CertificateProfiles.Dual"/>, <see cref="CertificateProfiles.CertificateAuthority"/> and
+/// <see cref="CertificateProfiles.OcspSigning"/>; add or replace
 /// profiles in <see cref="PkiOptions.Profiles"/>.
 /// </summary>
 public sealed class CertificateProfile
