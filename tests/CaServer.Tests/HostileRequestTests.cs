@@ -78,7 +78,80 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
         return (await response.ReadJsonAsync()).GetProperty("id").GetString()!;
     }
 
+    // ---- CA keys: a blank id or name (it names no CA) was an ArgumentException from CaReference, so a 500.
+
+    [Theory]
+    [InlineData("GET", "/api/v1/cas/%20", null)]
+    [InlineData("GET", "/api/v1/cas/%09", null)]
+    [InlineData("GET", "/frontdoor/%20/certificate-request-tokens", null)]
+    [InlineData("POST", "/frontdoor/%20/certificate-request-tokens", """{"name":"blank-frontdoor","validYears":1}""")]
+    [InlineData("GET", "/frontdoor/%20/certificate-request-tokens/x", null)]
+    [InlineData("POST", "/api/v1/certificates/sign-csr", """{"csr":"x","ca_id":" "}""")]
+    [InlineData("POST", "/api/v1/certificates/sign-csr", """{"csr":"x","ca_name":"\t"}""")]
+    [InlineData("GET", "/api/v1/certificates/?ca_id=%00", null)]
+    [InlineData("GET", "/api/v1/certificates/?ca_id=..", null)]
+    [InlineData("POST", "/api/v1/certificates/?ca_id=%E2%82%AC", """{"common_name":"x.example","certificate_type":"server","key_algorithm":"EcdsaP256"}""")]
+    [InlineData("GET", "/ca/%20.crt", null)]
+    [InlineData("GET", "/crl/%20.crl", null)]
+    [InlineData("GET", "/crl/-delta.crl", null)]
+    [InlineData("GET", "/crl/no-such-ca.crl", null)]
+    [InlineData("GET", "/crl/no-such-ca-delta.crl", null)]
+    public async Task A_CA_key_that_names_no_CA_is_404_AuthorityNotFound(string method, string path, string? json)
+    {
+        using var client = Server.Client();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = json is null ? null : Body(json) };
+        using var response = await client.SendAsync(request);
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, nameof(PkiErrorCode.AuthorityNotFound));
+    }
+
+    [Theory]
+    [InlineData("GET", "")]
+    [InlineData("POST", "")]
+    [InlineData("GET", "/x")]
+    [InlineData("DELETE", "/x")]
+    [InlineData("PATCH", "/x")]
+    public async Task A_blank_zone_is_404_in_the_envelope(string method, string suffix)
+    {
+        using var client = Server.Client();
+        using var csr = new TestCsr("CN=blank-zone");
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/zones/%20/client_certificates" + suffix)
+        {
+            Content = method == "POST" ? Http.Json(new { csr = csr.Pem }) : null,
+        };
+        using var response = await client.SendAsync(request);
+        await AssertEnvelopeErrorAsync(response, HttpStatusCode.NotFound, (int)PkiErrorCode.AuthorityNotFound);
+    }
+
+    [Fact]
+    public async Task A_blank_parent_is_404_and_creates_no_CA()
+    {
+        using var admin = Server.Client();
+        int before = await CountCasAsync(admin);
+        foreach (string json in new[]
+        {
+            """{"name":"blank-parent-id","subject_dn":"CN=blank-parent-id","parent_id":" "}""",
+            """{"name":"blank-parent-name","subject_dn":"CN=blank-parent-name","parent_name":"  "}""",
+        })
+        {
+            using var response = await admin.PostAsync("/api/v1/cas/", Body(json));
+            await AssertProblemAsync(response, HttpStatusCode.NotFound, nameof(PkiErrorCode.AuthorityNotFound));
+        }
+
+        // Neither became a root instead (a blank parent is not "no parent").
+        Assert.Equal(before, await CountCasAsync(admin));
+    }
+
     // ---- Certificate ids in paths.
+
+    [Theory]
+    [InlineData("%20")]
+    [InlineData("%09")]
+    public async Task Revoking_a_blank_certificate_id_is_404_CertificateNotFound(string id)
+    {
+        using var client = Server.Client();
+        using var response = await client.PostAsync($"/api/v1/certificates/{id}/revoke", Body("""{"reason":"Key compromise"}"""));
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, nameof(PkiErrorCode.CertificateNotFound));
+    }
 
     [Theory]
     [InlineData("/api/v1/certificates/%20")]
