@@ -182,6 +182,26 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
 
     // ---- Paging.
 
+    [Fact]
+    public async Task A_page_far_beyond_the_end_is_empty_even_where_page_times_per_page_overflows()
+    {
+        using var admin = Server.Client();
+        using var csr = new TestCsr("CN=paging-extreme");
+        using var created = await admin.PostAsync(Zone, Http.Json(new { csr = csr.Pem, validity_days = 30 }));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+
+        // (2147483647 - 1) * 1000 wraps to -2000 in int arithmetic, which used to serve the first page again.
+        foreach (string query in new[] { "page=2147483647&per_page=1000", "page=2147483647&per_page=1", "page=4294968&per_page=1000" })
+        {
+            using var response = await admin.GetAsync($"{Zone}?{query}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.ReadJsonAsync();
+            Assert.Equal(0, body.GetProperty("result").GetArrayLength());
+            Assert.Equal(0, body.GetProperty("result_info").GetProperty("count").GetInt32());
+            Assert.True(body.GetProperty("result_info").GetProperty("total_count").GetInt32() >= 1);
+        }
+    }
+
     [Theory]
     [InlineData("per_page=0")]
     [InlineData("per_page=-1")]
