@@ -383,6 +383,43 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
         await AssertEnvelopeErrorAsync(hugeResponse, HttpStatusCode.Unauthorized, 10000);
     }
 
+    // ---- Requests the framework answers itself: they used to come back with an empty body.
+
+    [Theory]
+    [InlineData("PUT", "/api/v1/cas/", 405, "MethodNotAllowed")]
+    [InlineData("DELETE", "/api/v1/certificates/0123456789abcdef0123456789abcdef", 405, "MethodNotAllowed")]
+    [InlineData("PUT", "/frontdoor/x/certificate-request-tokens", 405, "MethodNotAllowed")]
+    [InlineData("GET", "/api/v1/certificates/sign-csr/x", 404, "NotFound")]
+    [InlineData("GET", "/nothing-here", 404, "NotFound")]
+    public async Task Unknown_routes_and_methods_answer_a_problem(string method, string path, int status, string code)
+    {
+        using var client = Server.Client();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var response = await client.SendAsync(request);
+        await AssertProblemAsync(response, (HttpStatusCode)status, code);
+    }
+
+    [Fact]
+    public async Task A_wrong_method_on_the_zone_answers_the_envelope()
+    {
+        using var client = Server.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Put, Zone);
+        using var response = await client.SendAsync(request);
+        await AssertEnvelopeErrorAsync(response, HttpStatusCode.MethodNotAllowed, (int)PkiErrorCode.InvalidRequest);
+    }
+
+    [Theory]
+    [InlineData("/ca/foo.txt")]
+    [InlineData("/ca/foo")]
+    [InlineData("/crl/foo.txt")]
+    [InlineData("/crl/%E2%82%AC")]
+    public async Task A_publication_file_of_no_known_kind_is_404_AuthorityNotFound(string path)
+    {
+        using var anonymous = Server.Client(key: null);
+        using var response = await anonymous.GetAsync(path);
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, nameof(PkiErrorCode.AuthorityNotFound));
+    }
+
     // ---- OCSP: garbage is an OCSP malformedRequest answer (RFC 6960), not an HTTP error and never a 500.
 
     private static readonly byte[] s_malformedRequest = [0x30, 0x03, 0x0A, 0x01, 0x01];

@@ -7,7 +7,8 @@ namespace Pki.CaServer.Http;
 /// <summary>
 /// Turns failures into answers: <see cref="PkiException"/> → the status of its code (<see cref="PkiErrorCodeExtensions.ToHttpStatusCode"/>),
 /// <see cref="HttpProblemException"/> → its status, Kestrel's own limits (413) → their status, anything else → 500 with
-/// no detail. Bodies are RFC 7807 problems, except under <c>/zones</c>, which answer in the seed's envelope.
+/// no detail; an error the framework answered with no body (no route, a method the route does not take, a value that
+/// does not bind) gets one. Bodies are RFC 7807 problems, except under <c>/zones</c>, which answer in the seed's envelope.
 /// PkiException messages never carry secrets (see its remarks), so they are shown; no other message or stack trace is.
 /// </summary>
 public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
@@ -19,6 +20,13 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
         try
         {
             await next(context).ConfigureAwait(false);
+            if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentType is null && context.Response.ContentLength is null or 0)
+            {
+                // An error the framework answered without a body (no route 404, wrong method 405, a query or route value that
+                // does not bind 400 outside Development) gets the same body as every other error.
+                int status = context.Response.StatusCode;
+                await WriteAsync(context, status, CodeName(status), ZoneCode(status), FrameworkMessage(status)).ConfigureAwait(false);
+            }
         }
         catch (PkiException e) when (!context.Response.HasStarted)
         {
@@ -72,10 +80,19 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
 
     private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
 
+    private static string FrameworkMessage(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "No route matches this path.",
+        StatusCodes.Status405MethodNotAllowed => "This route does not accept this method.",
+        _ => "The request was rejected.",
+    };
+
     private static string CodeName(int status) => status switch
     {
         StatusCodes.Status401Unauthorized => "Unauthorized",
         StatusCodes.Status403Forbidden => nameof(PkiErrorCode.Forbidden),
+        StatusCodes.Status404NotFound => "NotFound",
+        StatusCodes.Status405MethodNotAllowed => "MethodNotAllowed",
         StatusCodes.Status413PayloadTooLarge => nameof(PkiErrorCode.InputTooLarge),
         StatusCodes.Status501NotImplemented => "NotImplemented",
         _ => nameof(PkiErrorCode.InvalidRequest),
