@@ -271,6 +271,8 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
     [InlineData("""{"csr": "x", "validity_days": "many"}""")]
     [InlineData("""{"csr": "x", "validity_days": 99999999999}""")]
     [InlineData("""[]""")]
+    [InlineData("""{"csr": "x", "csr": "y"}""")]
+    [InlineData("""{"csr": "x", "CSR": "y"}""")]
     public async Task Hostile_JSON_on_the_zone_is_400_1000_in_the_envelope(string json)
     {
         using var client = Server.Client();
@@ -347,6 +349,51 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
         await AssertProblemAsync(revoke, HttpStatusCode.BadRequest, nameof(PkiErrorCode.InvalidRequest));
         using var after = await client.GetAsync($"/api/v1/certificates/{id}");
         Assert.Equal("active", (await after.ReadJsonAsync()).GetProperty("status").GetString());
+    }
+
+    // ---- Duplicated properties: the last one used to win, so "Key compromise" then "certificateHold" put a certificate on hold.
+
+    [Fact]
+    public async Task A_property_given_twice_is_400_and_nothing_is_revoked()
+    {
+        using var client = Server.Client();
+        string id = await SignClientAsync(client, "duplicate-reason");
+        foreach (string json in new[]
+        {
+            """{"reason": "Key compromise", "reason": "certificateHold"}""",
+            """{"reason": "Key compromise", "REASON": "certificateHold"}""",
+        })
+        {
+            using var response = await client.PostAsync($"/api/v1/certificates/{id}/revoke", Body(json));
+            await AssertProblemAsync(response, HttpStatusCode.BadRequest, nameof(PkiErrorCode.InvalidRequest));
+        }
+
+        using var after = await client.GetAsync($"/api/v1/certificates/{id}");
+        Assert.Equal("active", (await after.ReadJsonAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_property_given_twice_is_400_on_every_JSON_route()
+    {
+        using var client = Server.Client();
+        using var csr = new TestCsr("CN=duplicate");
+        string pem = JsonSerializer.Serialize(csr.Pem);
+        int cas = await CountCasAsync(client);
+        foreach (var (path, json) in new[]
+        {
+            ("/api/v1/certificates/sign-csr", $$"""{"csr": {{pem}}, "ca_id": "{{Server.IssuingId}}", "CSR": "x"}"""),
+            ("/api/v1/certificates/sign-csr", $$"""{"csr": {{pem}}, "ca_id": "{{Server.IssuingId}}", "ca_id": "{{Server.RootId}}"}"""),
+            ($"/api/v1/certificates/?ca_id={Server.IssuingId}", """{"common_name": "a.example", "common_name": "b.example", "key_algorithm": "EcdsaP256"}"""),
+            ("/api/v1/cas/", """{"name": "dup-a", "name": "dup-b", "subject_dn": "CN=dup"}"""),
+            ($"/frontdoor/{Server.IssuingId}/certificate-request-tokens", """{"name": "dup", "commonName": "a", "commonName": "b"}"""),
+            ("/KeyfactorAPI/CSRGeneration/Generate", """{"Subject": "CN=a", "subject": "CN=b", "KeyType": "ECC", "KeyLength": 256}"""),
+        })
+        {
+            using var response = await client.PostAsync(path, Body(json));
+            await AssertProblemAsync(response, HttpStatusCode.BadRequest, nameof(PkiErrorCode.InvalidRequest));
+        }
+
+        Assert.Equal(cas, await CountCasAsync(client));
     }
 
     // ---- Auth headers.
