@@ -396,6 +396,40 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
         Assert.Equal(cas, await CountCasAsync(client));
     }
 
+    // ---- Token redemption: the path carries the secret; it must not come back in any answer or log line.
+
+    [Fact]
+    public async Task Redemption_errors_do_not_echo_the_token_secret_and_leave_the_token_unused()
+    {
+        using var admin = Server.Client();
+        using var created = await admin.PostAsync($"/frontdoor/{Server.IssuingId}/certificate-request-tokens", Http.Json(new { name = "hostile-redeem", validYears = 1 }));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var token = await created.ReadJsonAsync();
+        string secret = token.GetProperty("token").GetString()!;
+        string id = token.GetProperty("id").GetString()!;
+
+        using var anonymous = Server.Client(key: null);
+        string path = $"/frontdoor/{Server.IssuingId}/client-certificates/token/{secret}";
+        foreach (var (json, status, code) in new[]
+        {
+            ("""{"type": 5}""", HttpStatusCode.BadRequest, "InvalidRequest"),
+            ("""{"type": "CSR", "value": "garbage"}""", HttpStatusCode.BadRequest, "InvalidCsr"),
+            ("""{"type": "CSR", "value": "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----"}""", HttpStatusCode.BadRequest, "InvalidCsr"),
+            ("""{"type": "CSR", "value": "x", "value": "y"}""", HttpStatusCode.BadRequest, "InvalidRequest"),
+            ("[]", HttpStatusCode.BadRequest, "InvalidRequest"),
+            ("", HttpStatusCode.BadRequest, "InvalidRequest"),
+        })
+        {
+            using var response = await anonymous.PostAsync(path, Body(json));
+            var problem = await AssertProblemAsync(response, status, code);
+            Assert.DoesNotContain(secret, problem.ToString(), StringComparison.Ordinal);
+            Assert.Equal($"/frontdoor/{Server.IssuingId}/client-certificates/token/{{token}}", problem.GetProperty("instance").GetString());
+        }
+
+        using var state = await admin.GetAsync($"/frontdoor/{Server.IssuingId}/certificate-request-tokens/{id}");
+        Assert.Equal("unused", (await state.ReadJsonAsync()).GetProperty("state").GetString());
+    }
+
     // ---- Auth headers.
 
     [Theory]
@@ -504,5 +538,85 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
         huge.Headers.ContentType = new("application/ocsp-request");
         using var tooLarge = await anonymous.PostAsync($"/ocsp/{Server.IssuingId}", huge);
         await AssertProblemAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge, nameof(PkiErrorCode.InputTooLarge));
+    }
+
+    // ---- Outside Development: binding failures and unexpected errors.
+
+    [Fact]
+    public async Task In_production_binding_failures_have_a_body_and_unexpected_errors_log_no_token_secret()
+    {
+        var logs = new LogCapture();
+        await using var production = new CaServerFactory(new Dictionary<string, string> { ["environment"] = "Production" });
+        await using var server = production.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logs);
+            services.AddSingleton(Failing.Create<IRequestTokenService>());
+        }));
+        using var client = server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", CaServerFactory.AdminKey);
+        var state = server.Services.GetRequiredService<CaServerState>();
+        await state.Ready.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // A query value that does not bind: outside Development minimal APIs answer 400 with no body of their own.
+        using var page = await client.GetAsync($"/zones/{state.IssuingId}/client_certificates?page=abc");
+        await AssertEnvelopeErrorAsync(page, HttpStatusCode.BadRequest, (int)PkiErrorCode.InvalidRequest);
+        using var method = await client.DeleteAsync("/api/v1/cas/");
+        await AssertProblemAsync(method, HttpStatusCode.MethodNotAllowed, "MethodNotAllowed");
+
+        // An unexpected failure on the redemption route: a 500 without detail, and the log names the route, not the secret.
+        const string secret = "crt_THIS-IS-THE-SECRET-0123456789abcdefghijklmnopq";
+        using var csr = new TestCsr("CN=failing");
+        using var anonymous = server.CreateClient();
+        using var redeem = await anonymous.PostAsync($"/frontdoor/{state.IssuingId}/client-certificates/token/{secret}", Http.Json(new { type = "CSR", value = csr.Pem }));
+        var problem = await AssertProblemAsync(redeem, HttpStatusCode.InternalServerError, "InternalError");
+        Assert.Equal("An internal error occurred.", problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain(secret, problem.ToString(), StringComparison.Ordinal);
+
+        string[] lines = logs.Lines();
+        Assert.Contains(lines, line => line.Contains("/client-certificates/token/{token}", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal) || line.Contains(CaServerFactory.AdminKey, StringComparison.Ordinal));
+    }
+
+    /// <summary>Every log line at Warning and above.</summary>
+    private sealed class LogCapture : ILoggerProvider, ILogger
+    {
+        private readonly List<string> _lines = [];
+
+        public string[] Lines()
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_lines)
+            {
+                _lines.Add($"{logLevel}: {formatter(state, exception)} {exception}");
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>A service whose every method throws an exception the server does not expect.</summary>
+    public class Failing : DispatchProxy
+    {
+        public static T Create<T>()
+            where T : class => Create<T, Failing>();
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException("Simulated failure.");
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
-            LogUnhandled(logger, e, context.Request.Path);
+            LogUnhandled(logger, e, SafePath(context));
             await WriteAsync(context, StatusCodes.Status500InternalServerError, "InternalError", 500, "An internal error occurred.").ConfigureAwait(false);
         }
     }
@@ -72,7 +72,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
             status,
             message,
             code,
-            context.Request.Path);
+            SafePath(context));
         return context.Response.WriteAsJsonAsync(problem, s_problemOptions, "application/problem+json", context.RequestAborted);
     }
 
@@ -86,6 +86,22 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
         StatusCodes.Status405MethodNotAllowed => "This route does not accept this method.",
         _ => "The request was rejected.",
     };
+
+    /// <summary>
+    /// The request path for problem bodies and logs, without the request-token secret: on the public redemption route
+    /// (<c>…/client-certificates/token/{token}</c>) the path carries the credential, so its last segment becomes <c>{token}</c>.
+    /// </summary>
+    private static string SafePath(HttpContext context)
+    {
+        string path = context.Request.Path.Value ?? "";
+        if (context.GetRouteValue("token") is not string { Length: > 0 })
+        {
+            return path;
+        }
+
+        int slash = path.LastIndexOf('/');
+        return slash < 0 ? "{token}" : string.Concat(path.AsSpan(0, slash + 1), "{token}");
+    }
 
     private static string CodeName(int status) => status switch
     {
@@ -108,7 +124,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
     };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
 
     /// <summary>An RFC 7807 problem with the library's error code.</summary>
     private sealed record Problem(string Type, string Title, int Status, string Detail, string Code, string? Instance);
