@@ -22,6 +22,12 @@ public static class CaServerHostingExtensions
         builder.Services.AddOptions<CaServerOptions>().Bind(section);
         long maxBody = section.GetValue<long?>(nameof(CaServerOptions.MaxRequestBodyBytes)) ?? new CaServerOptions().MaxRequestBodyBytes;
 
+        // The public redemption route has the token secret in its path, and two ASP.NET Core categories log request paths:
+        // the request lines ("Request starting POST http://…/token/crt_…", Information) and the route matcher (Debug).
+        // They stay off whatever the configuration says; the server's own error log shows the path as …/token/{token}.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.Matching", LogLevel.None);
+
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<ICallerAccessor, HttpCallerAccessor>(); // before AddPki, which only TryAdds its default
         builder.Services.AddSingleton<ApiKeyRegistry>();

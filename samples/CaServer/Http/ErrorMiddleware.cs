@@ -7,7 +7,8 @@ namespace Pki.CaServer.Http;
 /// <summary>
 /// Turns failures into answers: <see cref="PkiException"/> → the status of its code (<see cref="PkiErrorCodeExtensions.ToHttpStatusCode"/>),
 /// <see cref="HttpProblemException"/> → its status, Kestrel's own limits (413) → their status, anything else → 500 with
-/// no detail. Bodies are RFC 7807 problems, except under <c>/zones</c>, which answer in the seed's envelope.
+/// no detail; an error the framework answered with no body (no route, a method the route does not take, a value that
+/// does not bind) gets one. Bodies are RFC 7807 problems, except under <c>/zones</c>, which answer in the seed's envelope.
 /// PkiException messages never carry secrets (see its remarks), so they are shown; no other message or stack trace is.
 /// </summary>
 public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
@@ -19,6 +20,13 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
         try
         {
             await next(context).ConfigureAwait(false);
+            if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentType is null && context.Response.ContentLength is null or 0)
+            {
+                // An error the framework answered without a body (no route 404, wrong method 405, a query or route value that
+                // does not bind 400 outside Development) gets the same body as every other error.
+                int status = context.Response.StatusCode;
+                await WriteAsync(context, status, CodeName(status), ZoneCode(status), FrameworkMessage(status)).ConfigureAwait(false);
+            }
         }
         catch (PkiException e) when (!context.Response.HasStarted)
         {
@@ -39,7 +47,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
-            LogUnhandled(logger, e, context.Request.Path);
+            LogUnhandled(logger, e, SafePath(context));
             await WriteAsync(context, StatusCodes.Status500InternalServerError, "InternalError", 500, "An internal error occurred.").ConfigureAwait(false);
         }
     }
@@ -64,7 +72,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
             status,
             message,
             code,
-            context.Request.Path);
+            SafePath(context));
         return context.Response.WriteAsJsonAsync(problem, s_problemOptions, "application/problem+json", context.RequestAborted);
     }
 
@@ -72,10 +80,35 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
 
     private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
 
+    private static string FrameworkMessage(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "No route matches this path.",
+        StatusCodes.Status405MethodNotAllowed => "This route does not accept this method.",
+        _ => "The request was rejected.",
+    };
+
+    /// <summary>
+    /// The request path for problem bodies and logs, without the request-token secret: on the public redemption route
+    /// (<c>…/client-certificates/token/{token}</c>) the path carries the credential, so its last segment becomes <c>{token}</c>.
+    /// </summary>
+    private static string SafePath(HttpContext context)
+    {
+        string path = context.Request.Path.Value ?? "";
+        if (context.GetRouteValue("token") is not string { Length: > 0 })
+        {
+            return path;
+        }
+
+        int slash = path.LastIndexOf('/');
+        return slash < 0 ? "{token}" : string.Concat(path.AsSpan(0, slash + 1), "{token}");
+    }
+
     private static string CodeName(int status) => status switch
     {
         StatusCodes.Status401Unauthorized => "Unauthorized",
         StatusCodes.Status403Forbidden => nameof(PkiErrorCode.Forbidden),
+        StatusCodes.Status404NotFound => "NotFound",
+        StatusCodes.Status405MethodNotAllowed => "MethodNotAllowed",
         StatusCodes.Status413PayloadTooLarge => nameof(PkiErrorCode.InputTooLarge),
         StatusCodes.Status501NotImplemented => "NotImplemented",
         _ => nameof(PkiErrorCode.InvalidRequest),
@@ -91,7 +124,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
     };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
 
     /// <summary>An RFC 7807 problem with the library's error code.</summary>
     private sealed record Problem(string Type, string Title, int Status, string Detail, string Code, string? Instance);

@@ -4,7 +4,11 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Pki.CaServer.Http;
 
-/// <summary>The two JSON dialects of the seeds: snake_case (zone and certificates APIs) and camelCase (frontdoor tokens).</summary>
+/// <summary>
+/// The two JSON dialects of the seeds: snake_case (zone and certificates APIs) and camelCase (frontdoor tokens). A body
+/// that names a property twice (also in another case: <c>csr</c> and <c>CSR</c>) is refused rather than letting the last
+/// one win, so a proxy or log that reads the first sees what the server acts on.
+/// </summary>
 public static class Json
 {
     /// <summary>snake_case names (seeds 001, 003, 004).</summary>
@@ -12,10 +16,11 @@ public static class Json
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>camelCase names (seed 000).</summary>
-    public static JsonSerializerOptions CamelCase { get; } = new(JsonSerializerDefaults.Web);
+    public static JsonSerializerOptions CamelCase { get; } = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
 
     /// <summary>An instant as the seeds write it: <c>2033-02-20T23:18:00Z</c>.</summary>
     public static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -33,8 +33,8 @@ public static class AuthorityRoutes
         var subject = DistinguishedName.Parse(body.SubjectDn);
         CaReference? parent = body switch
         {
-            { ParentId: { Length: > 0 } id } => CaReference.ById(id),
-            { ParentName: { Length: > 0 } parentName } => CaReference.ByName(parentName),
+            { ParentId: { Length: > 0 } id } => CaKey.ById(id),
+            { ParentName: { Length: > 0 } parentName } => CaKey.ByName(parentName),
             _ => null,
         };
 

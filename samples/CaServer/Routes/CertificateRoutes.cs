@@ -48,8 +48,8 @@ public static class CertificateRoutes
         var body = await Json.ReadBodyAsync(request, SnakeCaseJsonContext.Default.SignCsrBody, cancellationToken);
         var authority = body switch
         {
-            { CaId: { Length: > 0 } id } => CaReference.ById(id),
-            { CaName: { Length: > 0 } name } => CaReference.ByName(name),
+            { CaId: { Length: > 0 } id } => CaKey.ById(id),
+            { CaName: { Length: > 0 } name } => CaKey.ByName(name),
             _ => throw new PkiException(PkiErrorCode.InvalidRequest, "ca_id or ca_name is required."),
         };
         var issued = await signer.SignAsync(new SignCsrRequest
@@ -108,6 +108,12 @@ public static class CertificateRoutes
 
     private static async Task<IResult> RevokeAsync(string id, HttpRequest request, IRevocationService revocation, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            // CertificateReference.ById refuses a blank id with ArgumentException; like every lookup, it names no certificate.
+            throw new PkiException(PkiErrorCode.CertificateNotFound, $"Certificate '{id}' does not exist.");
+        }
+
         var body = await Json.ReadOptionalBodyAsync<RevokeBody>(request, Json.SnakeCase, cancellationToken) ?? new RevokeBody(null);
         var (reason, known) = RevocationReasons.Parse(body.Reason);
         var record = await revocation.RevokeAsync(new RevokeCertificateRequest

@@ -12,7 +12,7 @@ namespace Pki.CaServer.Routes;
 /// </summary>
 public static class CsrGenerationRoutes
 {
-    private static readonly JsonSerializerOptions PascalCase = new(JsonSerializerDefaults.General) { PropertyNameCaseInsensitive = true };
+    private static readonly JsonSerializerOptions PascalCase = new(JsonSerializerDefaults.General) { PropertyNameCaseInsensitive = true, AllowDuplicateProperties = false };
 
     /// <summary>Maps the route.</summary>
     public static void Map(IEndpointRouteBuilder app) => app.MapPost("/KeyfactorAPI/CSRGeneration/Generate", GenerateAsync);

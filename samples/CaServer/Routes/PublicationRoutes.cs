@@ -33,7 +33,7 @@ public static class PublicationRoutes
         bool pem = file.EndsWith(".pem", StringComparison.Ordinal);
         if (!pem && !file.EndsWith(".crt", StringComparison.Ordinal))
         {
-            return Results.NotFound();
+            throw new PkiException(PkiErrorCode.AuthorityNotFound, "A CA certificate is published as /ca/{ca}.crt or /ca/{ca}.pem.");
         }
 
         var authority = await authorities.GetAsync(await ResolveAsync(file[..^4], authorities, cancellationToken), cancellationToken);
@@ -61,7 +61,7 @@ public static class PublicationRoutes
             return Crl(await revocation.GetCrlAsync(reference, cancellationToken));
         }
 
-        return Results.NotFound();
+        throw new PkiException(PkiErrorCode.AuthorityNotFound, "A CRL is published as /crl/{ca}.crl or /crl/{ca}-delta.crl.");
     }
 
     private static async Task<IResult> OcspPostAsync(string ca, HttpRequest request, IRevocationService revocation, CancellationToken cancellationToken)

@@ -55,7 +55,8 @@ public static class ZoneRoutes
             }
         }
 
-        var slice = all.Skip((pageNumber - 1) * size).Take(size).Select(ClientCertificate.From).ToList();
+        long skip = (long)(pageNumber - 1) * size; // (page - 1) * per_page overflows int for a large page
+        var slice = skip >= all.Count ? [] : all.Skip((int)skip).Take(size).Select(ClientCertificate.From).ToList();
         return Results.Json(Envelope.Success(slice, new ResultInfo(pageNumber, size, slice.Count, all.Count)), Json.SnakeCase);
     }
 
