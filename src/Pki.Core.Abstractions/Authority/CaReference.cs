@@ -20,6 +20,8 @@ public sealed record CaReference
     public string? Organization { get; }
 
     /// <summary>Chooses the CA with id <paramref name="id"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is null, empty or white space (a host taking it from a
+    /// request should answer "not found" for such a value itself).</exception>
     public static CaReference ById(string id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -27,6 +29,7 @@ public sealed record CaReference
     }
 
     /// <summary>Chooses the CA named <paramref name="name"/> in <paramref name="organization"/>; names are unique per organization.</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
     public static CaReference ByName(string name, string? organization = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
