@@ -22,14 +22,28 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     public async ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        StoreInputRules.ThrowIfNotStorable(token.Token);
+        StoreInputRules.ThrowIfNotStorable(token);
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (token.Token.CertificateId is { } certificateId)
+        {
+            // As the SQLite store's foreign key: a token names only a certificate that exists. The key-share lock keeps
+            // the certificate from being purged before this transaction commits.
+            await using var exists = new NpgsqlCommand($"SELECT 1 FROM {db.Table("pki_certificates")} WHERE id = @id FOR KEY SHARE", connection, transaction);
+            exists.AddText("id", certificateId);
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new PkiException(PkiErrorCode.CertificateNotFound, $"The request token's CertificateId '{certificateId}' names no certificate in this store.");
+            }
+        }
+
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO {_table} ({RequestTokenRows.Columns}, secret_hash) VALUES ({Parameters(RequestTokenRows.Columns)}, @secret_hash)", connection);
+            $"INSERT INTO {_table} ({RequestTokenRows.Columns}, secret_hash) VALUES ({Parameters(RequestTokenRows.Columns)}, @secret_hash)", connection, transaction);
         RequestTokenRows.AddParameters(command, token);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.IsUniqueViolation("pki_request_tokens_hash_key"))
         {

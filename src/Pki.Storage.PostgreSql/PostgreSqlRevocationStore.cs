@@ -103,7 +103,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     public async ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(authorityId);
-        StoreInputRules.ThrowIfNotStorable(authorityId, nameof(authorityId));
+        StoreInputRules.ThrowIfNotIndexable(authorityId, nameof(authorityId));
         await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"INSERT INTO {_crlNumbers} AS n (authority_id, last_number) VALUES (@authority_id, 1) "

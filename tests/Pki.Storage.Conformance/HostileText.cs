@@ -21,6 +21,29 @@ public static class HostileText
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a hostile kind."),
     };
 
+    /// <summary>The bound every store applies to the text of one index entry (<see cref="StoreInputRules.MaximumIndexedLength"/>).</summary>
+    public const int IndexedBound = StoreInputRules.MaximumIndexedLength;
+
+    /// <summary>
+    /// Valid text of <paramref name="length"/> characters that no compression shrinks: CJK ideographs (3 bytes each in
+    /// UTF-8) from a seeded xorshift generator, so that 1,000 of them make a 3,000-byte value, more than PostgreSQL puts
+    /// in one B-tree index entry (about 2,700 bytes) even after trying to compress it.
+    /// </summary>
+    public static string LongText(int length, uint seed = 1)
+    {
+        uint state = seed * 2654435761u + 1;
+        var chars = new char[length];
+        for (int i = 0; i < length; i++)
+        {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            chars[i] = (char)('\u4E00' + (state % 20_000));
+        }
+
+        return new string(chars);
+    }
+
     /// <summary>Valid text that exercises encodings: a surrogate pair, U+FFFD, U+FFFF, a BOM, combining marks, a C0 and a C1 control, a backslash and quotes.</summary>
     public static string Unusual(string text = "x") => text + " \U0001F600 \uFFFD \uFFFF \uFEFF e\u0301 \u0001 \u0085 \\ ' \" %_ " + text;
 

@@ -68,7 +68,7 @@ public abstract partial class RequestTokenStoreConformance
             record = WithText(record, member, HostileText.Unusual(member));
         }
 
-        // An unused token references no certificate (the SQLite store's foreign key would refuse a dangling one).
+        // An unused token references no certificate (every store refuses one naming a certificate it does not hold).
         record = record with { CertificateId = null };
 
         await tokens.AddAsync(token with { Token = record }, NoCancellation);

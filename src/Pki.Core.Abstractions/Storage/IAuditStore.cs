@@ -1,7 +1,7 @@
 namespace Pki.Core;
 
 /// <summary>Persists audit events, append-only. The engine computes the hash chain; the store keeps the sequence gap-free.</summary>
-/// <remarks>Text with U+0000 or an unpaired surrogate, and undefined enum members, are handled alike by every store: see <see cref="StoreInputRules"/> (writes: <see cref="PkiErrorCode.InvalidRequest"/>; lookups and filters: nothing found).</remarks>
+/// <remarks>Text with U+0000 or an unpaired surrogate, indexed text over <see cref="StoreInputRules.MaximumIndexedLength"/> characters, and undefined enum members, are handled alike by every store: see <see cref="StoreInputRules"/> (writes: <see cref="PkiErrorCode.InvalidRequest"/>; lookups and filters: nothing found).</remarks>
 public interface IAuditStore
 {
     /// <summary>The last event, or null when the log is empty.</summary>

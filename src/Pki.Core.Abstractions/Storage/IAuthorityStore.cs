@@ -1,7 +1,7 @@
 namespace Pki.Core;
 
 /// <summary>Persists certificate authorities. Thin: business rules live in the engine.</summary>
-/// <remarks>Text with U+0000 or an unpaired surrogate, and undefined enum members, are handled alike by every store: see <see cref="StoreInputRules"/> (writes: <see cref="PkiErrorCode.InvalidRequest"/>; lookups and filters: nothing found).</remarks>
+/// <remarks>Text with U+0000 or an unpaired surrogate, indexed text over <see cref="StoreInputRules.MaximumIndexedLength"/> characters, and undefined enum members, are handled alike by every store: see <see cref="StoreInputRules"/> (writes: <see cref="PkiErrorCode.InvalidRequest"/>; lookups and filters: nothing found).</remarks>
 public interface IAuthorityStore
 {
     /// <summary>Adds a CA atomically.</summary>

@@ -10,14 +10,19 @@ namespace Pki.Core;
 /// <c>now</c> the engine passes in (a token is expired when <c>now &gt;= ExpiresAt</c>).</para>
 /// <para>A provider's token store and certificate store must share one database, so that <see cref="RedeemAsync"/> can
 /// store the certificate and consume the token in one transaction.</para>
-/// <para>Text with U+0000 or an unpaired surrogate, and undefined enum members, are handled alike by every store: see
+/// <para>Text with U+0000 or an unpaired surrogate, indexed text over <see cref="StoreInputRules.MaximumIndexedLength"/> characters, and undefined enum members, are handled alike by every store: see
 /// <see cref="StoreInputRules"/> (writes: <see cref="PkiErrorCode.InvalidRequest"/>; lookups and filters: nothing found;
 /// <see cref="DeleteAsync"/> and <see cref="RedeemAsync"/> with such an id: <see cref="PkiErrorCode.TokenNotFound"/>).</para>
 /// </remarks>
 public interface IRequestTokenStore
 {
     /// <summary>Adds a token atomically.</summary>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.Conflict"/> when the id or the secret hash exists.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.Conflict"/> when the id or the secret hash exists;
+    /// <see cref="PkiErrorCode.InvalidRequest"/> when the token is not storable (<see cref="StoreInputRules.ThrowIfNotStorable(StoredRequestToken)"/>:
+    /// among others a secret hash that is not 32 bytes, the state <see cref="RequestTokenState.Expired"/>, or
+    /// <see cref="RequestTokenState.Used"/> without <see cref="RequestTokenRecord.CertificateId"/> and <see cref="RequestTokenRecord.RedeemedAt"/>);
+    /// <see cref="PkiErrorCode.CertificateNotFound"/> when <see cref="RequestTokenRecord.CertificateId"/> names no certificate
+    /// of the certificate store this store shares its data with. Nothing is written in either case.</exception>
     ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken);
 
     /// <summary>Gets a token by id, or null.</summary>

@@ -5,7 +5,7 @@ namespace Pki.Core;
 /// <see cref="ICertificateStore"/> returns), CRL numbers, every saved CRL (until purged) and delegated OCSP responders. Thin: the
 /// engine validates every transition; the store only applies it atomically.
 /// </summary>
-/// <remarks>Text with U+0000 or an unpaired surrogate, and undefined enum members, are handled alike by every store: see <see cref="StoreInputRules"/> (writes: <see cref="PkiErrorCode.InvalidRequest"/>; lookups and filters: nothing found).</remarks>
+/// <remarks>Text with U+0000 or an unpaired surrogate, indexed text over <see cref="StoreInputRules.MaximumIndexedLength"/> characters, and undefined enum members, are handled alike by every store: see <see cref="StoreInputRules"/> (writes: <see cref="PkiErrorCode.InvalidRequest"/>; lookups and filters: nothing found).</remarks>
 public interface IRevocationStore
 {
     /// <summary>

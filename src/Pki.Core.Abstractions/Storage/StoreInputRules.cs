@@ -9,11 +9,50 @@ namespace Pki.Core;
 /// <para>Writes: a value a store would keep (a record field, a CRL's CA id) that contains U+0000 or an unpaired
 /// surrogate, or an enum member that is not defined, is refused with <see cref="PkiException"/>
 /// <see cref="PkiErrorCode.InvalidRequest"/> naming the member, before anything is written.</para>
-/// <para>Reads: such a value cannot be stored, so a lookup or an equality filter with one matches nothing (null, an
-/// empty page, not found). A keyset cursor (<c>After</c>) with one is refused, since it names no position stores agree on.</para>
+/// <para>Length: every store indexes some text (ids, CA ids, names, organizations, fingerprints, audit actors, actions
+/// and object ids), and PostgreSQL refuses an index entry over about 2,700 bytes. So the text of one index entry is at
+/// most <see cref="MaximumIndexedLength"/> (512) characters — at most 1,536 bytes in UTF-8, well below that limit: each
+/// indexed member alone, and the two members one index combines together (a record's id with its CA id or owner
+/// organization, a CA's id with its organization or parent id, a CA's organization with its name). A longer value is
+/// refused on writes with <see cref="PkiErrorCode.InvalidRequest"/> naming the member(s), before anything is written;
+/// a lookup or filter with one finds nothing. The core never comes near the bound: its ids are 32 characters, names and
+/// organizations at most 200, caller subjects (audit actors) at most 512.</para>
+/// <para>Reads: a value that cannot be stored matches nothing in a lookup or an equality filter (null, an empty page,
+/// not found). A keyset cursor (<c>After</c>) with one is refused, since it names no position stores agree on.</para>
 /// </remarks>
 public static class StoreInputRules
 {
+    /// <summary>
+    /// The most characters of text one index entry holds: an indexed member alone, or the two members one index
+    /// combines together (see the remarks of <see cref="StoreInputRules"/>). 512 characters are at most 1,536 bytes in
+    /// UTF-8, so every store can index them (PostgreSQL refuses a B-tree entry over about 2,700 bytes).
+    /// </summary>
+    public const int MaximumIndexedLength = 512;
+
+    /// <summary>The length of a <see cref="StoredRequestToken.SecretHash"/> and of a non-empty
+    /// <see cref="StoredPrivateKey.SubjectPublicKeySha256"/>: a SHA-256 hash, 32 bytes.</summary>
+    public const int HashLength = 32;
+
+    /// <summary>True when every store can hold <paramref name="value"/> exactly and index it: <see cref="IsStorable">storable</see>
+    /// and at most <see cref="MaximumIndexedLength"/> characters (null is indexable).</summary>
+    public static bool IsIndexable(string? value) => value is null || (value.Length <= MaximumIndexedLength && IsStorable(value));
+
+    /// <summary>Throws unless <paramref name="value"/> <see cref="IsIndexable">is indexable</see>: for text a store keeps
+    /// as (part of) a key, such as the CA id of <see cref="IRevocationStore.NextCrlNumberAsync"/>.</summary>
+    /// <param name="value">The text.</param>
+    /// <param name="member">What it is, as the message names it.</param>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> when the text contains U+0000 or an
+    /// unpaired surrogate, or is longer than <see cref="MaximumIndexedLength"/> characters.</exception>
+    public static void ThrowIfNotIndexable(string? value, string member)
+    {
+        ThrowIfNotStorable(value, member);
+        if (value is not null && value.Length > MaximumIndexedLength)
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest,
+                $"{member} is {value.Length} characters long; stores index it, and an index entry holds at most {MaximumIndexedLength} characters.");
+        }
+    }
+
     /// <summary>True when every store can hold <paramref name="value"/> exactly: null, or text without U+0000 and without
     /// an unpaired surrogate.</summary>
     public static bool IsStorable(string? value)
@@ -74,9 +113,9 @@ public static class StoreInputRules
     {
         ArgumentNullException.ThrowIfNull(record);
         const string Of = "The certificate record's ";
-        Text(record.Id, Of + nameof(record.Id));
+        Key(record.Id, Of + nameof(record.Id));
         Text(record.CertificatePem, Of + nameof(record.CertificatePem));
-        Text(record.CertificateAuthority.Id, Of + "CertificateAuthority.Id");
+        Key(record.CertificateAuthority.Id, Of + "CertificateAuthority.Id");
         Text(record.CertificateAuthority.Name, Of + "CertificateAuthority.Name");
         Name(record.Subject, Of + nameof(record.Subject));
         Texts(record.SubjectAlternativeNames.DnsNames, Of + "SubjectAlternativeNames.DnsNames");
@@ -87,16 +126,18 @@ public static class StoreInputRules
         }
 
         Text(record.Csr, Of + nameof(record.Csr));
-        Text(record.FingerprintSha256, Of + nameof(record.FingerprintSha256));
+        Key(record.FingerprintSha256, Of + nameof(record.FingerprintSha256));
         Text(record.SubjectKeyIdentifier, Of + nameof(record.SubjectKeyIdentifier));
         Text(record.SignatureAlgorithm, Of + nameof(record.SignatureAlgorithm));
         Text(record.Profile, Of + nameof(record.Profile));
         Text(record.PublicKeyAlgorithm, Of + nameof(record.PublicKeyAlgorithm));
-        Text(record.OwnerOrganization, Of + nameof(record.OwnerOrganization));
+        Key(record.OwnerOrganization, Of + nameof(record.OwnerOrganization));
         Text(record.RevocationComment, Of + nameof(record.RevocationComment));
         Text(record.TokenId, Of + nameof(record.TokenId));
         Text(record.Name, Of + nameof(record.Name));
-        Text(record.PrivateKeyId, Of + nameof(record.PrivateKeyId));
+        Key(record.PrivateKeyId, Of + nameof(record.PrivateKeyId));
+        Keys(record.CertificateAuthority.Id, record.Id, Of + "CertificateAuthority.Id and " + nameof(record.Id));
+        Keys(record.OwnerOrganization, record.Id, Of + nameof(record.OwnerOrganization) + " and " + nameof(record.Id));
         Defined(record.Type, Of + nameof(record.Type));
         Defined(record.Status, Of + nameof(record.Status));
         Defined(record.RevocationReason, Of + nameof(record.RevocationReason));
@@ -109,10 +150,13 @@ public static class StoreInputRules
     {
         ArgumentNullException.ThrowIfNull(authority);
         const string Of = "The CA record's ";
-        Text(authority.Id, Of + nameof(authority.Id));
-        Text(authority.Name, Of + nameof(authority.Name));
-        Text(authority.Organization, Of + nameof(authority.Organization));
-        Text(authority.ParentId, Of + nameof(authority.ParentId));
+        Key(authority.Id, Of + nameof(authority.Id));
+        Key(authority.Name, Of + nameof(authority.Name));
+        Key(authority.Organization, Of + nameof(authority.Organization));
+        Key(authority.ParentId, Of + nameof(authority.ParentId));
+        Keys(authority.Organization, authority.Name, Of + nameof(authority.Organization) + " and " + nameof(authority.Name));
+        Keys(authority.Organization, authority.Id, Of + nameof(authority.Organization) + " and " + nameof(authority.Id));
+        Keys(authority.ParentId, authority.Id, Of + nameof(authority.ParentId) + " and " + nameof(authority.Id));
         Name(authority.Subject, Of + nameof(authority.Subject));
         Text(authority.CertificatePem, Of + nameof(authority.CertificatePem));
         Text(authority.KeyId, Of + nameof(authority.KeyId));
@@ -138,24 +182,57 @@ public static class StoreInputRules
         Defined(authority.Status, Of + nameof(authority.Status));
     }
 
-    /// <summary>Throws unless every text member of <paramref name="token"/> is storable and its state is defined.</summary>
+    /// <summary>Throws unless <see cref="ThrowIfNotStorable(RequestTokenRecord)">the record is storable</see> and the
+    /// secret hash is <see cref="HashLength"/> (32) bytes long.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="token"/> is null.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/>; the message names the member.</exception>
+    public static void ThrowIfNotStorable(StoredRequestToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ThrowIfNotStorable(token.Token);
+        if (token.SecretHash.Length != HashLength)
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest,
+                $"The request token's {nameof(token.SecretHash)} is {token.SecretHash.Length} bytes long; it must be a SHA-256 hash ({HashLength} bytes).");
+        }
+    }
+
+    /// <summary>
+    /// Throws unless every text member of <paramref name="token"/> is storable, its state is one stores persist
+    /// (<see cref="RequestTokenState.Unused"/>, <see cref="RequestTokenState.Used"/> or <see cref="RequestTokenState.Deleted"/>;
+    /// <see cref="RequestTokenState.Expired"/> is computed, never stored), and a used token names its certificate and
+    /// when it was redeemed.
+    /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="token"/> is null.</exception>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/>; the message names the member.</exception>
     public static void ThrowIfNotStorable(RequestTokenRecord token)
     {
         ArgumentNullException.ThrowIfNull(token);
         const string Of = "The request token's ";
-        Text(token.Id, Of + nameof(token.Id));
+        Key(token.Id, Of + nameof(token.Id));
         Text(token.Name, Of + nameof(token.Name));
-        Text(token.Authority?.Id, Of + "Authority.Id");
+        Key(token.Authority?.Id, Of + "Authority.Id");
         Text(token.Authority?.Name, Of + "Authority.Name");
         Text(token.CommonName, Of + nameof(token.CommonName));
         Text(token.Organization, Of + nameof(token.Organization));
         Text(token.OrganizationalUnit, Of + nameof(token.OrganizationalUnit));
         Text(token.Profile, Of + nameof(token.Profile));
-        Text(token.OwnerOrganization, Of + nameof(token.OwnerOrganization));
-        Text(token.CertificateId, Of + nameof(token.CertificateId));
+        Key(token.OwnerOrganization, Of + nameof(token.OwnerOrganization));
+        Key(token.CertificateId, Of + nameof(token.CertificateId));
+        Keys(token.Authority?.Id, token.Id, Of + "Authority.Id and " + nameof(token.Id));
+        Keys(token.OwnerOrganization, token.Id, Of + nameof(token.OwnerOrganization) + " and " + nameof(token.Id));
         Defined(token.State, Of + nameof(token.State));
+        if (token.State == RequestTokenState.Expired)
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest,
+                $"{Of}{nameof(token.State)} is {nameof(RequestTokenState.Expired)}, which is computed from ExpiresAt and never stored; store it {nameof(RequestTokenState.Unused)}.");
+        }
+
+        if (token.State == RequestTokenState.Used && (token.CertificateId is null || token.RedeemedAt is null))
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest,
+                $"{Of}{nameof(token.State)} is {nameof(RequestTokenState.Used)}, so its {nameof(token.CertificateId)} and {nameof(token.RedeemedAt)} are required.");
+        }
     }
 
     /// <summary>Throws unless every text member of <paramref name="auditEvent"/> is storable and its enum members are defined.</summary>
@@ -165,11 +242,11 @@ public static class StoreInputRules
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         const string Of = "The audit event's ";
-        Text(auditEvent.Actor, Of + nameof(auditEvent.Actor));
+        Key(auditEvent.Actor, Of + nameof(auditEvent.Actor));
         Text(auditEvent.ActorOrganization, Of + nameof(auditEvent.ActorOrganization));
-        Text(auditEvent.Action, Of + nameof(auditEvent.Action));
+        Key(auditEvent.Action, Of + nameof(auditEvent.Action));
         Text(auditEvent.ObjectType, Of + nameof(auditEvent.ObjectType));
-        Text(auditEvent.ObjectId, Of + nameof(auditEvent.ObjectId));
+        Key(auditEvent.ObjectId, Of + nameof(auditEvent.ObjectId));
         Text(auditEvent.AuthorityId, Of + nameof(auditEvent.AuthorityId));
         Text(auditEvent.CorrelationId, Of + nameof(auditEvent.CorrelationId));
         Text(auditEvent.PreviousHash, Of + nameof(auditEvent.PreviousHash));
@@ -198,7 +275,7 @@ public static class StoreInputRules
     public static void ThrowIfNotStorable(CertificateRevocationList crl)
     {
         ArgumentNullException.ThrowIfNull(crl);
-        Text(crl.AuthorityId, "The CRL's " + nameof(crl.AuthorityId));
+        Key(crl.AuthorityId, "The CRL's " + nameof(crl.AuthorityId));
     }
 
     /// <summary>Throws unless every text member of <paramref name="responder"/> is storable.</summary>
@@ -208,20 +285,26 @@ public static class StoreInputRules
     {
         ArgumentNullException.ThrowIfNull(responder);
         const string Of = "The OCSP responder's ";
-        Text(responder.AuthorityId, Of + nameof(responder.AuthorityId));
+        Key(responder.AuthorityId, Of + nameof(responder.AuthorityId));
         Text(responder.CertificateId, Of + nameof(responder.CertificateId));
         Text(responder.KeyId, Of + nameof(responder.KeyId));
         Text(responder.CertificatePem, Of + nameof(responder.CertificatePem));
     }
 
-    /// <summary>Throws unless the id of <paramref name="key"/> is storable and its algorithm is defined.</summary>
+    /// <summary>Throws unless the id of <paramref name="key"/> is indexable, its algorithm is defined and its
+    /// <see cref="StoredPrivateKey.SubjectPublicKeySha256"/> is empty or a SHA-256 hash (<see cref="HashLength"/> bytes).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/>; the message names the member.</exception>
     public static void ThrowIfNotStorable(StoredPrivateKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Text(key.Id, "The private key's " + nameof(key.Id));
+        Key(key.Id, "The private key's " + nameof(key.Id));
         Defined(key.Algorithm, "The private key's " + nameof(key.Algorithm));
+        if (key.SubjectPublicKeySha256.Length is not (0 or HashLength))
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest,
+                $"The private key's {nameof(key.SubjectPublicKeySha256)} is {key.SubjectPublicKeySha256.Length} bytes long; it must be empty or a SHA-256 hash ({HashLength} bytes).");
+        }
     }
 
     /// <summary>
@@ -234,7 +317,7 @@ public static class StoreInputRules
     {
         ArgumentNullException.ThrowIfNull(query);
         ThrowIfNotStorable(query.After, "CertificateQuery.After");
-        return IsStorable(query.AuthorityId) && IsStorable(query.Organization) && IsStorable(query.FingerprintSha256)
+        return IsIndexable(query.AuthorityId) && IsIndexable(query.Organization) && IsIndexable(query.FingerprintSha256)
             && IsDefined(query.Status) && IsDefined(query.Type);
     }
 
@@ -245,7 +328,7 @@ public static class StoreInputRules
     {
         ArgumentNullException.ThrowIfNull(query);
         ThrowIfNotStorable(query.After, "AuthorityQuery.After");
-        return IsStorable(query.Organization) && IsStorable(query.ParentId);
+        return IsIndexable(query.Organization) && IsIndexable(query.ParentId);
     }
 
     /// <summary>False when a filter of <paramref name="query"/> holds a value no stored token can have (see <see cref="CanMatch(CertificateQuery)"/>).</summary>
@@ -255,7 +338,7 @@ public static class StoreInputRules
     {
         ArgumentNullException.ThrowIfNull(query);
         ThrowIfNotStorable(query.After, "RequestTokenQuery.After");
-        return IsStorable(query.AuthorityId) && IsStorable(query.OwnerOrganization) && IsDefined(query.State);
+        return IsIndexable(query.AuthorityId) && IsIndexable(query.OwnerOrganization) && IsDefined(query.State);
     }
 
     /// <summary>False when a filter of <paramref name="query"/> holds text that is not storable.</summary>
@@ -263,7 +346,7 @@ public static class StoreInputRules
     public static bool CanMatch(AuditQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return IsStorable(query.Actor) && IsStorable(query.ObjectId) && IsStorable(query.Action);
+        return IsIndexable(query.Actor) && IsIndexable(query.ObjectId) && IsIndexable(query.Action);
     }
 
     /// <summary>False when <paramref name="query"/> names a CA id that is not storable or an undefined status.</summary>
@@ -271,7 +354,7 @@ public static class StoreInputRules
     public static bool CanMatch(RevocationEntryQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return IsStorable(query.AuthorityId) && IsDefined(query.Status);
+        return IsIndexable(query.AuthorityId) && IsDefined(query.Status);
     }
 
     /// <summary>Throws when the cursor of <paramref name="query"/> is not storable.</summary>
@@ -284,6 +367,19 @@ public static class StoreInputRules
     }
 
     private static void Text(string? value, string member) => ThrowIfNotStorable(value, member);
+
+    private static void Key(string? value, string member) => ThrowIfNotIndexable(value, member);
+
+    /// <summary>Two members one index combines: together at most <see cref="MaximumIndexedLength"/> characters.</summary>
+    private static void Keys(string? first, string? second, string members)
+    {
+        int length = (first?.Length ?? 0) + (second?.Length ?? 0);
+        if (length > MaximumIndexedLength)
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest,
+                $"{members} are {length} characters long together; stores index them in one entry, which holds at most {MaximumIndexedLength} characters.");
+        }
+    }
 
     private static void Texts(IReadOnlyList<string>? values, string member)
     {

@@ -28,6 +28,8 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
 
     private const string SelectById = "SELECT " + Columns + " FROM request_tokens WHERE id = @id;";
 
+    private const string CertificateExists = "SELECT EXISTS (SELECT 1 FROM certificates WHERE id = @id);";
+
     private const string SelectByHash = "SELECT " + Columns + " FROM request_tokens WHERE secret_hash = @secret_hash;";
 
     private const string Consume =
@@ -47,11 +49,21 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     public ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        StoreInputRules.ThrowIfNotStorable(token.Token);
+        StoreInputRules.ThrowIfNotStorable(token);
         var record = token.Token;
         return database.WriteAsync(
             async (connection, transaction, cancel) =>
             {
+                if (record.CertificateId is { } certificateId)
+                {
+                    // The foreign key would refuse it only at commit, as a driver error: refuse it here, before the insert.
+                    using var exists = Sql.Command(connection, transaction, CertificateExists).With("@id", certificateId);
+                    if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancel).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+                    {
+                        throw CertificateNotFound(certificateId);
+                    }
+                }
+
                 using var command = Sql.Command(connection, transaction, Insert)
                     .With("@id", record.Id)
                     .With("@name", record.Name)
@@ -240,6 +252,9 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
         command.With("@limit", Math.Max(0, query.Limit));
         command.SetText(sql.ToString());
     }
+
+    private static PkiException CertificateNotFound(string certificateId) =>
+        new(PkiErrorCode.CertificateNotFound, $"The request token's CertificateId '{certificateId}' names no certificate in this store.");
 
     private static PkiException NotFound() =>
         new(PkiErrorCode.TokenNotFound, "The request token does not exist. Check that it was not mistyped.");

@@ -152,7 +152,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     public ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(authorityId);
-        StoreInputRules.ThrowIfNotStorable(authorityId, nameof(authorityId));
+        StoreInputRules.ThrowIfNotIndexable(authorityId, nameof(authorityId));
 
         // BEGIN IMMEDIATE (WriteAsync) holds the file's write lock from the start: two processes cannot both read the
         // same last_number, and the number is handed out only once the increment is committed.

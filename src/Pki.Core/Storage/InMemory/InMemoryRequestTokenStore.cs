@@ -26,10 +26,17 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
         (certificates as InMemoryCertificateStore)?.AttachTokenReferences(IsReferenced);
     }
 
-    public ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
+    public async ValueTask AddAsync(StoredRequestToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        StoreInputRules.ThrowIfNotStorable(token.Token);
+        StoreInputRules.ThrowIfNotStorable(token);
+        if (token.Token.CertificateId is { } certificateId
+            && await _certificates.GetAsync(certificateId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            // As the SQL stores: a token names only a certificate that exists.
+            throw new PkiException(PkiErrorCode.CertificateNotFound, $"The request token's CertificateId '{certificateId}' names no certificate in this store.");
+        }
+
         string hashKey = Convert.ToHexString(token.SecretHash.Span);
         lock (_gate)
         {
@@ -47,8 +54,6 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
             _idByHash.Add(hashKey, token.Token.Id);
             _certificateReferences.Add(token.Token.CertificateId, +1);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask<RequestTokenRecord?> GetAsync(string id, CancellationToken cancellationToken)

@@ -55,7 +55,7 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     public ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(authorityId);
-        StoreInputRules.ThrowIfNotStorable(authorityId, nameof(authorityId));
+        StoreInputRules.ThrowIfNotIndexable(authorityId, nameof(authorityId));
         lock (_gate)
         {
             long next = _crlNumbers.GetValueOrDefault(authorityId) + 1;
