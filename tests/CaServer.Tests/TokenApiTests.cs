@@ -93,6 +93,23 @@ public sealed class TokenApiTests(CaServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_token_redeems_only_under_its_own_frontdoor()
+    {
+        using var admin = Server.Client();
+        var token = await CreateTokenAsync(admin, "own-frontdoor");
+        string secret = token.GetProperty("token").GetString()!;
+        using var anonymous = Server.Client(key: null);
+        using var csr = new TestCsr("CN=x");
+        using var elsewhere = await anonymous.PostAsync($"/frontdoor/{Server.RootId}/client-certificates/token/{secret}",
+            Http.Json(new { type = "CSR", value = csr.Pem }));
+        Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+        Assert.Equal("TokenNotFound", (await elsewhere.ReadJsonAsync()).GetProperty("code").GetString());
+        using var own = await anonymous.PostAsync($"/frontdoor/{Server.IssuingId}/client-certificates/token/{secret}",
+            Http.Json(new { type = "CSR", value = csr.Pem }));
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+    }
+
+    [Fact]
     public async Task List_get_and_delete_then_a_deleted_token_cannot_be_redeemed()
     {
         using var admin = Server.Client();

@@ -73,6 +73,7 @@ public static class TokenRoutes
             {
                 Secret = token,
                 Csr = new CsrInput(body.Type ?? "", body.Value ?? ""),
+                Authority = CaKey.Parse(frontdoorId), // a token redeems only under the frontdoor (CA) it was made for
             }, cancellationToken);
         }
         catch (PkiException e) when (e.Code is PkiErrorCode.TokenNotFound or PkiErrorCode.TokenExpired or PkiErrorCode.TokenAlreadyUsed or PkiErrorCode.TokenDeleted)

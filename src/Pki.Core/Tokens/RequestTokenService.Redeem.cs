@@ -25,6 +25,12 @@ internal sealed partial class RequestTokenService
             throw Refused(token.Id, error);
         }
 
+        // A token presented for another CA than its own answers as an unknown one would (no hint that it exists).
+        if (request.Authority is { } expected && !await IsForAsync(token, expected, cancellationToken).ConfigureAwait(false))
+        {
+            throw Refused(token.Id, TokenErrors.NotFound());
+        }
+
         // The same strict reader and the same pipeline as ICsrSigner; a CSR that fails here leaves the token unused.
         var csr = CsrSigner.ReadCsr(pem, default, options.Value);
         var order = CsrSigner.CreateOrder(
@@ -55,6 +61,36 @@ internal sealed partial class RequestTokenService
         {
             LogRefused(_logger, token.Id, ex.Code);
             throw;
+        }
+    }
+
+    /// <summary>Whether the token was made for <paramref name="expected"/>: the same CA id, or the same CA name (and, when
+    /// the reference names one, the same organization).</summary>
+    private async ValueTask<bool> IsForAsync(RequestTokenRecord token, CaReference expected, CancellationToken cancellationToken)
+    {
+        if (expected.Id is not null)
+        {
+            return string.Equals(expected.Id, token.Authority.Id, StringComparison.Ordinal);
+        }
+
+        if (!string.Equals(expected.Name, token.Authority.Name, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (expected.Organization is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            var authority = await authorities.FindAsync(CaReference.ById(token.Authority.Id), cancellationToken).ConfigureAwait(false);
+            return string.Equals(authority.Organization, expected.Organization, StringComparison.Ordinal);
+        }
+        catch (PkiException ex) when (ex.Code == PkiErrorCode.AuthorityNotFound)
+        {
+            return false;
         }
     }
 

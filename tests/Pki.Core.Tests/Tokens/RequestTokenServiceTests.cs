@@ -181,6 +181,29 @@ public sealed class RequestTokenServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_presented_for_another_CA_is_TokenNotFound_and_stays_unused_then_redeems_for_its_own()
+    {
+        var created = await _ca.CreateAsync();
+        var csr = CsrInput.FromPem(TokenTestHost.Csr());
+        Task<IssuedCertificate> Redeem(CaReference authority) =>
+            _ca.Tokens.RedeemAsync(new RedeemRequestTokenRequest { Secret = created.Secret, Csr = csr, Authority = authority }).AsTask();
+
+        foreach (var other in new[] { CaReference.ById(_ca.Root.Id), CaReference.ByName(_ca.Root.Name), CaReference.ById("0123456789abcdef0123456789abcdef"),
+            CaReference.ByName("no-such-ca"), CaReference.ByName(_ca.Issuing.Name, "another-organization") })
+        {
+            var error = await Assert.ThrowsAsync<PkiException>(() => Redeem(other));
+            Assert.Equal(PkiErrorCode.TokenNotFound, error.Code);
+        }
+
+        Assert.Equal(RequestTokenState.Unused, (await _ca.Tokens.GetAsync(created.Token.Id)).State);
+        Assert.Empty(await CertificatesAsync(created.Token.Id));
+        var issued = await Redeem(CaReference.ByName(_ca.Issuing.Name));
+        Assert.Equal(_ca.Issuing.Id, issued.Record.CertificateAuthority.Id);
+        Assert.Equal(RequestTokenState.Used, (await _ca.Tokens.GetAsync(created.Token.Id)).State);
+        Assert.Equal(PkiErrorCode.TokenAlreadyUsed, (await Assert.ThrowsAsync<PkiException>(() => Redeem(CaReference.ById(_ca.Issuing.Id)))).Code);
+    }
+
+    [Fact]
     public async Task A_token_is_redeemable_one_tick_before_ExpiresAt()
     {
         var created = await _ca.CreateAsync();
