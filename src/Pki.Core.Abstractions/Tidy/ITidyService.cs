@@ -15,10 +15,11 @@ public interface ITidyService
 {
     /// <summary>Runs one tidy pass: tokens first (so that certificates they referenced become removable), then certificates, then CRLs.</summary>
     /// <param name="request">What to tidy and how many batches at most, or null for everything with the configured bounds.</param>
-    /// <param name="cancellationToken">Checked between batches; a batch that started finishes or rolls back whole.</param>
+    /// <param name="cancellationToken">Checked between batches; a batch that started finishes or rolls back whole. Once a batch
+    /// has run, a cancellation ends the pass with the report of what it removed (<see cref="TidyReport.StoppedEarly"/>).</param>
     /// <returns>What was removed.</returns>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/> unless the caller is a superuser (or the system caller).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="TidyRequest.MaxBatchesPerKind"/> is less than 1.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; batches already committed stay removed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the first batch; nothing was removed.</exception>
     ValueTask<TidyReport> TidyAsync(TidyRequest? request = null, CancellationToken cancellationToken = default);
 }

@@ -18,7 +18,8 @@ public sealed record TidyReport
     /// <summary>Store batches run, of every kind (each one transaction).</summary>
     public required int Batches { get; init; }
 
-    /// <summary>True when a kind hit the batch bound with its last batch full: more may be left for the next pass.</summary>
+    /// <summary>True when a kind hit the batch bound with its last batch full, or when the pass was cancelled after its
+    /// first batch: more may be left for the next pass.</summary>
     public required bool StoppedEarly { get; init; }
 
     /// <summary>When the pass started (the instant retention periods were measured from).</summary>

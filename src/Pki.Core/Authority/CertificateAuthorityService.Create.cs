@@ -81,7 +81,9 @@ internal sealed partial class CertificateAuthorityService
         await authorities.AddAsync(authority, cancellationToken).ConfigureAwait(false);
         if (issuer is not null)
         {
-            await certificates.AddAsync(ToCertificateRecord(authority, issuer.Authority, validity.Days), cancellationToken).ConfigureAwait(false);
+            // The CA is stored: its certificate record follows even if the caller gives up now, so that the parent lists
+            // (and can revoke) every CA certificate it signed, and the CA is not left without it and without its event.
+            await certificates.AddAsync(ToCertificateRecord(authority, issuer.Authority, validity.Days), CancellationToken.None).ConfigureAwait(false);
         }
 
         LogCreated(_logger, authority.Id, authority.Name, authority.Subject, authority.ParentId);

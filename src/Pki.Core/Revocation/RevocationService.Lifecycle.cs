@@ -88,6 +88,9 @@ internal sealed partial class RevocationService
             var updated = await store.TryChangeStatusAsync(change, cancellationToken).ConfigureAwait(false);
             if (updated is not null)
             {
+                // A status changed: from here on the publication runs to its CRL (and its audit event) even if the
+                // caller gives up, so that no change is left without the CRL that publishes it.
+                cancellationToken = CancellationToken.None;
                 await AfterTransitionAsync(current.Status, updated, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -104,7 +107,8 @@ internal sealed partial class RevocationService
             var updated = await store.TryChangeStatusAsync(change, cancellationToken).ConfigureAwait(false);
             if (updated is not null)
             {
-                await AfterTransitionAsync(record.Status, updated, cancellationToken).ConfigureAwait(false);
+                // The change is stored: the CA's own status follows it even if the caller gives up now.
+                await AfterTransitionAsync(record.Status, updated, CancellationToken.None).ConfigureAwait(false);
                 return updated;
             }
 

@@ -125,7 +125,9 @@ internal sealed partial class RevocationService
         };
         var issued = await pipeline.IssueAsync(order, cancellationToken).ConfigureAwait(false);
         var responder = new OcspResponderRecord(ca.Authority.Id, issued.Record.Id, keyId, issued.CertificatePem, issued.Record.ExpiresOn);
-        await store.SetOcspResponderAsync(responder, cancellationToken).ConfigureAwait(false);
+        // The certificate is stored (with its audit event, in a SQL store): the responder is set even if the caller gives
+        // up now, so that the call does not fail after the change it reports.
+        await store.SetOcspResponderAsync(responder, CancellationToken.None).ConfigureAwait(false);
         _responders.TryRemove(ca.Authority.Id, out _);
         Interlocked.Increment(ref _generation);
         LogResponder(_logger, issued.Record.Id, ca.Authority.Id, responder.NotAfter);

@@ -91,14 +91,32 @@ internal sealed partial class TidyService(
 
         public bool StoppedEarly { get; private set; }
 
-        /// <summary>Runs <paramref name="batch"/> until it removes fewer than a full batch or the bound is hit.</summary>
+        /// <summary>
+        /// Runs <paramref name="batch"/> until it removes fewer than a full batch or the bound is hit. A cancellation before
+        /// the pass's first batch throws; once a batch has been committed it ends the pass instead (<see cref="StoppedEarly"/>),
+        /// so that what was removed is reported and audited rather than lost behind an <see cref="OperationCanceledException"/>.
+        /// </summary>
         public async ValueTask<int> DrainAsync(Func<int, ValueTask<int>> batch, CancellationToken cancellationToken)
         {
             int total = 0;
             for (int i = 0; i < maxBatches; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int removed = await batch(batchSize).ConfigureAwait(false);
+                if (StopOnCancellation(cancellationToken))
+                {
+                    return total;
+                }
+
+                int removed;
+                try
+                {
+                    removed = await batch(batchSize).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && Batches > 0)
+                {
+                    StoppedEarly = true; // this batch was rolled back; the earlier ones stay removed
+                    return total;
+                }
+
                 Batches++;
                 total += removed;
                 if (removed < batchSize)
@@ -109,6 +127,22 @@ internal sealed partial class TidyService(
 
             StoppedEarly = true;
             return total;
+        }
+
+        private bool StopOnCancellation(CancellationToken cancellationToken)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (Batches == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested(); // nothing removed yet: the pass fails as a whole
+            }
+
+            StoppedEarly = true;
+            return true;
         }
     }
 }
