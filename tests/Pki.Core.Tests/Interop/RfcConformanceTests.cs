@@ -17,6 +17,39 @@ public sealed class RfcConformanceTests
 {
     private const string NonceOid = "1.3.6.1.5.5.7.48.1.2";
 
+    // RFC 9654 section 2.1 (obsoletes RFC 8954): Nonce ::= OCTET STRING (SIZE(1..128)); a responder MUST answer a nonce of
+    // 0 octets or more than 128 octets with malformedRequest. The extnValue holds the DER of that OCTET STRING.
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(32, true)]
+    [InlineData(120, true)]
+    [InlineData(128, true)]
+    [InlineData(129, false)]
+    public async Task The_nonce_length_follows_rfc_9654(int length, bool accepted)
+    {
+        using var pki = await RevocationFixture.CreateAsync();
+        var leaf = await pki.IssueClientAsync();
+        byte[] nonce = RandomNumberGenerator.GetBytes(length);
+        byte[] response = await pki.Revocation.RespondAsync(OcspRequest(pki.Issuing, leaf.CertificatePem, w => w.WriteOctetString(nonce)));
+
+        Assert.Equal(accepted ? 0 : 1, ResponseStatus(response)); // successful / malformedRequest
+        if (accepted)
+        {
+            Assert.Equal(nonce, ResponseNonce(response));
+        }
+    }
+
+    [Fact]
+    public async Task A_nonce_that_is_not_an_octet_string_is_a_malformed_request()
+    {
+        using var pki = await RevocationFixture.CreateAsync();
+        var leaf = await pki.IssueClientAsync();
+        byte[] response = await pki.Revocation.RespondAsync(OcspRequest(pki.Issuing, leaf.CertificatePem, w => w.WriteInteger(42)));
+
+        Assert.Equal(1, ResponseStatus(response));
+    }
+
     /// <summary>Certificates, CRLs and OCSP responses parsed by pyca/cryptography, which refuses anything that is not DER.</summary>
     [Theory]
     [InlineData(KeyAlgorithm.EcdsaP256)]
