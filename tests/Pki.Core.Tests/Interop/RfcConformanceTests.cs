@@ -50,6 +50,41 @@ public sealed class RfcConformanceTests
         Assert.Equal(1, ResponseStatus(response));
     }
 
+    // RFC 5280 section 4.2.1.9: pathLenConstraint only when cA is asserted and keyUsage asserts keyCertSign.
+    [Fact]
+    public async Task A_ca_profile_without_keyCertSign_gets_no_pathLenConstraint()
+    {
+        using var host = new PkiTestHost(o => o.Profiles["crl-signer"] = new CertificateProfile
+        {
+            Type = CertificateType.CertificateAuthority,
+            KeyUsage = X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature,
+            AllowedSubjectAlternativeNames = SubjectAlternativeNameTypes.None,
+            PathLengthConstraint = 0,
+        });
+        var (root, _) = await host.CreateHierarchyAsync(); // the root has pathLenConstraint 1
+        var issued = await host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(root.Id), Profile = "crl-signer", CommonName = "CRL Signer",
+        });
+
+        using var certificate = issued.ToX509Certificate2();
+        var basic = certificate.Extensions.OfType<X509BasicConstraintsExtension>().Single();
+        Assert.True(basic.CertificateAuthority);
+        Assert.False(basic.HasPathLengthConstraint);
+    }
+
+    // RFC 5280 section 4.2.1.9: "If the cA boolean is not asserted, then the keyCertSign bit ... MUST NOT be asserted."
+    [Fact]
+    public void A_profile_that_is_not_a_ca_cannot_have_keyCertSign()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => new PkiTestHost(o => o.Profiles["signer"] = new CertificateProfile
+        {
+            Type = CertificateType.Server,
+            KeyUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign,
+        }));
+        Assert.Contains("keyCertSign", error.Message);
+    }
+
     /// <summary>Certificates, CRLs and OCSP responses parsed by pyca/cryptography, which refuses anything that is not DER.</summary>
     [Theory]
     [InlineData(KeyAlgorithm.EcdsaP256)]
