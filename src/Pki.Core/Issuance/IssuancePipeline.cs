@@ -62,7 +62,7 @@ internal sealed partial class IssuancePipeline(
             throw new PkiException(PkiErrorCode.PolicyViolation, "A certificate needs a subject or at least one subject alternative name.");
         }
 
-        MlDsaKeyUsage.Check(profile, order.PublicKeyFamily, order.Profile);
+        SubjectKeyUsage.Check(profile, order.PublicKeyFamily, order.Profile);
         var validity = ValidityWindow.Compute(
             time.GetUtcNow(), order.ValidityDays ?? profile.DefaultValidityDays, profile.MaximumValidityDays, profile.Backdate,
             issuer.Authority.NotBefore, issuer.Authority.NotAfter, settings.ValidityNesting);

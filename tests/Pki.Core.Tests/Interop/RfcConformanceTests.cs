@@ -85,6 +85,36 @@ public sealed class RfcConformanceTests
         Assert.Contains("keyCertSign", error.Message);
     }
 
+    // RFC 5480 section 3 (id-ecPublicKey) and RFC 8410 section 5 (Ed25519): no keyEncipherment or dataEncipherment.
+    [Theory]
+    [InlineData(KeyAlgorithm.EcdsaP256, X509KeyUsageFlags.KeyEncipherment)]
+    [InlineData(KeyAlgorithm.EcdsaP384, X509KeyUsageFlags.DataEncipherment)]
+    [InlineData(KeyAlgorithm.Ed25519, X509KeyUsageFlags.KeyEncipherment)]
+    [InlineData(KeyAlgorithm.Ed25519, X509KeyUsageFlags.KeyAgreement)]
+    public async Task A_profile_key_usage_the_subject_key_cannot_have_is_refused(KeyAlgorithm algorithm, X509KeyUsageFlags usage)
+    {
+        using var host = new PkiTestHost(o => o.Profiles["legacy"] = new CertificateProfile
+        {
+            Type = CertificateType.Server,
+            KeyUsage = X509KeyUsageFlags.DigitalSignature | usage,
+            ExtendedKeyUsages = { "1.3.6.1.5.5.7.3.1" },
+        });
+        var (_, issuing) = await host.CreateHierarchyAsync();
+
+        var error = await Assert.ThrowsAsync<PkiException>(() => host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(issuing.Id), Profile = "legacy", CommonName = "www.example.com", KeyAlgorithm = algorithm,
+        }).AsTask());
+        Assert.Equal(PkiErrorCode.PolicyViolation, error.Code);
+
+        // The same profile still serves RSA keys, for which the usage is allowed.
+        var rsa = await host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(issuing.Id), Profile = "legacy", CommonName = "www.example.com", KeyAlgorithm = KeyAlgorithm.Rsa2048,
+        });
+        Assert.NotNull(rsa.CertificatePem);
+    }
+
     /// <summary>Certificates, CRLs and OCSP responses parsed by pyca/cryptography, which refuses anything that is not DER.</summary>
     [Theory]
     [InlineData(KeyAlgorithm.EcdsaP256)]
