@@ -73,6 +73,26 @@ public sealed class RfcConformanceTests
         Assert.False(basic.HasPathLengthConstraint);
     }
 
+    // RFC 5280 section 4.1.2.6: a CA certificate's subject MUST be a non-empty distinguished name.
+    [Fact]
+    public async Task A_ca_certificate_with_an_empty_subject_is_refused()
+    {
+        using var host = new PkiTestHost(o => o.Profiles["named-ca"] = new CertificateProfile
+        {
+            Type = CertificateType.CertificateAuthority,
+            KeyUsage = X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign,
+            AllowedSubjectAlternativeNames = SubjectAlternativeNameTypes.Dns,
+        });
+        var (root, _) = await host.CreateHierarchyAsync();
+
+        var error = await Assert.ThrowsAsync<PkiException>(() => host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(root.Id), Profile = "named-ca", Subject = DistinguishedName.Empty,
+            SubjectAlternativeNames = new SubjectAlternativeNames(dnsNames: ["ca.example.com"]),
+        }).AsTask());
+        Assert.Equal(PkiErrorCode.PolicyViolation, error.Code);
+    }
+
     // RFC 5280 section 4.2.1.9: "If the cA boolean is not asserted, then the keyCertSign bit ... MUST NOT be asserted."
     [Fact]
     public void A_profile_that_is_not_a_ca_cannot_have_keyCertSign()
