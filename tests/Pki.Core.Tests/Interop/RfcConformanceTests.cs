@@ -73,6 +73,18 @@ public sealed class RfcConformanceTests
         Assert.False(basic.HasPathLengthConstraint);
     }
 
+    // RFC 5280 appendix A.1: X520dnQualifier ::= PrintableString (like countryName and serialNumber).
+    [Fact]
+    public void A_dnQualifier_is_encoded_as_a_PrintableString()
+    {
+        var name = DistinguishedName.FromComponents([new("2.5.4.46", "qualifier-1"), new(DistinguishedNameOids.CommonName, "x")]);
+
+        var rdn = new AsnReader(name.Encode(), AsnEncodingRules.DER).ReadSequence().ReadSetOf().ReadSequence();
+        Assert.Equal("2.5.4.46", rdn.ReadObjectIdentifier());
+        Assert.Equal(UniversalTagNumber.PrintableString, (UniversalTagNumber)rdn.PeekTag().TagValue);
+        Assert.Equal(PkiErrorCode.InvalidName, Assert.Throws<PkiException>(() => DistinguishedName.FromComponents([new("2.5.4.46", "ü")])).Code);
+    }
+
     // RFC 5280 section 4.1.2.6: a CA certificate's subject MUST be a non-empty distinguished name.
     [Fact]
     public async Task A_ca_certificate_with_an_empty_subject_is_refused()
