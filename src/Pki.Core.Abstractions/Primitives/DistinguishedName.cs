@@ -191,10 +191,13 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
         }
     }
 
+    /// <summary>dnQualifier, a PrintableString (RFC 5280 appendix A.1).</summary>
+    private const string DnQualifier = "2.5.4.46";
+
     /// <summary>The ASN.1 string type Pki.Core encodes an attribute with (RFC 5280 recommends UTF8String).</summary>
     internal static UniversalTagNumber StringTypeOf(string oid) => oid switch
     {
-        DistinguishedNameOids.Country or DistinguishedNameOids.SerialNumber => UniversalTagNumber.PrintableString,
+        DistinguishedNameOids.Country or DistinguishedNameOids.SerialNumber or DnQualifier => UniversalTagNumber.PrintableString,
         DistinguishedNameOids.EmailAddress or DistinguishedNameOids.DomainComponent => UniversalTagNumber.IA5String,
         _ => UniversalTagNumber.UTF8String,
     };

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 
 namespace Pki.Core.DependencyInjection;
@@ -64,6 +65,8 @@ internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durabl
 
         check(Enum.IsDefined(profile.Type), $"Profile '{name}' has undefined type {profile.Type}.");
         check(profile.KeyUsage != 0, $"Profile '{name}' has no key usage.");
+        check(profile.Type == CertificateType.CertificateAuthority || !profile.KeyUsage.HasFlag(X509KeyUsageFlags.KeyCertSign),
+            $"Profile '{name}': keyCertSign needs type CertificateAuthority (RFC 5280 section 4.2.1.9).");
         check(profile.MaximumValidityDays is >= 1 and <= 36_600, $"Profile '{name}': MaximumValidityDays must be between 1 and 36600, not {profile.MaximumValidityDays}.");
         check(profile.DefaultValidityDays >= 1 && profile.DefaultValidityDays <= profile.MaximumValidityDays,
             $"Profile '{name}': DefaultValidityDays ({profile.DefaultValidityDays}) must be between 1 and MaximumValidityDays ({profile.MaximumValidityDays}).");

@@ -62,7 +62,12 @@ internal sealed partial class IssuancePipeline(
             throw new PkiException(PkiErrorCode.PolicyViolation, "A certificate needs a subject or at least one subject alternative name.");
         }
 
-        MlDsaKeyUsage.Check(profile, order.PublicKeyFamily, order.Profile);
+        if (isCa && subject.Components.Count == 0)
+        {
+            throw new PkiException(PkiErrorCode.PolicyViolation, "A CA certificate needs a non-empty subject (RFC 5280, section 4.1.2.6).");
+        }
+
+        SubjectKeyUsage.Check(profile, order.PublicKeyFamily, order.Profile);
         var validity = ValidityWindow.Compute(
             time.GetUtcNow(), order.ValidityDays ?? profile.DefaultValidityDays, profile.MaximumValidityDays, profile.Backdate,
             issuer.Authority.NotBefore, issuer.Authority.NotAfter, settings.ValidityNesting);

@@ -5,13 +5,14 @@ namespace Pki.Core.Revocation;
 /// <summary>
 /// Reads an OCSPRequest (RFC 6960 section 4.1.1) strictly as DER with <see cref="AsnReader"/>: indefinite or
 /// non-minimal lengths, trailing bytes, an explicit default version, too many CertIDs or a duplicate nonce make the
-/// request malformed. The optional request signature is skipped, not checked.
+/// request malformed, and so does a nonce that is not an OCTET STRING of 1 to 128 octets (RFC 9654 section 2.1). The
+/// optional request signature is skipped, not checked.
 /// </summary>
 internal static class OcspRequestReader
 {
     public const int MaximumSize = 16 * 1024;
     public const int MaximumCertIds = 32;
-    public const int MaximumNonceExtensionSize = 128;
+    public const int MaximumNonceLength = 128;
     public const string NonceOid = "1.3.6.1.5.5.7.48.1.2";
 
     private static readonly Asn1Tag Explicit0 = new(TagClass.ContextSpecific, 0, isConstructed: true);
@@ -105,11 +106,11 @@ internal static class OcspRequestReader
                     return null; // critical FALSE is the DEFAULT and must be omitted in DER
                 }
 
-                extension.ReadOctetString();
+                byte[] value = extension.ReadOctetString();
                 extension.ThrowIfNotEmpty();
                 if (oid == NonceOid)
                 {
-                    if (nonce is not null || encoded.Length > MaximumNonceExtensionSize)
+                    if (nonce is not null || !IsNonce(value))
                     {
                         return null;
                     }
@@ -121,6 +122,15 @@ internal static class OcspRequestReader
 
         tbs.ThrowIfNotEmpty();
         return new OcspRequest(certIds, nonce);
+    }
+
+    /// <summary>Nonce ::= OCTET STRING (SIZE(1..128)), DER-encoded in the extnValue (RFC 9654 section 2.1).</summary>
+    private static bool IsNonce(byte[] extensionValue)
+    {
+        var reader = new AsnReader(extensionValue, AsnEncodingRules.DER);
+        byte[] nonce = reader.ReadOctetString();
+        reader.ThrowIfNotEmpty();
+        return nonce.Length is >= 1 and <= MaximumNonceLength;
     }
 
     private static OcspCertId ReadCertId(ReadOnlyMemory<byte> encoded)

@@ -28,8 +28,11 @@ internal sealed class ProfileCatalog(IOptions<PkiOptions> options)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         bool ca = profile.Type == CertificateType.CertificateAuthority;
-        ExtensionWriter.BasicConstraints(writer, ca, ca ? profile.PathLengthConstraint : null);
         var usage = profile.KeyUsage;
+
+        // RFC 5280 section 4.2.1.9: pathLenConstraint only when cA is asserted and keyUsage asserts keyCertSign.
+        bool pathLength = ca && usage.HasFlag(X509KeyUsageFlags.KeyCertSign);
+        ExtensionWriter.BasicConstraints(writer, ca, pathLength ? profile.PathLengthConstraint : null);
         if (rsaSubjectKey && profile.KeyEnciphermentForRsa)
         {
             usage |= X509KeyUsageFlags.KeyEncipherment;

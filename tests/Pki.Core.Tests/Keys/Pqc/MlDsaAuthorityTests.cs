@@ -86,16 +86,17 @@ public sealed class MlDsaAuthorityTests
             CommonName = "pqc.example.com",
             KeyAlgorithm = KeyAlgorithm.MlDsa44,
         }).AsTask());
-        var p256 = await host.Authority.IssueAsync(new IssueCertificateRequest
+        // keyEncipherment is for RSA keys (ECDSA keys are refused too: RFC 5480, section 3).
+        var rsa = await host.Authority.IssueAsync(new IssueCertificateRequest
         {
             Authority = CaReference.ById(issuing.Id),
             Profile = "encipher",
             CommonName = "classic.example.com",
-            KeyAlgorithm = KeyAlgorithm.EcdsaP256,
+            KeyAlgorithm = KeyAlgorithm.Rsa2048,
         });
 
         Assert.Equal(PkiErrorCode.PolicyViolation, error.Code);
-        Assert.NotNull(p256.CertificatePem);
+        Assert.NotNull(rsa.CertificatePem);
     }
 
     internal static async Task<IssuedCertificate> Issue(PkiTestHost host, AuthorityRecord issuing, KeyAlgorithm algorithm, bool includePrivateKey = false) =>
