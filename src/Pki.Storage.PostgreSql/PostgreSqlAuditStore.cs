@@ -88,7 +88,7 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
             insert.AddText("correlation_id", auditEvent.CorrelationId);
             insert.AddText("previous_hash", auditEvent.PreviousHash);
             insert.AddText("hash", auditEvent.Hash);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await PostgreSqlQueries.CommitAsync(insert, cancellationToken).ConfigureAwait(false);
             return auditEvent;
         }
         catch

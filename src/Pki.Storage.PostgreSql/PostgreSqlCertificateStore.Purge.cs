@@ -56,7 +56,7 @@ internal sealed partial class PostgreSqlCertificateStore
             keys = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await PostgreSqlQueries.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
         return new CertificatePurgeResult(certificates, keys);
     }
 }

@@ -30,6 +30,25 @@ internal static class PostgreSqlQueries
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="commit"/>, a command whose text ends in <c>COMMIT</c>: a cancellation requested before it is
+    /// sent still rolls the transaction back, but once sent it is not cancelled — a cancel racing the commit could report
+    /// a failure for a transaction that did commit (with its audit event), which the caller would then retry.
+    /// </summary>
+    public static async ValueTask CommitAsync(NpgsqlCommand commit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await commit.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Commits <paramref name="transaction"/> as <see cref="CommitAsync(NpgsqlCommand, CancellationToken)"/> does: a
+    /// cancellation counts only until the commit is sent.</summary>
+    public static async ValueTask CommitAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
     /// <summary>Appends <c>AND id &gt; @after ORDER BY id LIMIT @limit</c> (ids compare with <c>COLLATE "C"</c>, as .NET's ordinal order) and sets the text.</summary>
     public static void FinishKeysetPage(StringBuilder sql, NpgsqlCommand command, string? after, int limit, bool sortAfterFilter = false)
     {

@@ -43,7 +43,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await PostgreSqlQueries.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.IsUniqueViolation("pki_request_tokens_hash_key"))
         {
@@ -219,7 +219,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             }
 
             store.CommandText += "; COMMIT";
-            await store.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await PostgreSqlQueries.CommitAsync(store, cancellationToken).ConfigureAwait(false);
             return null;
         }
         catch (PostgresException e) when (CertificateRows.InsertFailure(e, certificate) is { } failure)
