@@ -78,7 +78,13 @@ public sealed class UseSqliteTests : IDisposable
         const string password = "Sq1ite-Pw-7c1f0e2d9b5a";
         string withPassword = _file.ConnectionString + ";Password=" + password;
         var texts = new List<string> { SqliteDatabase.Settings(withPassword, new SqliteStorageOptions()).ToString() };
-        foreach (string bad in new[] { "Data Source=:memory:;Password=" + password, withPassword + ";Mode=ReadOnly", withPassword + ";Bogus", withPassword + ";Pasword=" + password, "Password=" + password })
+        // A password with an unquoted ';' splits: its second half reads as a keyword, which the parser's error would name.
+        const string tail = "Half4d2e9a7c0b1f";
+        foreach (string bad in new[]
+        {
+            "Data Source=:memory:;Password=" + password, withPassword + ";Mode=ReadOnly", withPassword + ";Bogus", withPassword + ";Pasword=" + password,
+            "Password=" + password, withPassword + ";Mode=" + password, _file.ConnectionString + ";Password=Pw;" + tail + "=1",
+        })
         {
             texts.Add(Describe(Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddPki().UseSqlite(bad))));
         }
@@ -102,6 +108,7 @@ public sealed class UseSqliteTests : IDisposable
         }
 
         Assert.All(texts, text => Assert.DoesNotContain(password, text, StringComparison.OrdinalIgnoreCase));
+        Assert.All(texts, text => Assert.DoesNotContain(tail, text, StringComparison.OrdinalIgnoreCase));
     }
 
     private static string Describe(Exception? error)
