@@ -32,7 +32,18 @@ public static class PostgreSqlPkiBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _ = new NpgsqlConnectionStringBuilder(connectionString); // validate now, not at first use
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString); // validate now, not at first use
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            // Neither Npgsql's message nor the exception itself: they quote keywords and values, and a password with an
+            // unquoted ';' or in the wrong keyword would be quoted with them.
+            throw new ArgumentException(
+                "The PostgreSQL connection string is malformed: an unknown keyword, a value of the wrong type, or a ';' or '=' that needs quoting (its values are not repeated here as they may hold a password).",
+                nameof(connectionString));
+        }
 
         var services = builder.Services;
         services.RemoveAll<PostgreSqlDatabase>();

@@ -146,4 +146,26 @@ public sealed class TokenApiTests(CaServerFixture fixture)
         using var noName = await admin.PostAsync($"/frontdoor/{Server.IssuingId}/certificate-request-tokens", Http.Json(new { commonName = "x" }));
         Assert.Equal(HttpStatusCode.BadRequest, noName.StatusCode);
     }
+
+    [Fact]
+    public void Response_records_print_no_private_key_or_token_secret()
+    {
+        // Records print every property: the key and the secret these responses carry once must not reach a log line.
+        const string key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgS3cretKeyBody\n-----END PRIVATE KEY-----\n";
+        var certificate = new Pki.CaServer.Routes.CertificateResponse(
+            "id", "ca", "CA", "cn", "CN=cn", "server", "server", "01", "ff", "nb", "na", 30, "active", [], [], [], "sha256WithECDSA", "ECDSA", 256, null, null, null,
+            "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n", null, key);
+        Assert.DoesNotContain("S3cretKeyBody", certificate.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("S3cretKeyBody", (certificate with { Id = "copy" }).ToString(), StringComparison.Ordinal);
+
+        const string secret = "crt_S3cretTokenValue0123456789abcdefghijklmnopq";
+        var token = new Pki.Core.RequestTokenRecord
+        {
+            Id = "t", Name = "n", Authority = new Pki.Core.AuthoritySummary("a", "A"), Profile = "client", CreatedAt = DateTimeOffset.UnixEpoch, ExpiresAt = DateTimeOffset.UnixEpoch,
+        };
+        var responseType = typeof(Pki.CaServer.Routes.TokenRoutes).GetNestedType("TokenResponse", System.Reflection.BindingFlags.NonPublic)!;
+        object response = responseType.GetMethod("From")!.Invoke(null, [token, secret])!;
+        Assert.Contains(secret, JsonSerializer.Serialize(response, responseType), StringComparison.Ordinal); // the one response that carries it
+        Assert.DoesNotContain("S3cretTokenValue", response.ToString(), StringComparison.Ordinal);
+    }
 }

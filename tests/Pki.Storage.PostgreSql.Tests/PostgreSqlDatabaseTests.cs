@@ -156,4 +156,70 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlDatabaseFixture fixture) :
 
         return false;
     }
+
+    [Fact]
+    public async Task A_connection_string_password_appears_in_no_error_or_object_text()
+    {
+        const string password = "Pg-Pw-5e0b8c3a1d7f42";
+        string withPassword = new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { Password = password }.ConnectionString;
+        var texts = new List<string>();
+
+        // The whole flow over a connection string with a password (the test cluster trusts local connections).
+        var services = new ServiceCollection();
+        services.AddPki(options => options.KeyEncryptionKey = RandomNumberGenerator.GetBytes(32)).UsePostgreSql(withPassword);
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var database = provider.GetRequiredService<PostgreSqlDatabase>();
+            texts.AddRange([database.ToString()!, database.DataSource.ToString()!, database.DataSource.ConnectionString]);
+            var authority = provider.GetRequiredService<ICertificateAuthority>();
+            var root = await authority.CreateRootAsync(new CreateRootAuthorityRequest
+            {
+                Name = "pw-root-" + Guid.NewGuid().ToString("N"), Subject = DistinguishedName.Create(commonName: "Pw Root"), KeyAlgorithm = KeyAlgorithm.EcdsaP256,
+            });
+            texts.Add(root.ToString());
+            texts.Add((await authority.IssueAsync(new IssueCertificateRequest
+            {
+                Authority = CaReference.ById(root.Id), Profile = CertificateProfiles.Server, CommonName = "pw.example.com", ValidityDays = 30,
+            })).ToString());
+        }
+
+        // Refusals: malformed strings and a server that is not there.
+        // A password with an unquoted ';' splits: its second half reads as a keyword, which the parser's error would name.
+        const string tail = "Half5e0b8c3a1d7f";
+        foreach (string bad in new[]
+        {
+            withPassword + ";Port=notaport", withPassword + ";Bogus=1", withPassword + ";Timeout=" + password,
+            "Host=127.0.0.1;Password=Pg;" + tail + "=1", "Host=127.0.0.1;Password=Pg;" + tail + ";Database=x",
+        })
+        {
+            texts.Add(Describe(Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddPki().UsePostgreSql(bad))));
+        }
+
+        string closed = new NpgsqlConnectionStringBuilder(withPassword) { Port = Pki.Storage.PostgreSql.TestSupport.PostgreSqlTools.FreePort(), Timeout = 2 }.ConnectionString;
+        var offline = new ServiceCollection();
+        offline.AddPki(options => options.KeyEncryptionKey = RandomNumberGenerator.GetBytes(32)).UsePostgreSql(closed);
+        await using (var provider = offline.BuildServiceProvider())
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => provider.GetRequiredService<ICertificateAuthority>().GetAsync(CaReference.ByName("x")).AsTask());
+            texts.Add(Describe(error));
+        }
+
+        Assert.All(texts, text => Assert.DoesNotContain(password, text, StringComparison.OrdinalIgnoreCase));
+        Assert.All(texts, text => Assert.DoesNotContain(tail, text, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Describe(Exception? error)
+    {
+        var text = new System.Text.StringBuilder();
+        for (; error is not null; error = error.InnerException)
+        {
+            text.Append(error.Message).Append('\n').Append(error).Append('\n');
+            foreach (System.Collections.DictionaryEntry entry in error.Data)
+            {
+                text.Append(entry.Key).Append('=').Append(entry.Value).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
 }

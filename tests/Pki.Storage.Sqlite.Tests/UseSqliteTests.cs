@@ -72,5 +72,59 @@ public sealed class UseSqliteTests : IDisposable
         Assert.Single(provider.GetServices<IDurablePkiStorage>());
     }
 
+    [Fact]
+    public async Task A_connection_string_password_appears_in_no_settings_text_or_error()
+    {
+        const string password = "Sq1ite-Pw-7c1f0e2d9b5a";
+        string withPassword = _file.ConnectionString + ";Password=" + password;
+        var texts = new List<string> { SqliteDatabase.Settings(withPassword, new SqliteStorageOptions()).ToString() };
+        // A password with an unquoted ';' splits: its second half reads as a keyword, which the parser's error would name.
+        const string tail = "Half4d2e9a7c0b1f";
+        foreach (string bad in new[]
+        {
+            "Data Source=:memory:;Password=" + password, withPassword + ";Mode=ReadOnly", withPassword + ";Bogus", withPassword + ";Pasword=" + password,
+            "Password=" + password, withPassword + ";Mode=" + password, _file.ConnectionString + ";Password=Pw;" + tail + "=1",
+        })
+        {
+            texts.Add(Describe(Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddPki().UseSqlite(bad))));
+        }
+
+        // The bundled SQLite has no encryption: the first operation fails, and its error must not carry the password either.
+        var services = new ServiceCollection();
+        services.AddPki(options => options.KeyEncryptionKey = new byte[32]).UseSqlite(withPassword);
+        using (var provider = services.BuildServiceProvider())
+        {
+            try
+            {
+                await provider.GetRequiredService<ICertificateAuthority>().CreateRootAsync(new CreateRootAuthorityRequest
+                {
+                    Name = "Root", Subject = DistinguishedName.Create(commonName: "Root"), KeyAlgorithm = KeyAlgorithm.EcdsaP256,
+                });
+            }
+            catch (Exception e)
+            {
+                texts.Add(Describe(e));
+            }
+        }
+
+        Assert.All(texts, text => Assert.DoesNotContain(password, text, StringComparison.OrdinalIgnoreCase));
+        Assert.All(texts, text => Assert.DoesNotContain(tail, text, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Describe(Exception? error)
+    {
+        var text = new System.Text.StringBuilder();
+        for (; error is not null; error = error.InnerException)
+        {
+            text.Append(error.Message).Append('\n').Append(error).Append('\n');
+            foreach (System.Collections.DictionaryEntry entry in error.Data)
+            {
+                text.Append(entry.Key).Append('=').Append(entry.Value).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
     public void Dispose() => _file.Dispose();
 }

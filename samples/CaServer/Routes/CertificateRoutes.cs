@@ -249,6 +249,10 @@ public sealed record CertificateResponse(
     string? ChainPem,
     string? PrivateKeyPem)
 {
+    /// <summary>Names the certificate without its private key (the compiler's record ToString would print <see cref="PrivateKeyPem"/>).</summary>
+    public override string ToString() =>
+        $"CertificateResponse {{ Id = {Id}, CaId = {CaId}, SubjectDn = {SubjectDn}, SerialNumber = {SerialNumber}, Status = {Status}, PrivateKeyPem = {(PrivateKeyPem is null ? "none" : "[redacted]")} }}";
+
     /// <summary>Maps a record; <paramref name="issued"/> adds the chain and, once, the generated private key.</summary>
     public static CertificateResponse From(CertificateRecord record, IssuedCertificate? issued)
     {

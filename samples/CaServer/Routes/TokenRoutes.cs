@@ -137,6 +137,9 @@ public static class TokenRoutes
         string CreatedAt,
         string? CertificateId)
     {
+        /// <summary>Names the token without its secret (the compiler's record ToString would print <see cref="Token"/>).</summary>
+        public override string ToString() => $"TokenResponse {{ Id = {Id}, Name = {Name}, FrontdoorId = {FrontdoorId}, State = {State}, Token = {(Token is null ? "none" : "[redacted]")} }}";
+
         public static TokenResponse From(RequestTokenRecord token, string? secret) => new(
             token.Id,
             token.Name,

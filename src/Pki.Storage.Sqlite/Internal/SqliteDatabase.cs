@@ -47,7 +47,11 @@ internal sealed class SqliteDatabase : IDisposable
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {
-            throw new ArgumentException($"The SQLite connection string is malformed: {ex.Message}", nameof(connectionString), ex);
+            // Neither the parser's message nor the exception itself: they quote keywords and values, and a password
+            // with an unquoted ';' or in the wrong keyword would be quoted with them.
+            throw new ArgumentException(
+                "The SQLite connection string is malformed: an unknown keyword, a value of the wrong type, or a ';' or '=' that needs quoting (its values are not repeated here as they may hold a password).",
+                nameof(connectionString));
         }
 
         if (string.IsNullOrWhiteSpace(builder.DataSource)
