@@ -230,12 +230,9 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
             throw new PkiException(PkiErrorCode.InvalidName, $"The value of {name} is longer than {bound} characters (RFC 5280, appendix A).");
         }
 
-        foreach (char c in value)
+        if (value.Any(char.IsControl) || !StoreInputRules.IsStorable(value))
         {
-            if (char.IsControl(c) || char.IsSurrogate(c) && !HasValidSurrogates(value))
-            {
-                throw new PkiException(PkiErrorCode.InvalidName, $"The value of {name} contains a control character or an unpaired surrogate.");
-            }
+            throw new PkiException(PkiErrorCode.InvalidName, $"The value of {name} contains a control character or an unpaired surrogate.");
         }
 
         switch (StringTypeOf(attribute.Oid))
@@ -250,28 +247,6 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
         {
             throw new PkiException(PkiErrorCode.InvalidName, "The country (C) must be a two-letter upper-case ISO 3166 code.");
         }
-    }
-
-    private static bool HasValidSurrogates(string value)
-    {
-        for (int i = 0; i < value.Length; i++)
-        {
-            if (char.IsHighSurrogate(value[i]))
-            {
-                if (i + 1 == value.Length || !char.IsLowSurrogate(value[i + 1]))
-                {
-                    return false;
-                }
-
-                i++;
-            }
-            else if (char.IsLowSurrogate(value[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     internal static bool IsPrintableString(string value)
