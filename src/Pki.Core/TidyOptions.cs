@@ -21,6 +21,14 @@ public sealed class TidyOptions
     /// </summary>
     public TimeSpan CrlRetention { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// How long a CA or OCSP responder signing key that nothing references is kept after it was stored, 1 hour to 36600
+    /// days. Default 1 day. Such a key is left when creating or importing a CA, or issuing a delegated OCSP responder,
+    /// failed after the key was stored (or when a responder was replaced); the period keeps the key of an operation still
+    /// writing the record that will reference it.
+    /// </summary>
+    public TimeSpan UnreferencedKeyGracePeriod { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>The most records one batch (one store transaction) removes, 1 to 10000. Default 500.</summary>
     public int BatchSize { get; set; } = 500;
 

@@ -9,6 +9,32 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
 {
     private readonly string _table = db.Table("pki_private_keys");
 
+    /// <remarks>
+    /// One statement in one transaction: the "unreferenced" checks run in the statement that deletes. Under READ COMMITTED a
+    /// reference committed while that statement runs may not be seen; references are only ever stored for a key just
+    /// created, which the grace period (<see cref="PrivateKeyPurge.CreatedBefore"/>) keeps.
+    /// </remarks>
+    public async ValueTask<int> PurgeUnreferencedAsync(PrivateKeyPurge purge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(purge);
+        ArgumentOutOfRangeException.ThrowIfLessThan(purge.Limit, 1, nameof(purge));
+        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"DELETE FROM {_table} WHERE id IN (SELECT k.id FROM {_table} k WHERE k.subject_public_key_sha256 = ''::bytea "
+            + "AND k.created_at < @created_before "
+            + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_authorities")} a WHERE a.key_id = k.id OR a.alternative_key_id = k.id) "
+            + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_ocsp_responders")} o WHERE o.key_id = k.id) "
+            + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_certificates")} c WHERE c.private_key_id = k.id) LIMIT @limit FOR UPDATE SKIP LOCKED)",
+            connection,
+            transaction);
+        command.AddBigint("created_before", PostgreSqlTime.ToTicks(purge.CreatedBefore));
+        command.AddInteger("limit", purge.Limit);
+        int removed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await PostgreSqlQueries.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
     public async ValueTask AddAsync(StoredPrivateKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);

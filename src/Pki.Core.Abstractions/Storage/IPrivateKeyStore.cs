@@ -27,4 +27,23 @@ public interface IPrivateKeyStore
     /// <exception cref="PkiException"><see cref="PkiErrorCode.PrivateKeyNotFound"/> when the id does not exist;
     /// <see cref="PkiErrorCode.ConcurrencyConflict"/> when the stored bytes changed in the meantime.</exception>
     ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes, as one atomic unit, at most <see cref="PrivateKeyPurge.Limit"/> signing keys (an empty
+    /// <see cref="StoredPrivateKey.SubjectPublicKeySha256"/>: CA and OCSP responder keys) stored before
+    /// <see cref="PrivateKeyPurge.CreatedBefore"/> that nothing references: no CA (<see cref="AuthorityRecord.KeyId"/>,
+    /// <see cref="AuthorityRecord.AlternativeKeyId"/>), no delegated OCSP responder (<see cref="OcspResponderRecord.KeyId"/>)
+    /// and no certificate (<see cref="CertificateRecord.PrivateKeyId"/>). Such a key is left when a CA creation or import,
+    /// or a responder issuance, failed after its key was stored; a replaced responder's key is one too. Returns how many
+    /// keys were removed.
+    /// </summary>
+    /// <remarks>
+    /// "Unreferenced" is checked inside the transaction that removes the key, so a reference stored before that transaction
+    /// commits keeps it. Never removes an escrowed key (a non-empty public-key hash): a key kept by CSR generation is
+    /// legitimately unreferenced until a certificate is issued for it. A provider's authority, certificate, revocation and
+    /// private-key stores must share one database. Which keys a batch takes among the eligible ones is unspecified; repeated
+    /// calls drain them.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PrivateKeyPurge.Limit"/> is less than 1.</exception>
+    ValueTask<int> PurgeUnreferencedAsync(PrivateKeyPurge purge, CancellationToken cancellationToken);
 }

@@ -9,6 +9,12 @@ public sealed record TidyReport
     /// <summary>Escrowed private keys removed with them (keys that only removed certificates referenced).</summary>
     public required int PrivateKeysRemoved { get; init; }
 
+    /// <summary>
+    /// CA and OCSP responder signing keys removed that nothing referenced for longer than the grace period (left by a CA
+    /// creation, CA import or responder issuance that failed after storing its key, or by a replaced responder).
+    /// </summary>
+    public int UnreferencedKeysRemoved { get; init; }
+
     /// <summary>Request tokens removed.</summary>
     public required int TokensRemoved { get; init; }
 

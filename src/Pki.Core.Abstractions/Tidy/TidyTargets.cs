@@ -16,6 +16,9 @@ public enum TidyTargets
     /// <summary>Superseded CRLs whose nextUpdate is older than the CRL retention.</summary>
     Crls = 4,
 
+    /// <summary>CA and OCSP responder signing keys nothing references, stored longer than the grace period ago.</summary>
+    UnreferencedKeys = 8,
+
     /// <summary>Everything.</summary>
-    All = Tokens | Certificates | Crls,
+    All = Tokens | Certificates | Crls | UnreferencedKeys,
 }

@@ -98,6 +98,8 @@ internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durabl
             $"Tidy.CertificateRetention must be between 0 and 36600 days, not {tidy.CertificateRetention}.");
         check(tidy.TokenRetention >= TimeSpan.Zero && tidy.TokenRetention <= longest, $"Tidy.TokenRetention must be between 0 and 36600 days, not {tidy.TokenRetention}.");
         check(tidy.CrlRetention >= TimeSpan.Zero && tidy.CrlRetention <= longest, $"Tidy.CrlRetention must be between 0 and 36600 days, not {tidy.CrlRetention}.");
+        check(tidy.UnreferencedKeyGracePeriod >= TimeSpan.FromHours(1) && tidy.UnreferencedKeyGracePeriod <= longest,
+            $"Tidy.UnreferencedKeyGracePeriod must be between 1 hour and 36600 days, not {tidy.UnreferencedKeyGracePeriod}.");
         check(tidy.BatchSize is >= 1 and <= 10_000, $"Tidy.BatchSize must be between 1 and 10000, not {tidy.BatchSize}.");
         check(tidy.MaxBatchesPerRun is >= 1 and <= 100_000, $"Tidy.MaxBatchesPerRun must be between 1 and 100000, not {tidy.MaxBatchesPerRun}.");
         check(tidy.Interval >= TimeSpan.FromMinutes(1) && tidy.Interval <= TimeSpan.FromDays(7), $"Tidy.Interval must be between 1 minute and 7 days, not {tidy.Interval}.");

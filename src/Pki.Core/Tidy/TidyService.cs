@@ -14,6 +14,8 @@ internal sealed partial class TidyService(
     ICertificateStore certificates,
     IRequestTokenStore tokens,
     IRevocationStore revocation,
+    IPrivateKeyStore keys,
+    IAuthorityStore authorities,
     TimeProvider time,
     IOptions<PkiOptions> options,
     ILogger<TidyService>? logger = null)
@@ -31,7 +33,7 @@ internal sealed partial class TidyService(
         var startedAt = time.GetUtcNow();
         var run = new BatchRun(tidy.BatchSize, maxBatches);
 
-        int tokensRemoved = 0, certificatesRemoved = 0, keysRemoved = 0, crlsRemoved = 0;
+        int tokensRemoved = 0, certificatesRemoved = 0, keysRemoved = 0, crlsRemoved = 0, unreferencedKeysRemoved = 0;
         if (request.Targets.HasFlag(TidyTargets.Tokens))
         {
             var before = startedAt - tidy.TokenRetention;
@@ -58,8 +60,18 @@ internal sealed partial class TidyService(
             crlsRemoved = await run.DrainAsync(limit => revocation.PurgeCrlsAsync(before, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
+        if (request.Targets.HasFlag(TidyTargets.UnreferencedKeys))
+        {
+            // The authority store is a dependency so that, in memory, it has attached its key references before a purge.
+            _ = authorities;
+            var purge = new PrivateKeyPurge(startedAt - tidy.UnreferencedKeyGracePeriod, tidy.BatchSize);
+            unreferencedKeysRemoved = await run.DrainAsync(
+                limit => keys.PurgeUnreferencedAsync(purge with { Limit = limit }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
         var report = new TidyReport
         {
+            UnreferencedKeysRemoved = unreferencedKeysRemoved,
             CertificatesRemoved = certificatesRemoved,
             PrivateKeysRemoved = keysRemoved,
             TokensRemoved = tokensRemoved,
@@ -69,7 +81,7 @@ internal sealed partial class TidyService(
             StartedAt = startedAt,
             FinishedAt = time.GetUtcNow(),
         };
-        LogTidied(_logger, report.CertificatesRemoved, report.PrivateKeysRemoved, report.TokensRemoved, report.CrlsRemoved, report.Batches);
+        LogTidied(_logger, report.CertificatesRemoved, report.PrivateKeysRemoved, report.TokensRemoved, report.CrlsRemoved, report.UnreferencedKeysRemoved, report.Batches);
         if (report.StoppedEarly)
         {
             LogStoppedEarly(_logger, maxBatches);
@@ -78,8 +90,8 @@ internal sealed partial class TidyService(
         return report;
     }
 
-    [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Tidy removed {Certificates} certificates, {PrivateKeys} private keys, {Tokens} request tokens and {Crls} CRLs in {Batches} batches")]
-    private static partial void LogTidied(ILogger logger, int certificates, int privateKeys, int tokens, int crls, int batches);
+    [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Tidy removed {Certificates} certificates, {PrivateKeys} private keys, {Tokens} request tokens, {Crls} CRLs and {UnreferencedKeys} unreferenced signing keys in {Batches} batches")]
+    private static partial void LogTidied(ILogger logger, int certificates, int privateKeys, int tokens, int crls, int unreferencedKeys, int batches);
 
     [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "Tidy stopped after {MaxBatches} batches of one kind with more left; the next pass continues")]
     private static partial void LogStoppedEarly(ILogger logger, int maxBatches);

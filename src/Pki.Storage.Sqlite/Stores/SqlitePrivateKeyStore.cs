@@ -25,7 +25,31 @@ internal sealed class SqlitePrivateKeyStore(SqliteDatabase database) : IPrivateK
     private const string Replace =
         "UPDATE private_keys SET protected_pkcs8 = @new WHERE id = @id AND protected_pkcs8 = @expected;";
 
+    // One statement in a BEGIN IMMEDIATE transaction: the write lock is held while "unreferenced" is checked and the key
+    // deleted, so a reference committed before it keeps the key and none can be committed in between.
+    private const string DeleteUnreferenced =
+        "DELETE FROM private_keys WHERE id IN (SELECT k.id FROM private_keys k WHERE k.subject_public_key_sha256 = x'' "
+        + "AND k.created_at < @created_before "
+        + "AND NOT EXISTS (SELECT 1 FROM authorities a WHERE a.key_id = k.id OR a.alternative_key_id = k.id) "
+        + "AND NOT EXISTS (SELECT 1 FROM ocsp_responders o WHERE o.key_id = k.id) "
+        + "AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.private_key_id = k.id) LIMIT @limit);";
+
     private const string Exists = "SELECT EXISTS (SELECT 1 FROM private_keys WHERE id = @id);";
+
+    public ValueTask<int> PurgeUnreferencedAsync(PrivateKeyPurge purge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(purge);
+        ArgumentOutOfRangeException.ThrowIfLessThan(purge.Limit, 1, nameof(purge));
+        return database.WriteAsync(
+            async (connection, transaction, token) =>
+            {
+                using var command = Sql.Command(connection, transaction, DeleteUnreferenced)
+                    .With("@created_before", Sql.Ticks(purge.CreatedBefore))
+                    .With("@limit", purge.Limit);
+                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
 
     public ValueTask AddAsync(StoredPrivateKey key, CancellationToken cancellationToken)
     {

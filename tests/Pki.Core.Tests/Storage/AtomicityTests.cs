@@ -150,6 +150,8 @@ public sealed class AtomicityTests
             await inner.ReplaceProtectedKeyAsync(id, expectedProtectedPkcs8, protectedPkcs8, cancellationToken);
             trip.After("keys.Replace");
         }
+
+        public ValueTask<int> PurgeUnreferencedAsync(PrivateKeyPurge purge, CancellationToken cancellationToken) => inner.PurgeUnreferencedAsync(purge, cancellationToken);
     }
 
     /// <summary>The in-memory stores, each behind its trip decorator (they share data as in <c>AddPki</c>).</summary>

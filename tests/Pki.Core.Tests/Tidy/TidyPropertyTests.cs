@@ -119,7 +119,7 @@ public sealed class TidyPropertyTests
         }
 
         var revocation = new InMemoryRevocationStore(certificates);
-        var service = new TidyService(certificates, tokens, revocation, clock, Options.Create(options));
+        var service = new TidyService(certificates, tokens, revocation, keys, new InMemoryAuthorityStore(), clock, Options.Create(options));
         var report = service.TidyAsync(null, default).AsTask().GetAwaiter().GetResult();
 
         var remainingCertificates = certificates.QueryAsync(new CertificateQuery { Limit = 100_000 }, default).Select(c => c.Id).ToListAsync().AsTask().GetAwaiter().GetResult();

@@ -20,6 +20,7 @@ internal sealed class GovernedTidyService(TidyService inner, PkiAuthorizer autho
             Count("private-key", report.PrivateKeysRemoved);
             Count("token", report.TokensRemoved);
             Count("crl", report.CrlsRemoved);
+            Count("unreferenced-key", report.UnreferencedKeysRemoved);
             return report;
         }, _ => (null, null), cancellationToken);
 

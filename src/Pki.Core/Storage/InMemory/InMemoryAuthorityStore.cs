@@ -9,6 +9,21 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
     private readonly SortedDictionary<string, AuthorityRecord> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<(string? Organization, string Name), string> _byName = [];
 
+    /// <summary>A store that no key store asks about its key references.</summary>
+    public InMemoryAuthorityStore()
+    {
+    }
+
+    /// <summary>A store whose key references the in-memory key store <paramref name="keys"/> checks before it purges a key.</summary>
+    public InMemoryAuthorityStore(IPrivateKeyStore keys) =>
+        (keys as InMemoryPrivateKeyStore)?.AttachReferences(InMemoryPrivateKeyStore.KeyReferrer.Authorities, id =>
+        {
+            lock (_gate)
+            {
+                return _byId.Values.Any(a => string.Equals(a.KeyId, id, StringComparison.Ordinal) || string.Equals(a.AlternativeKeyId, id, StringComparison.Ordinal));
+            }
+        });
+
     public ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);

@@ -35,7 +35,20 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     }
 
     /// <summary>A store whose purges also remove the escrowed keys only purged certificates referenced.</summary>
-    public InMemoryCertificateStore(IPrivateKeyStore keys) => _keys = keys as InMemoryPrivateKeyStore;
+    public InMemoryCertificateStore(IPrivateKeyStore keys)
+    {
+        _keys = keys as InMemoryPrivateKeyStore;
+        _keys?.AttachReferences(InMemoryPrivateKeyStore.KeyReferrer.Certificates, id =>
+        {
+            lock (_gate)
+            {
+                return _keyReferences.Contains(id);
+            }
+        });
+    }
+
+    /// <summary>The in-memory key store this store was built over, or null.</summary>
+    internal InMemoryPrivateKeyStore? Keys => _keys;
 
     private HashSet<PackedCertificate>.AlternateLookup<(string AuthorityId, SerialNumber SerialNumber)> BySerialNumber =>
         _bySerial.GetAlternateLookup<(string AuthorityId, SerialNumber SerialNumber)>();

@@ -8,6 +8,25 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
 {
     private readonly ConcurrentDictionary<string, StoredPrivateKey> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SortedSet<string>> _byPublicKey = new(StringComparer.Ordinal);
+    private readonly Lock _purgeGate = new();
+    private readonly Dictionary<KeyReferrer, Func<string, bool>> _referrers = [];
+
+    /// <summary>The stores whose records reference keys; each attaches a check when it is built over this store.</summary>
+    internal enum KeyReferrer
+    {
+        Authorities,
+        Certificates,
+        OcspResponders,
+    }
+
+    /// <summary>Called by a store built over this one: <paramref name="references"/> tells whether it references a key id.</summary>
+    internal void AttachReferences(KeyReferrer referrer, Func<string, bool> references)
+    {
+        lock (_purgeGate)
+        {
+            _referrers[referrer] = references;
+        }
+    }
 
     public ValueTask AddAsync(StoredPrivateKey key, CancellationToken cancellationToken)
     {
@@ -81,6 +100,44 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
         }
 
         return true;
+    }
+
+    /// <remarks>
+    /// Removes nothing until the authority, certificate and revocation stores built over this store have attached their
+    /// reference checks (a key whose referrers are unknown is kept). Each check takes its store's lock, so a reference
+    /// stored before the check is seen; the grace period (<see cref="PrivateKeyPurge.CreatedBefore"/>) covers one stored
+    /// while the batch runs, as a reference is only ever added to a key just created.
+    /// </remarks>
+    public ValueTask<int> PurgeUnreferencedAsync(PrivateKeyPurge purge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(purge);
+        ArgumentOutOfRangeException.ThrowIfLessThan(purge.Limit, 1, nameof(purge));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_purgeGate)
+        {
+            if (_referrers.Count < Enum.GetValues<KeyReferrer>().Length)
+            {
+                return ValueTask.FromResult(0);
+            }
+
+            int removed = 0;
+            foreach (var key in _keys.Values)
+            {
+                if (removed == purge.Limit)
+                {
+                    break;
+                }
+
+                if (key.SubjectPublicKeySha256.IsEmpty && key.CreatedAt < purge.CreatedBefore
+                    && !_referrers.Values.Any(references => references(key.Id))
+                    && _keys.TryRemove(new KeyValuePair<string, StoredPrivateKey>(key.Id, key)))
+                {
+                    removed++;
+                }
+            }
+
+            return ValueTask.FromResult(removed);
+        }
     }
 
     public ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken)

@@ -20,6 +20,13 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
         _certificates = certificates as InMemoryCertificateStore
             ?? throw new InvalidOperationException(
                 $"The in-memory revocation store works only with the in-memory certificate store, not {certificates?.GetType().Name}; register the IRevocationStore of the same storage package.");
+        _certificates.Keys?.AttachReferences(InMemoryPrivateKeyStore.KeyReferrer.OcspResponders, id =>
+        {
+            lock (_gate)
+            {
+                return _responders.Values.Any(r => string.Equals(r.KeyId, id, StringComparison.Ordinal));
+            }
+        });
     }
 
     public ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
