@@ -18,7 +18,7 @@ public abstract partial class TidyStoreConformance : StoreConformanceBase
     private async Task<TidyStores> NewStoresAsync()
     {
         var stores = await CreateStoresAsync();
-        foreach (object store in new object[] { stores.Certificates, stores.Tokens, stores.Revocation, stores.Keys }.Distinct(ReferenceEqualityComparer.Instance))
+        foreach (object store in new object[] { stores.Certificates, stores.Tokens, stores.Revocation, stores.Keys, stores.Authorities }.Distinct(ReferenceEqualityComparer.Instance))
         {
             Track(store);
         }

@@ -7,4 +7,5 @@ namespace Pki.Storage.Conformance;
 /// <param name="Tokens">The request-token store.</param>
 /// <param name="Revocation">The revocation store.</param>
 /// <param name="Keys">The private-key store.</param>
-public sealed record TidyStores(ICertificateStore Certificates, IRequestTokenStore Tokens, IRevocationStore Revocation, IPrivateKeyStore Keys);
+/// <param name="Authorities">The authority store.</param>
+public sealed record TidyStores(ICertificateStore Certificates, IRequestTokenStore Tokens, IRevocationStore Revocation, IPrivateKeyStore Keys, IAuthorityStore Authorities);

@@ -8,6 +8,6 @@ public sealed class PostgreSqlTidyStoreTests(PostgreSqlDatabaseFixture fixture) 
     protected override async ValueTask<TidyStores> CreateStoresAsync()
     {
         var db = await fixture.NewSchemaAsync();
-        return new TidyStores(new PostgreSqlCertificateStore(db), new PostgreSqlRequestTokenStore(db), new PostgreSqlRevocationStore(db), new PostgreSqlPrivateKeyStore(db));
+        return new TidyStores(new PostgreSqlCertificateStore(db), new PostgreSqlRequestTokenStore(db), new PostgreSqlRevocationStore(db), new PostgreSqlPrivateKeyStore(db), new PostgreSqlAuthorityStore(db));
     }
 }

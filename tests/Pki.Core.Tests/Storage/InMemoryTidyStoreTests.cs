@@ -9,6 +9,6 @@ public sealed class InMemoryTidyStoreTests : TidyStoreConformance
     {
         var keys = new InMemoryPrivateKeyStore();
         var certificates = new InMemoryCertificateStore(keys);
-        return ValueTask.FromResult(new TidyStores(certificates, new InMemoryRequestTokenStore(certificates), new InMemoryRevocationStore(certificates), keys));
+        return ValueTask.FromResult(new TidyStores(certificates, new InMemoryRequestTokenStore(certificates), new InMemoryRevocationStore(certificates), keys, new InMemoryAuthorityStore(keys)));
     }
 }

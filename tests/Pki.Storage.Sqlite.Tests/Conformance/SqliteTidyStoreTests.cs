@@ -11,7 +11,7 @@ public sealed class SqliteTidyStoreTests : TidyStoreConformance, IDisposable
     {
         var database = _stores.NewDatabase();
         return ValueTask.FromResult(new TidyStores(
-            new SqliteCertificateStore(database), new SqliteRequestTokenStore(database), new SqliteRevocationStore(database), new SqlitePrivateKeyStore(database)));
+            new SqliteCertificateStore(database), new SqliteRequestTokenStore(database), new SqliteRevocationStore(database), new SqlitePrivateKeyStore(database), new SqliteAuthorityStore(database)));
     }
 
     public override async Task DisposeAsync()
