@@ -180,6 +180,7 @@ public sealed class TidyServiceTests
     [InlineData("BatchSize", "Tidy.BatchSize must be between 1 and 10000, not 0.")]
     [InlineData("Retention", "Tidy.TokenRetention must be between 0 and 36600 days, not -00:00:01.")]
     [InlineData("Interval", "Tidy.Interval must be between 1 minute and 7 days, not 00:00:30.")]
+    [InlineData("GracePeriod", "Tidy.UnreferencedKeyGracePeriod must be between 1 hour and 36600 days, not 00:59:00.")]
     public void Tidy_options_are_validated_at_start_up_naming_the_value(string option, string message)
     {
         var error = Assert.Throws<OptionsValidationException>(() => new PkiTestHost(o =>
@@ -191,6 +192,9 @@ public sealed class TidyServiceTests
                     break;
                 case "Retention":
                     o.Tidy.TokenRetention = TimeSpan.FromSeconds(-1);
+                    break;
+                case "GracePeriod":
+                    o.Tidy.UnreferencedKeyGracePeriod = TimeSpan.FromMinutes(59);
                     break;
                 default:
                     o.Tidy.Interval = TimeSpan.FromSeconds(30);
