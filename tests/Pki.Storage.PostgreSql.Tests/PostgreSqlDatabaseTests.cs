@@ -192,7 +192,7 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlDatabaseFixture fixture) :
             "Host=127.0.0.1;Password=Pg;" + tail + "=1", "Host=127.0.0.1;Password=Pg;" + tail + ";Database=x",
         })
         {
-            texts.Add(Describe(Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddPki().UsePostgreSql(bad))));
+            texts.Add(Pki.Storage.Conformance.ExceptionText.Describe(Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddPki().UsePostgreSql(bad))));
         }
 
         string closed = new NpgsqlConnectionStringBuilder(withPassword) { Port = Pki.Storage.PostgreSql.TestSupport.PostgreSqlTools.FreePort(), Timeout = 2 }.ConnectionString;
@@ -201,25 +201,10 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlDatabaseFixture fixture) :
         await using (var provider = offline.BuildServiceProvider())
         {
             var error = await Assert.ThrowsAnyAsync<Exception>(() => provider.GetRequiredService<ICertificateAuthority>().GetAsync(CaReference.ByName("x")).AsTask());
-            texts.Add(Describe(error));
+            texts.Add(Pki.Storage.Conformance.ExceptionText.Describe(error));
         }
 
         Assert.All(texts, text => Assert.DoesNotContain(password, text, StringComparison.OrdinalIgnoreCase));
         Assert.All(texts, text => Assert.DoesNotContain(tail, text, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static string Describe(Exception? error)
-    {
-        var text = new System.Text.StringBuilder();
-        for (; error is not null; error = error.InnerException)
-        {
-            text.Append(error.Message).Append('\n').Append(error).Append('\n');
-            foreach (System.Collections.DictionaryEntry entry in error.Data)
-            {
-                text.Append(entry.Key).Append('=').Append(entry.Value).Append('\n');
-            }
-        }
-
-        return text.ToString();
     }
 }

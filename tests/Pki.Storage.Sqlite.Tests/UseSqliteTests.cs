@@ -86,7 +86,7 @@ public sealed class UseSqliteTests : IDisposable
             "Password=" + password, withPassword + ";Mode=" + password, _file.ConnectionString + ";Password=Pw;" + tail + "=1",
         })
         {
-            texts.Add(Describe(Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddPki().UseSqlite(bad))));
+            texts.Add(Pki.Storage.Conformance.ExceptionText.Describe(Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddPki().UseSqlite(bad))));
         }
 
         // The bundled SQLite has no encryption: the first operation fails, and its error must not carry the password either.
@@ -103,27 +103,12 @@ public sealed class UseSqliteTests : IDisposable
             }
             catch (Exception e)
             {
-                texts.Add(Describe(e));
+                texts.Add(Pki.Storage.Conformance.ExceptionText.Describe(e));
             }
         }
 
         Assert.All(texts, text => Assert.DoesNotContain(password, text, StringComparison.OrdinalIgnoreCase));
         Assert.All(texts, text => Assert.DoesNotContain(tail, text, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static string Describe(Exception? error)
-    {
-        var text = new System.Text.StringBuilder();
-        for (; error is not null; error = error.InnerException)
-        {
-            text.Append(error.Message).Append('\n').Append(error).Append('\n');
-            foreach (System.Collections.DictionaryEntry entry in error.Data)
-            {
-                text.Append(entry.Key).Append('=').Append(entry.Value).Append('\n');
-            }
-        }
-
-        return text.ToString();
     }
 
     public void Dispose() => _file.Dispose();

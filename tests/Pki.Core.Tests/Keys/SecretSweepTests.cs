@@ -418,30 +418,7 @@ public sealed class SecretSweepTests
         }
 
         /// <summary>An exception with its message, type, Data and every inner exception.</summary>
-        public static string Describe(Exception? error)
-        {
-            var text = new StringBuilder();
-            for (int depth = 0; error is not null && depth < 20; depth++)
-            {
-                text.Append(error.GetType().FullName).Append(": ").Append(error.Message).Append('\n').Append(error.ToString()).Append('\n');
-                foreach (DictionaryEntry entry in error.Data)
-                {
-                    text.Append(entry.Key).Append('=').Append(entry.Value).Append('\n');
-                }
-
-                if (error is AggregateException aggregate)
-                {
-                    foreach (var inner in aggregate.InnerExceptions)
-                    {
-                        text.Append(Describe(inner));
-                    }
-                }
-
-                error = error.InnerException;
-            }
-
-            return text.ToString();
-        }
+        public static string Describe(Exception? error) => Pki.Storage.Conformance.ExceptionText.Describe(error);
 
         public void AssertClean(int minimumLogLines, int minimumActivityTags)
         {
