@@ -94,6 +94,35 @@ public sealed class StoreTransaction : IAsyncDisposable
     }
 
     /// <summary>
+    /// The participant of <paramref name="database"/> when a store of it has already enlisted (its transaction has
+    /// begun), otherwise null. Reads use it to see the operation's own writes without beginning a transaction early.
+    /// </summary>
+    /// <typeparam name="TParticipant">The store package's participant type.</typeparam>
+    /// <param name="database">The object that stands for one database (compared by reference).</param>
+    public TParticipant? FindParticipant<TParticipant>(object database)
+        where TParticipant : class, IStoreTransactionParticipant
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (_outer is not null)
+        {
+            return _outer.FindParticipant<TParticipant>(database);
+        }
+
+        lock (_gate)
+        {
+            foreach (var (owner, participant) in _participants)
+            {
+                if (ReferenceEquals(owner, database) && participant.IsCompletedSuccessfully)
+                {
+                    return participant.Result as TParticipant;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Commits what the enlisted stores wrote (nothing to do when none enlisted). Inside an outer transaction, does
     /// nothing: the outer one commits. Once the commit has been sent, <paramref name="cancellationToken"/> no longer counts.
     /// </summary>
