@@ -16,40 +16,78 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
     /// The success event is offered to the store that makes the change (<see cref="PendingAuditEvent"/>): a store that
     /// writes it in the same transaction as the change makes the two atomic; otherwise it is appended here afterwards.
     /// </remarks>
+    public ValueTask<T> RecordAsync<T>(
+        string action,
+        string objectType,
+        string? authorityId,
+        Func<ValueTask<T>> operation,
+        Func<T, (string? ObjectId, string? AuthorityId)> describe,
+        CancellationToken cancellationToken) =>
+        RecordAsync(action, objectType, authorityId, operation, describe, inOneTransaction: false, cancellationToken);
+
+    /// <summary>
+    /// Records an operation as the overload above does. For an operation that makes more than one change: with <paramref name="inOneTransaction"/>, its changes and its
+    /// success event are written in one <see cref="StoreTransaction"/>, so that stores that enlist (SQLite, PostgreSQL)
+    /// commit them together, and a failure, or a crash, leaves none of them.
+    /// </summary>
     public async ValueTask<T> RecordAsync<T>(
         string action,
         string objectType,
         string? authorityId,
         Func<ValueTask<T>> operation,
         Func<T, (string? ObjectId, string? AuthorityId)> describe,
+        bool inOneTransaction,
         CancellationToken cancellationToken)
     {
         // A caller the log could not record is refused before the operation (and without an event): see ScopedCallerAccessor.
         _ = callers.Caller;
-        T result;
-        using var pending = PendingAuditEvent.Begin(
-            objectType,
-            (objectId, changedAuthorityId) => Builder(new AuditEntry(action, objectType, objectId, changedAuthorityId ?? authorityId), AuditOutcome.Success, null));
+        var transaction = inOneTransaction ? StoreTransaction.Begin() : null;
+        bool changed = false;
         try
         {
-            result = await operation().ConfigureAwait(false);
+            T result;
+            using (var pending = PendingAuditEvent.Begin(
+                objectType,
+                (objectId, changedAuthorityId) => Builder(new AuditEntry(action, objectType, objectId, changedAuthorityId ?? authorityId), AuditOutcome.Success, null)))
+            {
+                result = await operation().ConfigureAwait(false);
+                changed = true;
+                var (objectId, resultAuthorityId) = describe(result);
+                if (pending.WrittenEvent is not { } written || !string.Equals(written.ObjectId, objectId, StringComparison.Ordinal))
+                {
+                    // The change has happened: its event is written even if the caller gives up now (in the transaction,
+                    // when there is one).
+                    await SucceededAsync(new AuditEntry(action, objectType, objectId, resultAuthorityId ?? authorityId), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return result;
         }
-        catch (PkiException ex)
+        catch (PkiException ex) when (!changed || transaction is not null)
         {
+            // The operation failed, or (in a transaction) its event or commit did, which undid its changes.
+            if (transaction is not null)
+            {
+                // Rolled back first: the failure event is not part of what failed, and must not wait for it.
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+
             Diagnostics.PkiTelemetry.Errors.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToString()));
             await FailedAsync(new AuditEntry(action, objectType, null, authorityId), ex.Code, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-
-        var (objectId, resultAuthorityId) = describe(result);
-        if (pending.WrittenEvent is { } written && string.Equals(written.ObjectId, objectId, StringComparison.Ordinal))
+        finally
         {
-            return result; // written with the change, in its transaction
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        // The change has happened: its event is written even if the caller gives up now.
-        await SucceededAsync(new AuditEntry(action, objectType, objectId, resultAuthorityId ?? authorityId), CancellationToken.None).ConfigureAwait(false);
-        return result;
     }
 
     public ValueTask SucceededAsync(AuditEntry entry, CancellationToken cancellationToken) =>

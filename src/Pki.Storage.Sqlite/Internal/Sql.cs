@@ -20,7 +20,7 @@ internal static class Sql
         }
 
         var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        command.Transaction = transaction ?? (connection as StatementCachingConnection)?.LentTransaction;
         command.CommandText = sql;
         return command;
     }

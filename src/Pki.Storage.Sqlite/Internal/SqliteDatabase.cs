@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using Pki.Core;
 
 namespace Pki.Storage.Sqlite;
 
@@ -92,9 +93,16 @@ internal sealed class SqliteDatabase : IDisposable
     /// Lends a connection for reading (migrating the database first if this is the first operation); disposing it gives
     /// it back. It must not be used to write: writes go through <see cref="WriteAsync{T}"/>.
     /// </summary>
+    /// <remarks>Inside a <see cref="StoreTransaction"/> this database has enlisted in, it is that transaction's connection,
+    /// so that the operation reads its own writes.</remarks>
     public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        if (StoreTransaction.Current?.FindParticipant<SqliteHeldTransaction>(this) is { } held)
+        {
+            return held.Connection;
+        }
+
         if (_idleReaders.TryPop(out var idle))
         {
             Interlocked.Decrement(ref _idleReaderCount);
@@ -110,7 +118,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// (group commit; see <see cref="SqliteGroupCommit"/>). An exception (or a cancellation before the work completes)
     /// rolls this write back and leaves the others of its batch alone; a failed commit fails every write of the batch.
     /// </summary>
-    /// <remarks><paramref name="work"/> must not call <see cref="WriteAsync{T}"/> itself, must leave the database
+    /// <remarks>Inside a <see cref="StoreTransaction"/>, the work runs in the operation's held transaction instead (the
+    /// first such write begins it: see <see cref="SqliteHeldTransaction"/>) and is committed with the operation.
+    /// <paramref name="work"/> must not call <see cref="WriteAsync{T}"/> itself, must leave the database
     /// consistent on its own (deferred foreign keys are checked at the shared commit), and may run more than once (when
     /// another write of its batch fails, the batch runs again): it must have no effect outside the transaction.</remarks>
     public async ValueTask<T> WriteAsync<T>(
@@ -118,6 +128,12 @@ internal sealed class SqliteDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        if (StoreTransaction.Current is { } operation)
+        {
+            var held = await operation.EnlistAsync(this, () => new ValueTask<SqliteHeldTransaction>(_writer.HoldAsync())).ConfigureAwait(false);
+            return await held.RunAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+
         return await _writer.WriteAsync(work, cancellationToken).ConfigureAwait(false);
     }
 

@@ -28,7 +28,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
     private const string ReleaseSavepoint = "RELEASE pki_write;";
 
     private readonly Lock _gate = new();
-    private readonly Queue<IQueuedWrite> _queue = new();
+    private readonly Queue<object> _queue = new(); // IQueuedWrite, or SqliteHeldTransaction
     private bool _draining;
     private long _commits;
     private bool _disposed;
@@ -44,10 +44,16 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
     {
         var write = new QueuedWrite<T>(work, cancellationToken);
+        Enqueue(write);
+        return write.Task;
+    }
+
+    private void Enqueue(object work)
+    {
         bool start;
         lock (_gate)
         {
-            _queue.Enqueue(write);
+            _queue.Enqueue(work);
             start = !_draining;
             _draining = true;
         }
@@ -56,8 +62,19 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         {
             _ = Task.Run(DrainAsync, CancellationToken.None);
         }
+    }
 
-        return write.Task;
+    /// <summary>
+    /// Queues a held transaction (see <see cref="SqliteHeldTransaction"/>): once the writes queued before it have
+    /// committed, the writer begins a transaction for it alone and keeps it until the operation commits or rolls it back.
+    /// Completes when the transaction has begun.
+    /// </summary>
+    public async Task<SqliteHeldTransaction> HoldAsync()
+    {
+        var held = new SqliteHeldTransaction();
+        Enqueue(held);
+        await held.Started.ConfigureAwait(false);
+        return held;
     }
 
     /// <summary>Closes the writer's connection once no batch is running; a later write opens a new one.</summary>
@@ -79,10 +96,11 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         var batch = new List<IQueuedWrite>();
         while (true)
         {
+            SqliteHeldTransaction? held;
             lock (_gate)
             {
-                TakeQueued(batch);
-                if (batch.Count == 0)
+                held = TakeQueued(batch);
+                if (batch.Count == 0 && held is null)
                 {
                     _draining = false;
                     if (_disposed)
@@ -95,17 +113,70 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
                 }
             }
 
-            await CommitAsync(batch).ConfigureAwait(false);
-            batch.Clear();
+            if (held is not null)
+            {
+                await HoldAsync(held).ConfigureAwait(false);
+            }
+            else
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+            }
         }
     }
 
-    /// <summary>Moves queued writes into <paramref name="batch"/>, up to <see cref="MaxBatch"/>; the caller holds the gate.</summary>
-    private void TakeQueued(List<IQueuedWrite> batch)
+    /// <summary>
+    /// Moves queued writes into <paramref name="batch"/>, up to <see cref="MaxBatch"/>, stopping at a held transaction;
+    /// when the batch is empty and a held transaction is next, takes and returns it instead. The caller holds the gate.
+    /// </summary>
+    private SqliteHeldTransaction? TakeQueued(List<IQueuedWrite> batch)
     {
-        while (batch.Count < MaxBatch && _queue.TryDequeue(out var write))
+        while (batch.Count < MaxBatch && _queue.TryPeek(out var next))
         {
-            batch.Add(write);
+            if (next is SqliteHeldTransaction held)
+            {
+                if (batch.Count > 0)
+                {
+                    return null; // it waits for this batch's commit
+                }
+
+                _queue.Dequeue();
+                return held;
+            }
+
+            _queue.Dequeue();
+            batch.Add((IQueuedWrite)next);
+        }
+
+        return null;
+    }
+
+    /// <summary>Begins a transaction for <paramref name="held"/> alone and ends it as the operation decides; never throws.</summary>
+    private async Task HoldAsync(SqliteHeldTransaction held)
+    {
+        try
+        {
+            _connection ??= await open(CancellationToken.None).ConfigureAwait(false);
+            var connection = (StatementCachingConnection)_connection;
+            using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                Forget(connection);
+                if (await held.HoldAsync(connection, transaction).ConfigureAwait(false))
+                {
+                    transaction.Commit();
+                    Interlocked.Increment(ref _commits);
+                }
+            }
+
+            Forget(connection);
+            held.Finish(null);
+        }
+        catch (Exception ex)
+        {
+            // Nothing of it was committed; the next batch starts on a fresh connection.
+            _connection?.Dispose();
+            _connection = null;
+            held.Finish(ex);
         }
     }
 
@@ -168,7 +239,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
                 // batch changed goes to the log, then one flush), and pages shared by the writes are written once.
                 lock (_gate)
                 {
-                    TakeQueued(batch);
+                    _ = TakeQueued(batch); // never a held transaction: the batch is not empty
                 }
             }
         }

@@ -38,9 +38,15 @@ internal sealed class StatementCachingConnection(string connectionString, Func<S
 
         _rented++;
         command.InUse = true;
-        command.Transaction = transaction;
+        command.Transaction = transaction ?? LentTransaction;
         return command;
     }
+
+    /// <summary>
+    /// The open transaction of a <see cref="SqliteHeldTransaction"/> while this (the writer's) connection is lent to an
+    /// operation: its commands join it, and disposing the connection (a read's lease) does not close it. Null otherwise.
+    /// </summary>
+    public SqliteTransaction? LentTransaction { get; set; }
 
     /// <summary>
     /// The audit event this connection appended last in its open write transaction, so that the next append of the same
@@ -64,9 +70,9 @@ internal sealed class StatementCachingConnection(string connectionString, Func<S
     /// <summary>Real disposal: the cached statements are finalized before the connection closes.</summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !_closing && returnToPool is not null && returnToPool(this))
+        if (disposing && !_closing && (LentTransaction is not null || (returnToPool is not null && returnToPool(this))))
         {
-            return;
+            return; // lent to an operation's reads, or back in the pool
         }
 
         if (disposing)

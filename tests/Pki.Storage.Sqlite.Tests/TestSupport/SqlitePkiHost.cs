@@ -12,10 +12,14 @@ public sealed class SqlitePkiHost : IDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public SqlitePkiHost(string connectionString, byte[] keyEncryptionKey)
+    /// <param name="connectionString">The SQLite connection string.</param>
+    /// <param name="keyEncryptionKey">The key-encryption key.</param>
+    /// <param name="configure">Changes to the services after <c>UseSqlite</c>, for example a decorated store.</param>
+    public SqlitePkiHost(string connectionString, byte[] keyEncryptionKey, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddPki(options => options.KeyEncryptionKey = keyEncryptionKey).UseSqlite(connectionString);
+        configure?.Invoke(services);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _ = _provider.GetRequiredService<IOptions<PkiOptions>>().Value;
     }

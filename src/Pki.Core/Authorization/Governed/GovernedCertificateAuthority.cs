@@ -23,7 +23,7 @@ internal sealed class GovernedCertificateAuthority(
         {
             authorizer.Demand(PkiOperation.ManageAuthority, null, request.Organization);
             return inner.CreateRootAsync(request, cancellationToken);
-        }, a => (a.Id, a.Id), cancellationToken);
+        }, a => (a.Id, a.Id), inOneTransaction: true, cancellationToken);
     }
 
     public ValueTask<AuthorityRecord> CreateIntermediateAsync(CreateIntermediateAuthorityRequest request, CancellationToken cancellationToken = default)
@@ -34,7 +34,7 @@ internal sealed class GovernedCertificateAuthority(
             var parent = await lookup.FindVisibleAsync(request.Parent, cancellationToken).ConfigureAwait(false);
             authorizer.Demand(PkiOperation.ManageAuthority, parent.Id, request.Organization);
             return await inner.CreateIntermediateAsync(request with { Parent = CaReference.ById(parent.Id) }, cancellationToken).ConfigureAwait(false);
-        }, a => (a.Id, a.Id), cancellationToken);
+        }, a => (a.Id, a.Id), inOneTransaction: true, cancellationToken);
     }
 
     public ValueTask<AuthorityRecord> ImportAsync(ImportAuthorityRequest request, CancellationToken cancellationToken = default)
@@ -44,7 +44,7 @@ internal sealed class GovernedCertificateAuthority(
         {
             authorizer.Demand(PkiOperation.ManageAuthority, null, request.Organization);
             return inner.ImportAsync(request, cancellationToken);
-        }, a => (a.Id, a.Id), cancellationToken);
+        }, a => (a.Id, a.Id), inOneTransaction: true, cancellationToken);
     }
 
     public ValueTask<AuthorityRecord> GetAsync(CaReference authority, CancellationToken cancellationToken = default) =>
@@ -82,7 +82,7 @@ internal sealed class GovernedCertificateAuthority(
             var issued = await inner.IssueAsync(request with { Authority = CaReference.ById(authority.Id) }, authority, cancellationToken).ConfigureAwait(false);
             IssuanceMetrics.Record(issued, started);
             return issued;
-        }, IssuanceMetrics.Describe, cancellationToken);
+        }, IssuanceMetrics.Describe, inOneTransaction: request.IncludePrivateKey, cancellationToken); // the escrowed key and its certificate
     }
 
     public async ValueTask<CertificateRecord> GetCertificateAsync(string id, CancellationToken cancellationToken = default)

@@ -23,7 +23,7 @@ internal sealed class GovernedRevocationService(
             var record = await inner.RevokeAsync(request, cancellationToken).ConfigureAwait(false);
             PkiTelemetry.Revocations.Add(1, new KeyValuePair<string, object?>("reason", request.Reason.ToString()));
             return record;
-        }, r => (r.Id, r.CertificateAuthority.Id), cancellationToken);
+        }, r => (r.Id, r.CertificateAuthority.Id), inOneTransaction: true, cancellationToken);
     }
 
     public ValueTask<CertificateRecord> ReactivateAsync(CertificateReference certificate, CancellationToken cancellationToken = default) =>
@@ -33,7 +33,7 @@ internal sealed class GovernedRevocationService(
             var record = await inner.ReactivateAsync(certificate, cancellationToken).ConfigureAwait(false);
             PkiTelemetry.Revocations.Add(1, new KeyValuePair<string, object?>("reason", "reactivate"));
             return record;
-        }, r => (r.Id, r.CertificateAuthority.Id), cancellationToken);
+        }, r => (r.Id, r.CertificateAuthority.Id), inOneTransaction: true, cancellationToken);
 
     public async ValueTask<CertificateRecord> GetStatusAsync(CertificateReference certificate, CancellationToken cancellationToken = default)
     {
@@ -73,7 +73,7 @@ internal sealed class GovernedRevocationService(
         {
             var visible = await lookup.DemandAsync(authority, PkiOperation.Publish, cancellationToken).ConfigureAwait(false);
             return await inner.IssueOcspSigningCertificateAsync(CaReference.ById(visible.Id), validityDays, cancellationToken).ConfigureAwait(false);
-        }, IssuanceMetrics.Describe, cancellationToken);
+        }, IssuanceMetrics.Describe, inOneTransaction: true, cancellationToken);
 
     private ValueTask<CertificateRevocationList> PublishingAsync(
         string action, CaReference authority, Func<CaReference, ValueTask<CertificateRevocationList>> operation, CancellationToken cancellationToken) =>
@@ -83,7 +83,7 @@ internal sealed class GovernedRevocationService(
             var crl = await operation(CaReference.ById(visible.Id)).ConfigureAwait(false);
             PkiTelemetry.CrlsProduced.Add(1, new KeyValuePair<string, object?>("kind", crl.BaseCrlNumber is null ? "full" : "delta"));
             return crl;
-        }, crl => (crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.AuthorityId), cancellationToken);
+        }, crl => (crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.AuthorityId), inOneTransaction: true, cancellationToken);
 
     private async ValueTask DemandOnCertificateAsync(CertificateReference reference, CancellationToken cancellationToken)
     {
