@@ -1,4 +1,4 @@
-// A second process for the SQLite multi-process test. Usage:
+// A second process for the SQLite multi-process tests. Usage (or "churn": see Churn.cs):
 //   Pki.Storage.Sqlite.Tests.Worker <database file> <key-encryption key hex> <secrets file> <results file> <parallelism>
 // Prints "ready" once the database is open, waits for a line on standard input, then redeems every secret (in a random
 // order, <parallelism> at a time) and writes one line per attempt: "<index> ok <certificate id>" or "<index> <error code>".
@@ -10,6 +10,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Pki.Core;
 using Pki.Core.DependencyInjection;
 using Pki.Storage.Sqlite;
+
+if (args is ["churn", var churnDatabase, var churnKey])
+{
+    return await Churn.RunAsync(churnDatabase, churnKey);
+}
 
 if (args.Length != 5)
 {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Security.Cryptography;
 using Pki.Core;
 using Pki.Storage.Sqlite.Tests.TestSupport;
@@ -102,30 +101,8 @@ public sealed class MultiProcessTests(ITestOutputHelper output)
         }
     }
 
-    private static Process StartWorker(string databaseFile, byte[] keyEncryptionKey, string secretsFile, string resultsFile)
-    {
-        string workerAssembly = typeof(MultiProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "WorkerAssembly").Value!;
-        Assert.True(File.Exists(workerAssembly), $"The worker is not built at {workerAssembly}.");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[]
-        {
-            Path.GetFullPath(workerAssembly), databaseFile, Convert.ToHexString(keyEncryptionKey), secretsFile, resultsFile,
-            ParallelismPerProcess.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The worker process did not start.");
-        process.ErrorDataReceived += (_, e) => Console.Error.WriteLine(e.Data);
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static Process StartWorker(string databaseFile, byte[] keyEncryptionKey, string secretsFile, string resultsFile) =>
+        WorkerProcess.Start(
+            databaseFile, Convert.ToHexString(keyEncryptionKey), secretsFile, resultsFile,
+            ParallelismPerProcess.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
