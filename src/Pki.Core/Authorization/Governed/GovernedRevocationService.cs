@@ -44,7 +44,7 @@ internal sealed class GovernedRevocationService(
     }
 
     public ValueTask<CertificateRevocationList> PublishAsync(CaReference authority, CancellationToken cancellationToken = default) =>
-        PublishingAsync("crl.publish", authority, a => inner.PublishAsync(a, cancellationToken), cancellationToken);
+        PublishingAsync("crl.publish", authority, a => inner.PublishAsync(a, cancellationToken), inOneTransaction: true, cancellationToken);
 
     public async ValueTask<CertificateRevocationList> GetCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
     {
@@ -56,10 +56,10 @@ internal sealed class GovernedRevocationService(
     }
 
     public ValueTask<CertificateRevocationList> CreateCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
-        PublishingAsync("crl.create", authority, a => inner.CreateCrlAsync(a, cancellationToken), cancellationToken);
+        PublishingAsync("crl.create", authority, a => inner.CreateCrlAsync(a, cancellationToken), inOneTransaction: false, cancellationToken);
 
     public ValueTask<CertificateRevocationList> CreateDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
-        PublishingAsync("crl.create-delta", authority, a => inner.CreateDeltaCrlAsync(a, cancellationToken), cancellationToken);
+        PublishingAsync("crl.create-delta", authority, a => inner.CreateDeltaCrlAsync(a, cancellationToken), inOneTransaction: false, cancellationToken);
 
     public async ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default)
     {
@@ -75,15 +75,21 @@ internal sealed class GovernedRevocationService(
             return await inner.IssueOcspSigningCertificateAsync(CaReference.ById(visible.Id), validityDays, cancellationToken).ConfigureAwait(false);
         }, IssuanceMetrics.Describe, inOneTransaction: true, cancellationToken);
 
+    /// <summary>
+    /// A CRL operation. A publication changes statuses (and, for a CA certificate, the CA) before its CRL: those changes,
+    /// the CRL and the event are one store transaction. Creating a CRL only takes a number and stores the CRL: a failure
+    /// between the two leaves a gap in the numbers, which RFC 5280 allows, so it does not hold the store's writer while
+    /// the CRL is built.
+    /// </summary>
     private ValueTask<CertificateRevocationList> PublishingAsync(
-        string action, CaReference authority, Func<CaReference, ValueTask<CertificateRevocationList>> operation, CancellationToken cancellationToken) =>
+        string action, CaReference authority, Func<CaReference, ValueTask<CertificateRevocationList>> operation, bool inOneTransaction, CancellationToken cancellationToken) =>
         audit.RecordAsync(action, AuditObjects.Crl, null, async () =>
         {
             var visible = await lookup.DemandAsync(authority, PkiOperation.Publish, cancellationToken).ConfigureAwait(false);
             var crl = await operation(CaReference.ById(visible.Id)).ConfigureAwait(false);
             PkiTelemetry.CrlsProduced.Add(1, new KeyValuePair<string, object?>("kind", crl.BaseCrlNumber is null ? "full" : "delta"));
             return crl;
-        }, crl => (crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.AuthorityId), inOneTransaction: true, cancellationToken);
+        }, crl => (crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.AuthorityId), inOneTransaction, cancellationToken);
 
     private async ValueTask DemandOnCertificateAsync(CertificateReference reference, CancellationToken cancellationToken)
     {
