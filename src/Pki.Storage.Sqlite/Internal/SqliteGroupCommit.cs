@@ -60,7 +60,12 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
 
         if (start)
         {
-            _ = Task.Run(DrainAsync, CancellationToken.None);
+            // Without the enqueuing operation's ambient state (its StoreTransaction, its pending audit event): the drain
+            // serves every write that queues while it runs.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(DrainAsync, CancellationToken.None);
+            }
         }
     }
 
