@@ -8,7 +8,8 @@ namespace Pki.Storage.PostgreSql;
 /// <summary>
 /// An <see cref="IAuditStore"/> over <c>pki_audit_events</c>, keyed by sequence. An append is one transaction that takes
 /// the log's advisory lock, reads the last event and inserts the next one, so appenders on every host queue on the lock
-/// and the sequence stays gap-free.
+/// and the sequence stays gap-free. Inside a <see cref="StoreTransaction"/> the append is part of that transaction, and
+/// the lock is held until it commits or rolls back.
 /// </summary>
 internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
 {
@@ -19,8 +20,8 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
 
     public async ValueTask<AuditEvent?> GetLastAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM {_table} ORDER BY sequence DESC LIMIT 1", connection);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM {_table} ORDER BY sequence DESC LIMIT 1", lease.Connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
@@ -28,17 +29,18 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
     public async ValueTask<AuditEvent> AppendAsync(Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var begin = new NpgsqlCommand("BEGIN", connection);
-        return await CommitWithEventAsync(db, begin, next, cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var begin = new NpgsqlCommand(lease.Begin(string.Empty), lease.Connection);
+        return await CommitWithEventAsync(db, lease, begin, next, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Runs <paramref name="change"/> and appends the event <paramref name="next"/> builds from the last one, then commits
-    /// both, in two round trips. <paramref name="change"/> is a command on its connection, outside any
-    /// <see cref="NpgsqlTransaction"/>, in a transaction begun with a plain <c>BEGIN</c> (earlier, or as the first
-    /// statement of its text), and holds the operation's own statements. The first round trip sends those, the log's
-    /// advisory lock and the read of the last event; the second, the new event and <c>COMMIT</c>.
+    /// both, in two round trips. <paramref name="change"/> is a command on <paramref name="lease"/>'s connection, outside
+    /// any <see cref="NpgsqlTransaction"/>, in the write's transaction begun with <see cref="PostgreSqlConnectionLease.Begin"/>
+    /// (earlier, or in its text), and holds the operation's own statements (or none). The first round trip sends those,
+    /// the log's advisory lock and the read of the last event; the second, the new event and <c>COMMIT</c> (inside a store
+    /// transaction, the release of the write's savepoint: the lock is then held until the store transaction ends).
     /// </summary>
     /// <remarks>
     /// The lock is held to the commit — a later appender must find this event as the last one, on every host — so every
@@ -48,13 +50,13 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
     /// (a duplicate serial number) surfaces as its <see cref="PostgresException"/>.
     /// </remarks>
     internal static async ValueTask<AuditEvent> CommitWithEventAsync(
-        PostgreSqlDatabase db, NpgsqlCommand change, Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
+        PostgreSqlDatabase db, PostgreSqlConnectionLease lease, NpgsqlCommand change, Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
-        var connection = change.Connection ?? throw new ArgumentException("The command has no connection.", nameof(change));
         string table = db.Table("pki_audit_events");
         try
         {
-            change.CommandText += "; SELECT pg_advisory_xact_lock(hashtext('pki_audit_events:' || coalesce(@audit_schema, current_schema())))"
+            change.CommandText = (change.CommandText.Length == 0 ? string.Empty : change.CommandText + "; ")
+                + "SELECT pg_advisory_xact_lock(hashtext('pki_audit_events:' || coalesce(@audit_schema, current_schema())))"
                 + $"; SELECT {Columns} FROM {table} ORDER BY sequence DESC LIMIT 1";
             change.AddText("audit_schema", db.Schema);
             AuditEvent? last = null;
@@ -73,8 +75,9 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
 
             var auditEvent = AuditChain.Next(last, next);
             await using var insert = new NpgsqlCommand(
-                $"INSERT INTO {table} ({Columns}) VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, @object_id, "
-                + "@authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash); COMMIT", connection);
+                lease.Commit($"INSERT INTO {table} ({Columns}) VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, "
+                + "@object_id, @authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash)"),
+                lease.Connection);
             insert.AddBigint("sequence", auditEvent.Sequence);
             insert.AddBigint("timestamp", PostgreSqlTime.ToTicks(auditEvent.Timestamp));
             insert.AddText("actor", auditEvent.Actor);
@@ -88,12 +91,12 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
             insert.AddText("correlation_id", auditEvent.CorrelationId);
             insert.AddText("previous_hash", auditEvent.PreviousHash);
             insert.AddText("hash", auditEvent.Hash);
-            await PostgreSqlQueries.CommitAsync(insert, cancellationToken).ConfigureAwait(false);
+            await lease.CommitAsync(insert, cancellationToken).ConfigureAwait(false);
             return auditEvent;
         }
         catch
         {
-            await PostgreSqlQueries.RollbackQuietlyAsync(connection).ConfigureAwait(false);
+            await lease.RollbackQuietlyAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -106,8 +109,8 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
         {
             yield break;
         }
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand { Connection = connection };
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = lease.Connection };
         var sql = new StringBuilder($"SELECT {Columns} FROM {_table} WHERE sequence > @after");
         command.AddBigint("after", query.AfterSequence);
         if (query.From is { } from)
@@ -143,10 +146,9 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
         sql.Append(" ORDER BY sequence LIMIT @limit");
         command.AddInteger("limit", Math.Max(0, query.Limit));
         command.CommandText = sql.ToString();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var auditEvent in PostgreSqlQueries.ReadAllAsync(lease, command, Read, cancellationToken).ConfigureAwait(false))
         {
-            yield return Read(reader);
+            yield return auditEvent;
         }
     }
 

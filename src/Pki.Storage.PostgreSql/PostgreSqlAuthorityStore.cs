@@ -17,12 +17,13 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
     {
         ArgumentNullException.ThrowIfNull(authority);
         StoreInputRules.ThrowIfNotStorable(authority);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"INSERT INTO {_table} ({AuthorityRows.Columns}) VALUES ({AuthorityRows.Values})", connection);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"INSERT INTO {_table} ({AuthorityRows.Columns}) VALUES ({AuthorityRows.Values})", lease.Connection);
         AuthorityRows.AddParameters(command, authority);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await lease.CompleteAsync().ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.IsUniqueViolation())
         {
@@ -35,8 +36,8 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
         ArgumentNullException.ThrowIfNull(authority);
         StoreInputRules.ThrowIfNotStorable(authority);
         var assignments = string.Join(", ", AuthorityRows.Columns.Split(", ").Where(c => c != "id").Select(c => c + " = @" + c));
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"UPDATE {_table} SET {assignments} WHERE id = @id", connection);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"UPDATE {_table} SET {assignments} WHERE id = @id", lease.Connection);
         AuthorityRows.AddParameters(command, authority);
         int updated;
         try
@@ -52,6 +53,8 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
         {
             throw new PkiException(PkiErrorCode.AuthorityNotFound, $"CA '{authority.Id}' does not exist.");
         }
+
+        await lease.CompleteAsync().ConfigureAwait(false);
     }
 
     public async ValueTask<AuthorityRecord?> GetAsync(string id, CancellationToken cancellationToken)
@@ -62,8 +65,8 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
             return null;
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {AuthorityRows.Columns} FROM {_table} WHERE id = @id", connection);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {AuthorityRows.Columns} FROM {_table} WHERE id = @id", lease.Connection);
         command.AddText("id", id);
         return await PostgreSqlQueries.ReadSingleAsync(command, AuthorityRows.Read, cancellationToken).ConfigureAwait(false);
     }
@@ -76,10 +79,10 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
             return null;
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"SELECT {AuthorityRows.Columns} FROM {_table} WHERE (organization IS NULL) = @no_organization AND coalesce(organization, '') = @organization AND name = @name",
-            connection);
+            lease.Connection);
         command.AddBoolean("no_organization", organization is null);
         command.AddText("organization", organization ?? string.Empty);
         command.AddText("name", name);
@@ -94,8 +97,8 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
         {
             yield break;
         }
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand { Connection = connection };
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = lease.Connection };
         var sql = new StringBuilder($"SELECT {AuthorityRows.Columns} FROM {_table} WHERE TRUE");
         if (query.Organization is not null)
         {
@@ -110,7 +113,7 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
         }
 
         PostgreSqlQueries.FinishKeysetPage(sql, command, query.After, query.Limit);
-        await foreach (var row in PostgreSqlQueries.ReadAllAsync(command, AuthorityRows.Read, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in PostgreSqlQueries.ReadAllAsync(lease, command, AuthorityRows.Read, cancellationToken).ConfigureAwait(false))
         {
             yield return row;
         }

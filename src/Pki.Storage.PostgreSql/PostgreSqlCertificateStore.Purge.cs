@@ -18,11 +18,11 @@ internal sealed partial class PostgreSqlCertificateStore
     {
         ArgumentNullException.ThrowIfNull(purge);
         ArgumentOutOfRangeException.ThrowIfLessThan(purge.Limit, 1, nameof(purge));
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await lease.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var keyIds = new HashSet<string>(StringComparer.Ordinal);
         int certificates = 0;
-        await using (var delete = new NpgsqlCommand { Connection = connection, Transaction = transaction })
+        await using (var delete = new NpgsqlCommand { Connection = lease.Connection, Transaction = transaction })
         {
             // Only constant fragments are appended; every value is a parameter.
             delete.CommandText = $"DELETE FROM {_table} WHERE id IN (SELECT c.id FROM {_table} c WHERE "
@@ -51,12 +51,12 @@ internal sealed partial class PostgreSqlCertificateStore
             string privateKeys = db.Table("pki_private_keys");
             await using var delete = new NpgsqlCommand(
                 $"DELETE FROM {privateKeys} k WHERE k.id = ANY(@ids) AND k.subject_public_key_sha256 <> ''::bytea "
-                + $"AND NOT EXISTS (SELECT 1 FROM {_table} c WHERE c.private_key_id = k.id)", connection, transaction);
+                + $"AND NOT EXISTS (SELECT 1 FROM {_table} c WHERE c.private_key_id = k.id)", lease.Connection, transaction);
             delete.AddTextArray("ids", keyIds);
             keys = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await PostgreSqlQueries.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await lease.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
         return new CertificatePurgeResult(certificates, keys);
     }
 }

@@ -17,12 +17,15 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
     {
         CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         StoreInputRules.ThrowIfNotStorable(certificate);
-        var pending = PendingAuditEvent.Current;
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+
+        // Inside a store transaction, the engine appends the event in it: it is written only once that transaction commits.
+        var pending = lease.InStoreTransaction ? null : PendingAuditEvent.Current;
         var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         if (pending is null || next is null)
         {
-            await CertificateRows.InsertAsync(db, connection, transaction: null, certificate, cancellationToken).ConfigureAwait(false);
+            await CertificateRows.InsertAsync(db, lease.Connection, transaction: null, certificate, cancellationToken).ConfigureAwait(false);
+            await lease.CompleteAsync().ConfigureAwait(false);
             return;
         }
 
@@ -30,9 +33,9 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
         // in two round trips (BEGIN, the insert, the log's lock and last event; then the event and COMMIT).
         try
         {
-            await using var change = new NpgsqlCommand("BEGIN; " + CertificateRows.InsertSql(db), connection);
+            await using var change = new NpgsqlCommand(lease.Begin(CertificateRows.InsertSql(db)), lease.Connection);
             CertificateRows.Bind(change, certificate);
-            var written = await PostgreSqlAuditStore.CommitWithEventAsync(db, change, next, cancellationToken).ConfigureAwait(false);
+            var written = await PostgreSqlAuditStore.CommitWithEventAsync(db, lease, change, next, cancellationToken).ConfigureAwait(false);
             pending.Written(written);
         }
         catch (PostgresException e) when (CertificateRows.InsertFailure(e, certificate) is { } failure)
@@ -55,8 +58,8 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
             return null; // no record has such an id, and PostgreSQL would refuse the parameter
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {CertificateRows.Columns} FROM {_table} WHERE id = @id", connection);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {CertificateRows.Columns} FROM {_table} WHERE id = @id", lease.Connection);
         command.AddText("id", id);
         return await PostgreSqlQueries.ReadSingleAsync(command, CertificateRows.Read, cancellationToken).ConfigureAwait(false);
     }
@@ -69,9 +72,9 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
             return null;
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            $"SELECT {CertificateRows.Columns} FROM {_table} WHERE authority_id = @authority_id AND serial_number = @serial_number", connection);
+            $"SELECT {CertificateRows.Columns} FROM {_table} WHERE authority_id = @authority_id AND serial_number = @serial_number", lease.Connection);
         command.AddText("authority_id", authorityId);
         command.AddBytes("serial_number", serialNumber.Bytes);
         return await PostgreSqlQueries.ReadSingleAsync(command, CertificateRows.Read, cancellationToken).ConfigureAwait(false);
@@ -86,8 +89,8 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
             yield break; // a filter value no record can have (and PostgreSQL might refuse)
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand { Connection = connection };
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = lease.Connection };
 
         // Only fixed SQL fragments are appended; every value is a parameter.
         var sql = new StringBuilder($"SELECT {CertificateRows.Columns} FROM {_table} WHERE TRUE");
@@ -143,7 +146,7 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
         // through the expiry index and sort it. One open bound matches a large share, which walking the ids finds fast.
         PostgreSqlQueries.FinishKeysetPage(
             sql, command, query.After, query.Limit, sortAfterFilter: query.ExpiresOnOrAfter is not null && query.ExpiresBefore is not null);
-        await foreach (var row in PostgreSqlQueries.ReadAllAsync(command, CertificateRows.Read, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in PostgreSqlQueries.ReadAllAsync(lease, command, CertificateRows.Read, cancellationToken).ConfigureAwait(false))
         {
             yield return row;
         }

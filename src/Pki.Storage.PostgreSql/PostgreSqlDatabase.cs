@@ -1,4 +1,5 @@
 using Npgsql;
+using Pki.Core;
 using Pki.Storage.PostgreSql.Migrations;
 
 namespace Pki.Storage.PostgreSql;
@@ -40,11 +41,37 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     /// <summary>The qualified name of table <paramref name="name"/> to put into SQL text (never user data).</summary>
     public string Table(string name) => Schema is null ? name : "\"" + Schema + "\"." + name;
 
-    /// <summary>Runs the migrations if this process has not yet, then opens a pooled connection.</summary>
-    public async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The connection for a read: inside a <see cref="StoreTransaction"/> this database has enlisted in, the transaction's,
+    /// so that the operation reads what it wrote; otherwise (before the operation's first write too: enlisting on a read
+    /// would hold a transaction open across what the operation does next) a pooled connection, after running the
+    /// migrations if this process has not yet.
+    /// </summary>
+    public async ValueTask<PostgreSqlConnectionLease> OpenAsync(CancellationToken cancellationToken)
     {
-        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
-        return await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (StoreTransaction.Current?.FindParticipant<PostgreSqlTransactionParticipant>(this) is { } participant)
+        {
+            return await participant.LeaseAsync(write: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await OpenPooledAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The connection for a write: inside a <see cref="StoreTransaction"/>, the transaction's (this database enlists in it,
+    /// the first time beginning the transaction), with the write's savepoint open; otherwise a pooled connection, as
+    /// <see cref="OpenAsync"/>.
+    /// </summary>
+    public async ValueTask<PostgreSqlConnectionLease> OpenForWriteAsync(CancellationToken cancellationToken)
+    {
+        if (StoreTransaction.Current is { } transaction)
+        {
+            var participant = await transaction.EnlistAsync(this, () => PostgreSqlTransactionParticipant.BeginAsync(this))
+                .AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await participant.LeaseAsync(write: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await OpenPooledAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -83,6 +110,12 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
         {
             DataSource.Dispose();
         }
+    }
+
+    private async ValueTask<PostgreSqlConnectionLease> OpenPooledAsync(CancellationToken cancellationToken)
+    {
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return new PostgreSqlConnectionLease(await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
     }
 
     private static bool IsPlainIdentifier(string name) =>

@@ -18,20 +18,20 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
     {
         ArgumentNullException.ThrowIfNull(purge);
         ArgumentOutOfRangeException.ThrowIfLessThan(purge.Limit, 1, nameof(purge));
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await lease.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"DELETE FROM {_table} WHERE id IN (SELECT k.id FROM {_table} k WHERE k.subject_public_key_sha256 = ''::bytea "
             + "AND k.created_at < @created_before "
             + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_authorities")} a WHERE a.key_id = k.id OR a.alternative_key_id = k.id) "
             + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_ocsp_responders")} o WHERE o.key_id = k.id) "
             + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_certificates")} c WHERE c.private_key_id = k.id) LIMIT @limit FOR UPDATE SKIP LOCKED)",
-            connection,
+            lease.Connection,
             transaction);
         command.AddBigint("created_before", PostgreSqlTime.ToTicks(purge.CreatedBefore));
         command.AddInteger("limit", purge.Limit);
         int removed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await PostgreSqlQueries.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await lease.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
         return removed;
     }
 
@@ -39,9 +39,9 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
     {
         ArgumentNullException.ThrowIfNull(key);
         StoreInputRules.ThrowIfNotStorable(key);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO {_table} (id, algorithm, protected_pkcs8, created_at, subject_public_key_sha256) VALUES (@id, @algorithm, @protected_pkcs8, @created_at, @spki_hash)", connection);
+            $"INSERT INTO {_table} (id, algorithm, protected_pkcs8, created_at, subject_public_key_sha256) VALUES (@id, @algorithm, @protected_pkcs8, @created_at, @spki_hash)", lease.Connection);
         command.AddText("id", key.Id);
         command.AddInteger("algorithm", (int)key.Algorithm);
         command.AddBytes("protected_pkcs8", key.ProtectedPkcs8.Span);
@@ -50,6 +50,7 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await lease.CompleteAsync().ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.IsUniqueViolation())
         {
@@ -85,15 +86,14 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
     {
         ArgumentNullException.ThrowIfNull(query);
         StoreInputRules.ThrowIfNotStorable(query);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            $"SELECT {Columns} FROM {_table} WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit", connection);
+            $"SELECT {Columns} FROM {_table} WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit", lease.Connection);
         command.AddText("after", query.After);
         command.AddInteger("limit", Math.Max(0, query.Limit));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var key in PostgreSqlQueries.ReadAllAsync(lease, command, Read, cancellationToken).ConfigureAwait(false))
         {
-            yield return Read(reader);
+            yield return key;
         }
     }
 
@@ -105,18 +105,22 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
             throw new PkiException(PkiErrorCode.PrivateKeyNotFound, "No key has an id with U+0000 or an unpaired surrogate.");
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            $"UPDATE {_table} SET protected_pkcs8 = @new WHERE id = @id AND protected_pkcs8 = @expected", connection);
-        command.AddText("id", id);
-        command.AddBytes("expected", expectedProtectedPkcs8.Span);
-        command.AddBytes("new", protectedPkcs8.Span);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        await using (var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = new NpgsqlCommand(
+            $"UPDATE {_table} SET protected_pkcs8 = @new WHERE id = @id AND protected_pkcs8 = @expected", lease.Connection))
         {
-            return;
+            command.AddText("id", id);
+            command.AddBytes("expected", expectedProtectedPkcs8.Span);
+            command.AddBytes("new", protectedPkcs8.Span);
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                await lease.CompleteAsync().ConfigureAwait(false);
+                return;
+            }
         }
 
-        // Nothing changed: either the key is gone or its bytes moved on (compare-and-set lost).
+        // Nothing changed: either the key is gone or its bytes moved on (compare-and-set lost). Read once the write's
+        // lease ended (inside a store transaction, the read needs the connection it held).
         throw await GetAsync(id, cancellationToken).ConfigureAwait(false) is null
             ? new PkiException(PkiErrorCode.PrivateKeyNotFound, $"The key '{id}' does not exist.")
             : new PkiException(PkiErrorCode.ConcurrencyConflict, $"The key '{id}' was changed concurrently.");
@@ -126,8 +130,8 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
 
     private async ValueTask<StoredPrivateKey?> SingleAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, lease.Connection);
         bind(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;

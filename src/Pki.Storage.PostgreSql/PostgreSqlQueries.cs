@@ -10,9 +10,10 @@ internal static class PostgreSqlQueries
     /// <summary>
     /// Ends a transaction begun with a plain <c>BEGIN</c> after a failure: sends <c>ROLLBACK</c> when the connection is
     /// still usable (a warning, not an error, if the failure already ended the transaction). A broken connection needs
-    /// nothing: the server rolls back what it was doing.
+    /// nothing: the server rolls back what it was doing. With <paramref name="savepoint"/>, rolls back to that savepoint
+    /// (and releases it) instead: the transaction goes on.
     /// </summary>
-    public static async ValueTask RollbackQuietlyAsync(NpgsqlConnection connection)
+    public static async ValueTask RollbackQuietlyAsync(NpgsqlConnection connection, string? savepoint = null)
     {
         if (connection.State != System.Data.ConnectionState.Open)
         {
@@ -21,7 +22,8 @@ internal static class PostgreSqlQueries
 
         try
         {
-            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await using var rollback = new NpgsqlCommand(
+                savepoint is null ? "ROLLBACK" : $"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}", connection);
             await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
@@ -75,19 +77,48 @@ internal static class PostgreSqlQueries
     public static async ValueTask<int> PurgeAsync(PostgreSqlDatabase db, string sql, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, lease.Connection);
         command.AddBigint("before", PostgreSqlTime.ToTicks(before));
         command.AddInteger("limit", limit);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        int removed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await lease.CompleteAsync().ConfigureAwait(false);
+        return removed;
     }
 
-    public static async IAsyncEnumerable<T> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows of <paramref name="command"/>, a query on <paramref name="lease"/>'s connection. On a pooled connection
+    /// they stream as read. On a store transaction's, which runs one command at a time for every call of the operation,
+    /// they are read first and the lease is disposed before the first one is returned, so that the caller may use the
+    /// stores between rows.
+    /// </summary>
+    public static async IAsyncEnumerable<T> ReadAllAsync<T>(
+        PostgreSqlConnectionLease lease, NpgsqlCommand command, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        if (!lease.InStoreTransaction)
         {
-            yield return read(reader);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return read(reader);
+            }
+
+            yield break;
+        }
+
+        var rows = new List<T>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(read(reader));
+            }
+        }
+
+        await lease.DisposeAsync().ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            yield return row;
         }
     }
 

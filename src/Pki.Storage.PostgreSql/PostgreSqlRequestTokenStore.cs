@@ -23,13 +23,13 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     {
         ArgumentNullException.ThrowIfNull(token);
         StoreInputRules.ThrowIfNotStorable(token);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await lease.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (token.Token.CertificateId is { } certificateId)
         {
             // As the SQLite store's foreign key: a token names only a certificate that exists. The key-share lock keeps
             // the certificate from being purged before this transaction commits.
-            await using var exists = new NpgsqlCommand($"SELECT 1 FROM {db.Table("pki_certificates")} WHERE id = @id FOR KEY SHARE", connection, transaction);
+            await using var exists = new NpgsqlCommand($"SELECT 1 FROM {db.Table("pki_certificates")} WHERE id = @id FOR KEY SHARE", lease.Connection, transaction);
             exists.AddText("id", certificateId);
             if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
             {
@@ -38,12 +38,12 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         }
 
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO {_table} ({RequestTokenRows.Columns}, secret_hash) VALUES ({Parameters(RequestTokenRows.Columns)}, @secret_hash)", connection, transaction);
+            $"INSERT INTO {_table} ({RequestTokenRows.Columns}, secret_hash) VALUES ({Parameters(RequestTokenRows.Columns)}, @secret_hash)", lease.Connection, transaction);
         RequestTokenRows.AddParameters(command, token);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await PostgreSqlQueries.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+            await lease.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.IsUniqueViolation("pki_request_tokens_hash_key"))
         {
@@ -63,14 +63,14 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             return null;
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await GetAsync(connection, null, id, cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await GetAsync(lease.Connection, null, id, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<StoredRequestToken?> FindByHashAsync(ReadOnlyMemory<byte> secretHash, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {RequestTokenRows.Columns}, secret_hash FROM {_table} WHERE secret_hash = @secret_hash", connection);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {RequestTokenRows.Columns}, secret_hash FROM {_table} WHERE secret_hash = @secret_hash", lease.Connection);
         command.AddBytes("secret_hash", secretHash.Span);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
@@ -86,8 +86,8 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         {
             yield break;
         }
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand { Connection = connection };
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = lease.Connection };
         var sql = new StringBuilder($"SELECT {RequestTokenRows.Columns} FROM {_table} WHERE TRUE");
         if (query.AuthorityId is not null)
         {
@@ -120,7 +120,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         }
 
         PostgreSqlQueries.FinishKeysetPage(sql, command, query.After, query.Limit);
-        await foreach (var row in PostgreSqlQueries.ReadAllAsync(command, RequestTokenRows.Read, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in PostgreSqlQueries.ReadAllAsync(lease, command, RequestTokenRows.Read, cancellationToken).ConfigureAwait(false))
         {
             yield return row;
         }
@@ -134,22 +134,26 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             throw NotFound(); // no token has such an id, and PostgreSQL would refuse the parameter
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        RequestTokenRecord? deleted;
         await using (var command = new NpgsqlCommand(
-            $"UPDATE {_table} SET state = @deleted, deleted_at = @now WHERE id = @id AND state <> @deleted RETURNING {RequestTokenRows.Columns}", connection))
+            $"UPDATE {_table} SET state = @deleted, deleted_at = @now WHERE id = @id AND state <> @deleted RETURNING {RequestTokenRows.Columns}", lease.Connection))
         {
             command.AddSmallint("deleted", Deleted);
             command.AddBigint("now", PostgreSqlTime.ToTicks(now));
             command.AddText("id", id);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return RequestTokenRows.Read(reader);
-            }
+            deleted = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? RequestTokenRows.Read(reader) : null;
+        }
+
+        if (deleted is not null)
+        {
+            await lease.CompleteAsync().ConfigureAwait(false);
+            return deleted;
         }
 
         // Nothing changed: the token is already deleted (returned unchanged) or does not exist.
-        return await GetAsync(connection, null, id, cancellationToken).ConfigureAwait(false)
+        return await GetAsync(lease.Connection, null, id, cancellationToken).ConfigureAwait(false)
             ?? throw NotFound();
     }
 
@@ -163,11 +167,14 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             throw NotFound();
         }
 
-        var pending = PendingAuditEvent.Current;
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+
+        // Inside a store transaction, the engine appends the event in it: it is written only once that transaction commits.
+        var pending = lease.InStoreTransaction ? null : PendingAuditEvent.Current;
         var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
         try
         {
-            var written = await ConsumeAndStoreAsync(tokenId, certificate, now, next, cancellationToken).ConfigureAwait(false);
+            var written = await ConsumeAndStoreAsync(lease, tokenId, certificate, now, next, cancellationToken).ConfigureAwait(false);
             if (written is not null)
             {
                 pending!.Written(written);
@@ -182,18 +189,19 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
 
     /// <summary>
     /// The redemption transaction (begun with a plain <c>BEGIN</c>, so that the certificate, the audit event and
-    /// <c>COMMIT</c> can share round trips); with <paramref name="next"/>, the operation's audit event is appended in it.
+    /// <c>COMMIT</c> can share round trips; inside a store transaction, the write's savepoint); with <paramref name="next"/>,
+    /// the operation's audit event is appended in it.
     /// </summary>
     private async ValueTask<AuditEvent?> ConsumeAndStoreAsync(
-        string tokenId, CertificateRecord certificate, DateTimeOffset now, Func<AuditEvent?, AuditEvent>? next, CancellationToken cancellationToken)
+        PostgreSqlConnectionLease lease, string tokenId, CertificateRecord certificate, DateTimeOffset now, Func<AuditEvent?, AuditEvent>? next, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = lease.Connection;
         try
         {
             int consumed;
             await using (var command = new NpgsqlCommand(
-                $"BEGIN; UPDATE {_table} SET state = @used, redeemed_at = @now, certificate_id = @certificate_id "
-                + "WHERE id = @id AND state = @unused AND expires_at > @now", connection))
+                lease.Begin($"UPDATE {_table} SET state = @used, redeemed_at = @now, certificate_id = @certificate_id "
+                + "WHERE id = @id AND state = @unused AND expires_at > @now"), connection))
             {
                 command.AddSmallint("used", Used);
                 command.AddSmallint("unused", Unused);
@@ -206,7 +214,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             if (consumed != 1)
             {
                 var current = await GetAsync(connection, null, tokenId, cancellationToken).ConfigureAwait(false);
-                await PostgreSqlQueries.RollbackQuietlyAsync(connection).ConfigureAwait(false);
+                await lease.RollbackQuietlyAsync().ConfigureAwait(false);
                 throw WhyNotRedeemable(tokenId, current, now);
             }
 
@@ -215,21 +223,21 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             CertificateRows.Bind(store, certificate);
             if (next is not null)
             {
-                return await PostgreSqlAuditStore.CommitWithEventAsync(db, store, next, cancellationToken).ConfigureAwait(false);
+                return await PostgreSqlAuditStore.CommitWithEventAsync(db, lease, store, next, cancellationToken).ConfigureAwait(false);
             }
 
-            store.CommandText += "; COMMIT";
-            await PostgreSqlQueries.CommitAsync(store, cancellationToken).ConfigureAwait(false);
+            store.CommandText = lease.Commit(store.CommandText);
+            await lease.CommitAsync(store, cancellationToken).ConfigureAwait(false);
             return null;
         }
         catch (PostgresException e) when (CertificateRows.InsertFailure(e, certificate) is { } failure)
         {
-            await PostgreSqlQueries.RollbackQuietlyAsync(connection).ConfigureAwait(false);
+            await lease.RollbackQuietlyAsync().ConfigureAwait(false);
             throw failure;
         }
         catch (Exception ex) when (ex is not PkiException)
         {
-            await PostgreSqlQueries.RollbackQuietlyAsync(connection).ConfigureAwait(false);
+            await lease.RollbackQuietlyAsync().ConfigureAwait(false);
             throw;
         }
     }

@@ -25,11 +25,12 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     {
         ArgumentNullException.ThrowIfNull(change);
         StoreInputRules.ThrowIfNotStorable(change);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        CertificateRecord? changed;
         await using (var command = new NpgsqlCommand(
             $"UPDATE {_certificates} SET status = @new_status, revocation_reason = @reason, revoked_at = @revoked_at, "
             + "invalidity_date = @invalidity_date, revocation_comment = @comment, status_changed_at = @changed_at "
-            + $"WHERE id = @id AND status = @expected_status RETURNING {CertificateRows.Columns}", connection))
+            + $"WHERE id = @id AND status = @expected_status RETURNING {CertificateRows.Columns}", lease.Connection))
         {
             command.AddSmallint("new_status", (int)change.NewStatus);
             command.AddSmallint("reason", (int?)change.Reason);
@@ -40,13 +41,16 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
             command.AddText("id", change.CertificateId);
             command.AddSmallint("expected_status", (int)change.ExpectedStatus);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return CertificateRows.Read(reader);
-            }
+            changed = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? CertificateRows.Read(reader) : null;
         }
 
-        await using var exists = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {_certificates} WHERE id = @id)", connection);
+        if (changed is not null)
+        {
+            await lease.CompleteAsync().ConfigureAwait(false);
+            return changed;
+        }
+
+        await using var exists = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {_certificates} WHERE id = @id)", lease.Connection);
         exists.AddText("id", change.CertificateId);
         return (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!
             ? null
@@ -61,8 +65,8 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         {
             yield break;
         }
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand { Connection = connection };
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = lease.Connection };
         var sql = new StringBuilder(
             "SELECT id, serial_number, status, revocation_reason, revoked_at, invalidity_date, expires_on, status_changed_at "
             + $"FROM {_certificates} WHERE authority_id = @authority_id");
@@ -85,18 +89,9 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         }
 
         command.CommandText = sql.ToString();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var entry in PostgreSqlQueries.ReadAllAsync(lease, command, ReadEntry, cancellationToken).ConfigureAwait(false))
         {
-            yield return new RevocationEntry(
-                reader.Text("id"),
-                SerialNumber.FromBytes(reader.Bytes("serial_number")),
-                (CertificateStatus)reader.Smallint("status"),
-                (RevocationReason?)reader.NullableSmallint("revocation_reason"),
-                reader.NullableInstant("revoked_at"),
-                reader.NullableInstant("invalidity_date"),
-                reader.Instant("expires_on"),
-                reader.NullableInstant("status_changed_at"));
+            yield return entry;
         }
     }
 
@@ -104,19 +99,21 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     {
         ArgumentException.ThrowIfNullOrEmpty(authorityId);
         StoreInputRules.ThrowIfNotIndexable(authorityId, nameof(authorityId));
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"INSERT INTO {_crlNumbers} AS n (authority_id, last_number) VALUES (@authority_id, 1) "
-            + "ON CONFLICT (authority_id) DO UPDATE SET last_number = n.last_number + 1 RETURNING last_number", connection);
+            + "ON CONFLICT (authority_id) DO UPDATE SET last_number = n.last_number + 1 RETURNING last_number", lease.Connection);
         command.AddText("authority_id", authorityId);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        long number = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await lease.CompleteAsync().ConfigureAwait(false);
+        return number;
     }
 
     public async ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crl);
         StoreInputRules.ThrowIfNotStorable(crl);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
 
         // One statement (so one transaction): the CRL joins the history and becomes the latest unless a higher number is stored.
         await using var command = new NpgsqlCommand(
@@ -127,7 +124,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
             + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
             + "ON CONFLICT (authority_id, is_delta) DO UPDATE SET number = excluded.number, base_crl_number = excluded.base_crl_number, "
             + "this_update = excluded.this_update, next_update = excluded.next_update, created_at = excluded.created_at, "
-            + "entry_count = excluded.entry_count, der = excluded.der WHERE c.number < excluded.number", connection);
+            + "entry_count = excluded.entry_count, der = excluded.der WHERE c.number < excluded.number", lease.Connection);
         command.AddText("authority_id", crl.AuthorityId);
         command.AddBoolean("is_delta", crl.IsDelta);
         command.AddBigint("number", crl.Number);
@@ -138,6 +135,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         command.AddInteger("entry_count", crl.EntryCount);
         command.AddBytes("der", crl.Der.Span);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await lease.CompleteAsync().ConfigureAwait(false);
     }
 
     // Superseded: a CRL of the same CA and kind with a higher number exists (searched through the primary key).
@@ -159,10 +157,10 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
             return null;
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             "SELECT authority_id, number, base_crl_number, this_update, next_update, created_at, entry_count, der "
-            + $"FROM {_crls} WHERE authority_id = @authority_id AND is_delta = @is_delta", connection);
+            + $"FROM {_crls} WHERE authority_id = @authority_id AND is_delta = @is_delta", lease.Connection);
         command.AddText("authority_id", authorityId);
         command.AddBoolean("is_delta", delta);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -185,18 +183,19 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     {
         ArgumentNullException.ThrowIfNull(responder);
         StoreInputRules.ThrowIfNotStorable(responder);
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"INSERT INTO {_responders} (authority_id, certificate_id, key_id, certificate_pem, not_after) "
             + "VALUES (@authority_id, @certificate_id, @key_id, @certificate_pem, @not_after) "
             + "ON CONFLICT (authority_id) DO UPDATE SET certificate_id = excluded.certificate_id, key_id = excluded.key_id, "
-            + "certificate_pem = excluded.certificate_pem, not_after = excluded.not_after", connection);
+            + "certificate_pem = excluded.certificate_pem, not_after = excluded.not_after", lease.Connection);
         command.AddText("authority_id", responder.AuthorityId);
         command.AddText("certificate_id", responder.CertificateId);
         command.AddText("key_id", responder.KeyId);
         command.AddText("certificate_pem", responder.CertificatePem);
         command.AddBigint("not_after", PostgreSqlTime.ToTicks(responder.NotAfter));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await lease.CompleteAsync().ConfigureAwait(false);
     }
 
     public async ValueTask<OcspResponderRecord?> GetOcspResponderAsync(string authorityId, CancellationToken cancellationToken)
@@ -207,13 +206,23 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
             return null;
         }
 
-        await using var connection = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            $"SELECT authority_id, certificate_id, key_id, certificate_pem, not_after FROM {_responders} WHERE authority_id = @authority_id", connection);
+            $"SELECT authority_id, certificate_id, key_id, certificate_pem, not_after FROM {_responders} WHERE authority_id = @authority_id", lease.Connection);
         command.AddText("authority_id", authorityId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new OcspResponderRecord(reader.Text("authority_id"), reader.Text("certificate_id"), reader.Text("key_id"), reader.Text("certificate_pem"), reader.Instant("not_after"))
             : null;
     }
+
+    private static RevocationEntry ReadEntry(NpgsqlDataReader reader) => new(
+        reader.Text("id"),
+        SerialNumber.FromBytes(reader.Bytes("serial_number")),
+        (CertificateStatus)reader.Smallint("status"),
+        (RevocationReason?)reader.NullableSmallint("revocation_reason"),
+        reader.NullableInstant("revoked_at"),
+        reader.NullableInstant("invalidity_date"),
+        reader.Instant("expires_on"),
+        reader.NullableInstant("status_changed_at"));
 }

@@ -65,8 +65,8 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlDatabaseFixture fixture) :
         {
             await Task.WhenAll(hosts.Select(h => Task.Run(() => h.EnsureMigratedAsync(CancellationToken.None))));
 
-            await using var connection = await hosts[0].OpenAsync(CancellationToken.None);
-            await using var command = new NpgsqlCommand("SELECT version FROM pki_schema_migrations ORDER BY version", connection);
+            await using var lease = await hosts[0].OpenAsync(CancellationToken.None);
+            await using var command = new NpgsqlCommand("SELECT version FROM pki_schema_migrations ORDER BY version", lease.Connection);
             var versions = new List<int>();
             await using (var reader = await command.ExecuteReaderAsync())
             {
@@ -92,8 +92,8 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlDatabaseFixture fixture) :
     {
         string connectionString = await fixture.NewSchemaConnectionStringAsync();
         await using (var current = new PostgreSqlDatabase(NpgsqlDataSource.Create(connectionString), null, ownsDataSource: true))
-        await using (var connection = await current.OpenAsync(CancellationToken.None))
-        await using (var command = new NpgsqlCommand("INSERT INTO pki_schema_migrations (version, name) VALUES (1000, 'from the future')", connection))
+        await using (var lease = await current.OpenAsync(CancellationToken.None))
+        await using (var command = new NpgsqlCommand("INSERT INTO pki_schema_migrations (version, name) VALUES (1000, 'from the future')", lease.Connection))
         {
             await command.ExecuteNonQueryAsync();
         }
