@@ -1,171 +1,18 @@
-using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
 using Pki.Core;
+using Pki.Storage.Conformance;
 using Pki.Storage.Sqlite.Tests.TestSupport;
 
 namespace Pki.Storage.Sqlite.Tests;
 
-/// <summary>
-/// An operation that makes several changes runs them and its audit event in one SQLite transaction: a store failure
-/// that is not a refusal (an I/O error, a full disk) after the first change leaves nothing of the operation behind —
-/// no CA without its certificate record, no revoked CA certificate with an active CA, no escrowed key without its
-/// certificate — and the database goes on working.
-/// </summary>
-public sealed class OperationAtomicityTests : IDisposable
+public sealed class OperationAtomicityTests : OperationAtomicityConformance, IDisposable
 {
     private readonly TempDatabase _file = new();
-    private readonly byte[] _keyEncryptionKey = RandomNumberGenerator.GetBytes(32);
-    private readonly Failures _failures = new();
 
-    [Fact]
-    public async Task A_subordinate_CA_whose_certificate_record_cannot_be_written_is_not_stored_at_all()
+    protected override ValueTask UseStorageAsync(IPkiBuilder pki)
     {
-        using var host = NewHost();
-        var (root, _) = await host.CreateHierarchyAsync();
-        int keysBefore = await CountKeysAsync(host);
-        long eventsBefore = (await host.Audit.VerifyAsync()).EventsChecked;
-
-        _failures.CertificateAdd = true;
-        await Assert.ThrowsAsync<IOException>(() => host.Authority.CreateIntermediateAsync(Intermediate(root, "Second")).AsTask());
-        _failures.CertificateAdd = false;
-
-        Assert.Null(await host.Get<IAuthorityStore>().FindByNameAsync("Second", "Acme Corp", CancellationToken.None));
-        Assert.Equal(keysBefore, await CountKeysAsync(host)); // its key went with it
-        Assert.Equal(eventsBefore, (await host.Audit.VerifyAsync()).EventsChecked);
-        var caCertificates = await ReadAsync(host.Get<ICertificateStore>().QueryAsync(
-            new CertificateQuery { AuthorityId = root.Id, Limit = 10 }, CancellationToken.None));
-        Assert.Single(caCertificates); // "Issuing" only
-
-        // The database goes on working: the same request now succeeds, with its record and its event.
-        var second = await host.Authority.CreateIntermediateAsync(Intermediate(root, "Second"));
-        Assert.NotNull(await host.Get<ICertificateStore>().FindBySerialNumberAsync(root.Id, second.SerialNumber, CancellationToken.None));
-        var verification = await host.Audit.VerifyAsync();
-        Assert.True(verification.IsIntact);
-        Assert.Equal(eventsBefore + 1, verification.EventsChecked);
-    }
-
-    [Fact]
-    public async Task Revoking_a_CA_certificate_whose_CA_record_cannot_be_updated_leaves_both_as_they_were()
-    {
-        using var host = NewHost();
-        var (root, issuing) = await host.CreateHierarchyAsync();
-        var caCertificate = await host.Get<ICertificateStore>().FindBySerialNumberAsync(root.Id, issuing.SerialNumber, CancellationToken.None);
-        Assert.NotNull(caCertificate);
-        var revocation = host.Get<IRevocationService>();
-        var request = new RevokeCertificateRequest { Certificate = CertificateReference.ById(caCertificate.Id), Reason = RevocationReason.KeyCompromise };
-
-        _failures.AuthorityUpdate = true;
-        await Assert.ThrowsAsync<IOException>(() => revocation.RevokeAsync(request).AsTask());
-        _failures.AuthorityUpdate = false;
-
-        Assert.Equal(CertificateStatus.Active, (await host.Authority.GetCertificateAsync(caCertificate.Id)).Status);
-        Assert.Equal(AuthorityStatus.Active, (await host.Authority.GetAsync(CaReference.ById(issuing.Id))).Status);
-
-        // Once the store works again, the revocation takes both.
-        await revocation.RevokeAsync(request);
-        Assert.Equal(CertificateStatus.Revoked, (await host.Authority.GetCertificateAsync(caCertificate.Id)).Status);
-        Assert.NotEqual(AuthorityStatus.Active, (await host.Authority.GetAsync(CaReference.ById(issuing.Id))).Status);
-    }
-
-    [Fact]
-    public async Task Issuing_with_the_private_key_leaves_no_escrowed_key_when_the_certificate_cannot_be_written()
-    {
-        using var host = NewHost();
-        var (_, issuing) = await host.CreateHierarchyAsync();
-        int keysBefore = await CountKeysAsync(host);
-        var request = new IssueCertificateRequest
-        {
-            Authority = CaReference.ById(issuing.Id),
-            Profile = CertificateProfiles.Server,
-            CommonName = "api.example.com",
-            Organization = "Acme Corp",
-            IncludePrivateKey = true,
-        };
-
-        _failures.CertificateAdd = true;
-        await Assert.ThrowsAsync<IOException>(() => host.Authority.IssueAsync(request).AsTask());
-        _failures.CertificateAdd = false;
-        Assert.Equal(keysBefore, await CountKeysAsync(host));
-
-        var issued = await host.Authority.IssueAsync(request);
-        Assert.NotNull(issued.PrivateKeyPem);
-        Assert.Equal(keysBefore + 1, await CountKeysAsync(host));
-        Assert.NotNull(await host.Get<IPrivateKeyStore>().GetAsync(issued.Record.PrivateKeyId!, CancellationToken.None));
+        pki.UseSqlite(_file.ConnectionString);
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose() => _file.Dispose();
-
-    private SqlitePkiHost NewHost() => new(_file.ConnectionString, _keyEncryptionKey, services =>
-    {
-        Decorate<ICertificateStore>(services, inner => new FailingCertificateStore(inner, _failures));
-        Decorate<IAuthorityStore>(services, inner => new FailingAuthorityStore(inner, _failures));
-    });
-
-    private static CreateIntermediateAuthorityRequest Intermediate(AuthorityRecord parent, string name) => new()
-    {
-        Name = name,
-        Organization = "Acme Corp",
-        Parent = CaReference.ById(parent.Id),
-        Subject = DistinguishedName.Create(commonName: "Acme " + name + " CA", organization: "Acme Corp", country: "DE"),
-        ValidityDays = 365,
-    };
-
-    private static async Task<int> CountKeysAsync(SqlitePkiHost host) =>
-        (await ReadAsync(host.Get<IPrivateKeyStore>().ListAsync(new PrivateKeyQuery { Limit = 1000 }, CancellationToken.None))).Count;
-
-    private static async Task<List<T>> ReadAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var items = new List<T>();
-        await foreach (var item in source)
-        {
-            items.Add(item);
-        }
-
-        return items;
-    }
-
-    private static void Decorate<T>(IServiceCollection services, Func<T, T> decorate)
-        where T : class
-    {
-        var descriptor = services.Last(d => d.ServiceType == typeof(T));
-        services.Remove(descriptor);
-        services.AddSingleton(sp => decorate((T)descriptor.ImplementationFactory!(sp)));
-    }
-
-    /// <summary>Which writes fail as a broken disk would, after the operation's earlier changes were written.</summary>
-    private sealed class Failures
-    {
-        public volatile bool CertificateAdd;
-        public volatile bool AuthorityUpdate;
-    }
-
-    private sealed class FailingCertificateStore(ICertificateStore inner, Failures failures) : ICertificateStore
-    {
-        public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken) =>
-            failures.CertificateAdd ? throw new IOException("disk I/O error (test)") : inner.AddAsync(certificate, cancellationToken);
-
-        public ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-        public ValueTask<CertificateRecord?> FindBySerialNumberAsync(string authorityId, SerialNumber serialNumber, CancellationToken cancellationToken) =>
-            inner.FindBySerialNumberAsync(authorityId, serialNumber, cancellationToken);
-
-        public IAsyncEnumerable<CertificateRecord> QueryAsync(CertificateQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
-
-        public ValueTask<CertificatePurgeResult> PurgeExpiredAsync(CertificatePurge purge, CancellationToken cancellationToken) => inner.PurgeExpiredAsync(purge, cancellationToken);
-    }
-
-    private sealed class FailingAuthorityStore(IAuthorityStore inner, Failures failures) : IAuthorityStore
-    {
-        public ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken) => inner.AddAsync(authority, cancellationToken);
-
-        public ValueTask UpdateAsync(AuthorityRecord authority, CancellationToken cancellationToken) =>
-            failures.AuthorityUpdate ? throw new IOException("disk I/O error (test)") : inner.UpdateAsync(authority, cancellationToken);
-
-        public ValueTask<AuthorityRecord?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-        public ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken) =>
-            inner.FindByNameAsync(name, organization, cancellationToken);
-
-        public IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
-    }
 }
