@@ -98,7 +98,11 @@ public sealed class PostgreSqlMultiProcessTests(PostgreSqlDatabaseFixture fixtur
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static Process StartWorker(string connectionString, string secretsFile, int seed)
+    private static Process StartWorker(string connectionString, string secretsFile, int seed) =>
+        StartWorker(connectionString, Convert.ToBase64String(PkiHost.SharedKeyEncryptionKey), secretsFile, seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Starts tests/Pki.Storage.PostgreSql.Worker with <paramref name="arguments"/> (standard streams redirected).</summary>
+    internal static Process StartWorker(params string[] arguments)
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string framework = testOutput.Name;
@@ -109,11 +113,12 @@ public sealed class PostgreSqlMultiProcessTests(PostgreSqlDatabaseFixture fixtur
 
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "exec", worker, connectionString, Convert.ToBase64String(PkiHost.SharedKeyEncryptionKey), secretsFile, seed.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (string argument in new[] { "exec", worker }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

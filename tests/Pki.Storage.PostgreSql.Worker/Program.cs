@@ -1,12 +1,21 @@
 // A CA host in its own process: redeems every token secret in a file (in an order of its own) with a few concurrent
 // loops over PostgreSQL, then exits 0. Used by PostgreSqlMultiProcessTests, which SIGKILLs one such process mid-run.
 // Arguments: <connection string> <key-encryption key, base64> <file with one token secret per line> <seed>
+// or: churn <connection string> <key-encryption key, base64> (multi-change operations until killed: see MultiChangeChurn)
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Pki.Core;
 using Pki.Core.DependencyInjection;
 using Pki.Storage.PostgreSql;
+
+if (args is ["churn", var churnConnectionString, var churnKey])
+{
+    var churnServices = new ServiceCollection();
+    churnServices.AddPki(options => options.KeyEncryptionKey = Convert.FromBase64String(churnKey)).UsePostgreSql(churnConnectionString);
+    await using var churnProvider = churnServices.BuildServiceProvider();
+    return await MultiChangeChurn.RunAsync(churnProvider);
+}
 
 if (args.Length != 4)
 {

@@ -1,4 +1,4 @@
-// A second process for the SQLite multi-process tests. Usage (or "churn": see Churn.cs):
+// A second process for the SQLite multi-process tests. Usage (or "churn <database file> <kek hex>": see MultiChangeChurn):
 //   Pki.Storage.Sqlite.Tests.Worker <database file> <key-encryption key hex> <secrets file> <results file> <parallelism>
 // Prints "ready" once the database is open, waits for a line on standard input, then redeems every secret (in a random
 // order, <parallelism> at a time) and writes one line per attempt: "<index> ok <certificate id>" or "<index> <error code>".
@@ -13,7 +13,11 @@ using Pki.Storage.Sqlite;
 
 if (args is ["churn", var churnDatabase, var churnKey])
 {
-    return await Churn.RunAsync(churnDatabase, churnKey);
+    var churnServices = new ServiceCollection();
+    churnServices.AddPki(options => options.KeyEncryptionKey = Convert.FromHexString(churnKey))
+        .UseSqlite(new SqliteConnectionStringBuilder { DataSource = churnDatabase }.ToString(), options => options.BusyTimeout = TimeSpan.FromSeconds(60));
+    using var churnProvider = churnServices.BuildServiceProvider();
+    return await MultiChangeChurn.RunAsync(churnProvider);
 }
 
 if (args.Length != 5)

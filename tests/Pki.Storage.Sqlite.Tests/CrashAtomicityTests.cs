@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Pki.Core;
+using Pki.Storage.Conformance;
 using Pki.Storage.Sqlite.Tests.TestSupport;
 
 namespace Pki.Storage.Sqlite.Tests;
@@ -47,41 +48,8 @@ public sealed class CrashAtomicityTests
         }
 
         using var after = new SqlitePkiHost(file.ConnectionString, keyEncryptionKey);
-        var authorities = await ReadAsync(after.Get<IAuthorityStore>().ListAsync(new AuthorityQuery { Limit = 10_000 }, CancellationToken.None));
-        var issuedByRoot = await ReadAsync(after.Get<ICertificateStore>().QueryAsync(new CertificateQuery { AuthorityId = root.Id, Limit = 10_000 }, CancellationToken.None));
-        var keys = await ReadAsync(after.Get<IPrivateKeyStore>().ListAsync(new PrivateKeyQuery { Limit = 10_000 }, CancellationToken.None));
-        var events = await ReadAsync(after.Get<IAuditStore>().QueryAsync(new AuditQuery { Limit = 10_000 }, CancellationToken.None));
-        Assert.True(authorities.Count >= 2 + OperationsBeforeKill);
-
-        foreach (var authority in authorities.Where(a => !a.IsRoot))
-        {
-            var record = issuedByRoot.SingleOrDefault(c => c.SerialNumber == authority.SerialNumber);
-            Assert.True(record is not null, $"CA {authority.Name} has no certificate record at its parent.");
-            Assert.Equal(CertificateType.CertificateAuthority, record.Type);
-            Assert.Equal(record.Status == CertificateStatus.Active, authority.Status == AuthorityStatus.Active);
-            int created = events.Count(e => e.Action == "authority.create" && e.ObjectId == authority.Id && e.Outcome == AuditOutcome.Success);
-            Assert.True(created == 1, $"CA {authority.Name} has {created} creation events.");
-        }
-
-        foreach (var record in issuedByRoot.Where(c => c.Type == CertificateType.CertificateAuthority))
-        {
-            Assert.Contains(authorities, a => a.SerialNumber == record.SerialNumber); // no certificate record without its CA
-        }
-
-        var referenced = authorities.SelectMany(a => new[] { a.KeyId, a.AlternativeKeyId })
-            .Concat(issuedByRoot.Select(c => c.PrivateKeyId))
-            .OfType<string>()
-            .ToHashSet(StringComparer.Ordinal);
-        Assert.All(keys, key => Assert.Contains(key.Id, referenced)); // no key of an operation that did not finish
-
-        foreach (var escrowed in issuedByRoot.Where(c => c.PrivateKeyId is not null))
-        {
-            int issued = events.Count(e => e.Action == "certificate.issue" && e.ObjectId == escrowed.Id && e.Outcome == AuditOutcome.Success);
-            Assert.True(issued == 1, $"Certificate {escrowed.Id} has {issued} issuance events.");
-        }
-
-        var verification = await after.Audit.VerifyAsync();
-        Assert.True(verification.IsIntact, verification.Reason);
+        int subordinates = await MultiChangeInvariants.AssertEachOperationWholeAsync(after.Services, root.Id);
+        Assert.True(subordinates >= 1 + OperationsBeforeKill);
 
         // The database goes on working after the crash.
         var next = await after.Authority.CreateIntermediateAsync(new CreateIntermediateAuthorityRequest
@@ -92,16 +60,5 @@ public sealed class CrashAtomicityTests
             ValidityDays = 30,
         });
         Assert.NotNull(await after.Get<ICertificateStore>().FindBySerialNumberAsync(root.Id, next.SerialNumber, CancellationToken.None));
-    }
-
-    private static async Task<List<T>> ReadAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var items = new List<T>();
-        await foreach (var item in source)
-        {
-            items.Add(item);
-        }
-
-        return items;
     }
 }

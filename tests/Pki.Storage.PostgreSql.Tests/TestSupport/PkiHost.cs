@@ -32,6 +32,8 @@ internal sealed class PkiHost : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
 
+    public IServiceProvider Services => _provider;
+
     /// <summary>Creates a root and an issuing CA; returns the issuing CA.</summary>
     public async Task<AuthorityRecord> CreateIssuingCaAsync(string name)
     {

@@ -32,6 +32,8 @@ public sealed class SqlitePkiHost : IDisposable
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
+    public IServiceProvider Services => _provider;
+
     public async Task<(AuthorityRecord Root, AuthorityRecord Issuing)> CreateHierarchyAsync()
     {
         var root = await Authority.CreateRootAsync(new CreateRootAuthorityRequest

@@ -1,23 +1,18 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Pki.Core;
-using Pki.Core.DependencyInjection;
-using Pki.Storage.Sqlite;
 
 /// <summary>
-/// "churn &lt;database file&gt; &lt;key-encryption key hex&gt;": makes multi-change operations on the database's root CA
-/// until killed — subordinate CAs (key, CA, certificate record), revocations of their certificates (certificate and CA
-/// status) and escrowed issuances (key and certificate) — four at a time. Prints "ready" once open, starts on a line
-/// of standard input, and prints "done" after each completed operation.
+/// The "churn" mode of the multi-process test workers (compiled into each): makes multi-change operations on the
+/// database's root CA until killed — subordinate CAs (key, CA, certificate record), revocations of their certificates
+/// (certificate and CA status) and escrowed issuances (key and certificate) — four at a time. Prints "ready" once open,
+/// starts on a line of standard input, and prints "done" after each completed operation. The test then checks the
+/// database with <c>MultiChangeInvariants</c>.
 /// </summary>
-internal static class Churn
+internal static class MultiChangeChurn
 {
-    public static async Task<int> RunAsync(string databaseFile, string keyEncryptionKeyHex)
+    /// <summary>Runs until the process is killed; returns 3 when the database has no root CA.</summary>
+    public static async Task<int> RunAsync(IServiceProvider provider)
     {
-        var services = new ServiceCollection();
-        services.AddPki(options => options.KeyEncryptionKey = Convert.FromHexString(keyEncryptionKeyHex))
-            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = databaseFile }.ToString(), options => options.BusyTimeout = TimeSpan.FromSeconds(60));
-        using var provider = services.BuildServiceProvider();
         var authorities = provider.GetRequiredService<ICertificateAuthority>();
         var revocation = provider.GetRequiredService<IRevocationService>();
         var certificates = provider.GetRequiredService<ICertificateStore>();
