@@ -138,6 +138,27 @@ public static class ConformanceRecords
     public static StoredPrivateKey PrivateKey(string? id = null, int size = 512) =>
         new(id ?? NewId(), KeyAlgorithm.EcdsaP256, RandomNumberGenerator.GetBytes(size), BaseTime);
 
+    /// <summary>The audit event that follows <paramref name="last"/> (next sequence, linked to its hash), naming <paramref name="objectId"/>.</summary>
+    /// <param name="last">The log's last event, or null for the first.</param>
+    /// <param name="objectId">The object the event names.</param>
+    /// <param name="actor">The actor.</param>
+    public static AuditEvent ChainedEvent(AuditEvent? last, string objectId, string actor = "conformance")
+    {
+        var draft = new AuditEvent
+        {
+            Sequence = (last?.Sequence ?? 0) + 1,
+            Timestamp = BaseTime,
+            Actor = actor,
+            Action = "test.write",
+            ObjectType = "test",
+            ObjectId = objectId,
+            Outcome = AuditOutcome.Success,
+            PreviousHash = last?.Hash ?? new string('0', 64),
+            Hash = string.Empty,
+        };
+        return draft with { Hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(draft.Sequence + draft.PreviousHash + objectId))) };
+    }
+
     private static string FakePem(string label, int size) =>
         $"-----BEGIN {label}-----\n{Convert.ToBase64String(RandomNumberGenerator.GetBytes(size), Base64FormattingOptions.InsertLineBreaks)}\n-----END {label}-----\n";
 }

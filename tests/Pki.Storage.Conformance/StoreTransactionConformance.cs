@@ -141,16 +141,16 @@ public abstract class StoreTransactionConformance : StoreConformanceBase
     public async Task Audit_events_appended_inside_chain_on_from_those_committed_outside()
     {
         var (stores, audit) = await CreateAsync();
-        await audit.AppendAsync(last => Event(last, "before"), NoCancellation);
+        await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, "before"), NoCancellation);
         await using (var transaction = StoreTransaction.Begin())
         {
-            await audit.AppendAsync(last => Event(last, "inside-1"), NoCancellation);
-            await audit.AppendAsync(last => Event(last, "inside-2"), NoCancellation);
+            await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, "inside-1"), NoCancellation);
+            await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, "inside-2"), NoCancellation);
             Assert.Equal(3, (await audit.GetLastAsync(NoCancellation))!.Sequence);
             await transaction.CommitAsync(NoCancellation);
         }
 
-        var after = await audit.AppendAsync(last => Event(last, "after"), NoCancellation);
+        var after = await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, "after"), NoCancellation);
         Assert.Equal(4, after.Sequence);
         var all = await ReadAsync(audit.QueryAsync(new AuditQuery { Limit = 10 }, NoCancellation));
         Assert.Equal(["before", "inside-1", "inside-2", "after"], all.Select(e => e.ObjectId));
@@ -185,23 +185,6 @@ public abstract class StoreTransactionConformance : StoreConformanceBase
         }
     }
 
-    internal static AuditEvent Event(AuditEvent? last, string objectId)
-    {
-        var draft = new AuditEvent
-        {
-            Sequence = (last?.Sequence ?? 0) + 1,
-            Timestamp = ConformanceRecords.BaseTime,
-            Actor = "conformance",
-            Action = "test.write",
-            ObjectType = "test",
-            ObjectId = objectId,
-            Outcome = AuditOutcome.Success,
-            PreviousHash = last?.Hash ?? new string('0', 64),
-            Hash = string.Empty,
-        };
-        return draft with { Hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(draft.Sequence + draft.PreviousHash + objectId))) };
-    }
-
     /// <summary>One of each change an operation makes: a key, a CA, a certificate of it, its revocation, a CRL, an event.</summary>
     private sealed class Changes(TidyStores stores)
     {
@@ -231,7 +214,7 @@ public abstract class StoreTransactionConformance : StoreConformanceBase
             Assert.NotNull(revoked);
             long number = await stores.Revocation.NextCrlNumberAsync(Authority.Id, NoCancellation);
             await stores.Revocation.SaveCrlAsync(Crl(number), NoCancellation);
-            await audit.AppendAsync(last => Event(last, Certificate.Id), NoCancellation);
+            await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, Certificate.Id), NoCancellation);
         }
 
         public async Task AssertStoredAsync(IAuditStore audit)

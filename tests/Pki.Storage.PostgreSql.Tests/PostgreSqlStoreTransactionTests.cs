@@ -46,15 +46,15 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
         {
             await using var transaction = StoreTransaction.Begin();
             await stores.Keys.AddAsync(ConformanceRecords.PrivateKey(), NoCancellation);
-            await audit.AppendAsync(last => Event(last, $"op-{i}-a"), NoCancellation);
+            await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, $"op-{i}-a", "postgresql-tests"), NoCancellation);
             await Task.Yield();
-            await audit.AppendAsync(last => Event(last, $"op-{i}-b"), NoCancellation);
+            await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, $"op-{i}-b", "postgresql-tests"), NoCancellation);
             if (i % 4 != 3)
             {
                 await transaction.CommitAsync(NoCancellation);
             }
         }));
-        var outside = Enumerable.Range(0, 12).Select(i => Task.Run(() => audit.AppendAsync(last => Event(last, $"outside-{i}"), NoCancellation).AsTask()));
+        var outside = Enumerable.Range(0, 12).Select(i => Task.Run(() => audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, $"outside-{i}", "postgresql-tests"), NoCancellation).AsTask()));
         await Task.WhenAll(operations.Concat(outside));
 
         var events = await ReadAsync(audit.QueryAsync(new AuditQuery { Limit = 1000 }, NoCancellation));
@@ -81,8 +81,8 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
         AuditEvent inside;
         await using (var transaction = StoreTransaction.Begin())
         {
-            inside = await audit.AppendAsync(last => Event(last, "inside"), NoCancellation);
-            outside = Outside(() => audit.AppendAsync(last => Event(last, "outside"), NoCancellation).AsTask());
+            inside = await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, "inside", "postgresql-tests"), NoCancellation);
+            outside = Outside(() => audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, "outside", "postgresql-tests"), NoCancellation).AsTask());
             await Task.Delay(300);
             Assert.False(outside.IsCompleted);
             await transaction.CommitAsync(NoCancellation);
@@ -104,7 +104,7 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
         {
             await stores.Keys.AddAsync(key, NoCancellation);
             await stores.Authorities.AddAsync(authority, NoCancellation);
-            await audit.AppendAsync(last => Event(last, authority.Id), NoCancellation);
+            await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, authority.Id, "postgresql-tests"), NoCancellation);
             await TerminateBackendAsync(await TransactionBackendAsync(db));
 
             await Assert.ThrowsAnyAsync<NpgsqlException>(() => transaction.CommitAsync(NoCancellation).AsTask());
@@ -122,7 +122,7 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
             await transaction.CommitAsync(NoCancellation);
         }
 
-        Assert.Equal(1, (await audit.AppendAsync(last => Event(last, authority.Id), NoCancellation)).Sequence);
+        Assert.Equal(1, (await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, authority.Id, "postgresql-tests"), NoCancellation)).Sequence);
         Assert.NotNull(await stores.Authorities.GetAsync(authority.Id, NoCancellation));
     }
 
@@ -134,7 +134,7 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
         await using (var transaction = StoreTransaction.Begin())
         {
             await stores.Keys.AddAsync(key, NoCancellation);
-            await audit.AppendAsync(last => Event(last, key.Id), NoCancellation);
+            await audit.AppendAsync(last => ConformanceRecords.ChainedEvent(last, key.Id, "postgresql-tests"), NoCancellation);
 
             // A statement cancelled while it runs aborts the transaction: PostgreSQL would answer COMMIT with ROLLBACK.
             await using (var lease = await db.OpenAsync(NoCancellation))
@@ -217,7 +217,7 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
         var again = ConformanceTokens.Certificate(authority);
         var redeemedAt = ConformanceRecords.BaseTime.AddDays(1);
 
-        using (var pending = PendingAuditEvent.Begin(AuditObjectTypes.Certificate, (id, _) => last => Event(last, id)))
+        using (var pending = PendingAuditEvent.Begin(AuditObjectTypes.Certificate, (id, _) => last => ConformanceRecords.ChainedEvent(last, id, "postgresql-tests")))
         await using (var transaction = StoreTransaction.Begin())
         {
             await stores.Certificates.AddAsync(issued, NoCancellation);
@@ -295,21 +295,4 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
         RevokedAt = ConformanceRecords.BaseTime.AddDays(1),
         ChangedAt = ConformanceRecords.BaseTime.AddDays(1),
     };
-
-    private static AuditEvent Event(AuditEvent? last, string objectId)
-    {
-        var draft = new AuditEvent
-        {
-            Sequence = (last?.Sequence ?? 0) + 1,
-            Timestamp = ConformanceRecords.BaseTime,
-            Actor = "postgresql-tests",
-            Action = "test.write",
-            ObjectType = "test",
-            ObjectId = objectId,
-            Outcome = AuditOutcome.Success,
-            PreviousHash = last?.Hash ?? new string('0', 64),
-            Hash = string.Empty,
-        };
-        return draft with { Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(draft.Sequence + draft.PreviousHash + objectId))) };
-    }
 }
