@@ -114,7 +114,7 @@ public abstract class OperationAtomicityConformance
         Organization = "Acme Corp",
         Parent = CaReference.ById(parent.Id),
         Subject = DistinguishedName.Create(commonName: "Acme " + name + " CA", organization: "Acme Corp", country: "DE"),
-        ValidityDays = 365,
+        ValidityDays = 1800, // outlives the end-entity certificates it issues (profile default: up to a year)
     };
 
     private static async Task<int> CountKeysAsync(Host host) =>
