@@ -7,7 +7,7 @@ namespace Pki.Storage.PostgreSql;
 /// One audited write for <see cref="PostgreSqlGroupCommit"/>: its statements (commands holding text and parameters, on no
 /// connection) and the builder of its audit event.
 /// </summary>
-/// <param name="Statements">The write's statements, run in order in its savepoint.</param>
+/// <param name="Statements">The write's statements (INSERT, UPDATE or DELETE), run in order in its savepoint.</param>
 /// <param name="Next">Builds the write's event from the last one (see <see cref="AuditChain.Next"/>).</param>
 /// <param name="Conditional">When true, the first statement is the write's condition: unless it changes exactly one row,
 /// the write is refused (undone, and its result is null).</param>
@@ -212,25 +212,35 @@ internal sealed class PostgreSqlGroupCommit(PostgreSqlDatabase db)
         }
 
         round.BatchCommands.Add(new NpgsqlBatchCommand(PostgreSqlAuditStore.LastSql(db)));
-        AuditEvent? last;
+        AuditEvent? last = null;
+        int? failed = null;
+        PostgresException? error = null;
         try
         {
             await using var reader = await round.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
             last = await PostgreSqlAuditStore.ReadLastAsync(reader, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (live.FindIndex(w => w.Owns(e.BatchCommand)) is var failed and >= 0)
+        catch (PostgresException e) when (live.FindIndex(w => !w.Settled && w.Failed) is var index and >= 0)
         {
-            live[failed].Refuse(e);
-            return failed;
+            // The failed statement is the first one that did not complete (the later ones were skipped); it is a write's,
+            // unless every write completed (then the lock or the read failed, and the batch fails).
+            (failed, error) = (index, e);
         }
 
-        for (int i = 0; i < live.Count; i++)
+        // The first write to undo: one whose condition changed no row, or the one whose statement failed.
+        for (int i = 0; i < (failed ?? live.Count); i++)
         {
             if (!live[i].Settled && live[i].IsRefusedBy(round))
             {
                 live[i].Refuse(null);
                 return i;
             }
+        }
+
+        if (failed is { } f)
+        {
+            live[f].Refuse(error);
+            return f;
         }
 
         for (int i = 0; i < live.Count; i++)
@@ -293,7 +303,12 @@ internal sealed class PostgreSqlGroupCommit(PostgreSqlDatabase db)
             }
         }
 
-        public bool Owns(NpgsqlBatchCommand? command) => command is not null && _sent.Contains(command);
+        /// <summary>
+        /// True when a statement of the write, as last sent, did not complete (Npgsql's <see cref="NpgsqlException.BatchCommand"/>
+        /// is not filled in unless the connection string asks for it): the write's statements are INSERT, UPDATE or DELETE,
+        /// whose row count is known (not -1) once they complete.
+        /// </summary>
+        public bool Failed => _sent.Exists(c => c.RecordsAffected < 0);
 
         /// <summary>True when the write was sent in <paramref name="round"/> and its condition changed no row.</summary>
         public bool IsRefusedBy(NpgsqlBatch round) =>
@@ -301,11 +316,11 @@ internal sealed class PostgreSqlGroupCommit(PostgreSqlDatabase db)
 
         /// <summary>
         /// The write is undone (rolled back to its savepoint): with its statement's <paramref name="error"/>, unless its
-        /// condition ran and changed no row (then it is refused, as when <paramref name="error"/> is null).
+        /// condition completed and changed no row (then it is refused, as when <paramref name="error"/> is null).
         /// </summary>
         public void Refuse(PostgresException? error)
         {
-            if (error is null || (write.Conditional && !ReferenceEquals(error.BatchCommand, _sent[0]) && _sent[0].RecordsAffected != 1))
+            if (error is null || (write.Conditional && _sent[0].RecordsAffected == 0))
             {
                 _refused = true;
             }
