@@ -47,7 +47,10 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
     /// append of the database waits for it in turn. Sending the statements in two batches instead of one each keeps
     /// that section to one round trip and the commit's flush (it was three round trips and the flush). On any failure
     /// the transaction is rolled back before the exception leaves; a failing statement of <paramref name="change"/>
-    /// (a duplicate serial number) surfaces as its <see cref="PostgresException"/>.
+    /// surfaces as its <see cref="PostgresException"/>. Audited issuances and redemptions outside a store transaction
+    /// do not come here: they share a transaction, the lock and the commit with the host's other ones in
+    /// <see cref="PostgreSqlGroupCommit"/>, which uses the same statements (<see cref="LockSql"/>, <see cref="LastSql"/>,
+    /// <see cref="InsertSql"/>).
     /// </remarks>
     internal static async ValueTask<AuditEvent> CommitWithEventAsync(
         PostgreSqlDatabase db, PostgreSqlConnectionLease lease, NpgsqlCommand change, Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
