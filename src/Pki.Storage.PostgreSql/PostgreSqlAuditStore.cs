@@ -47,50 +47,27 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
     /// append of the database waits for it in turn. Sending the statements in two batches instead of one each keeps
     /// that section to one round trip and the commit's flush (it was three round trips and the flush). On any failure
     /// the transaction is rolled back before the exception leaves; a failing statement of <paramref name="change"/>
-    /// (a duplicate serial number) surfaces as its <see cref="PostgresException"/>.
+    /// surfaces as its <see cref="PostgresException"/>. Audited issuances and redemptions outside a store transaction
+    /// do not come here: they share a transaction, the lock and the commit with the host's other ones in
+    /// <see cref="PostgreSqlGroupCommit"/>, which uses the same statements (<see cref="LockSql"/>, <see cref="LastSql"/>,
+    /// <see cref="InsertSql"/>).
     /// </remarks>
     internal static async ValueTask<AuditEvent> CommitWithEventAsync(
         PostgreSqlDatabase db, PostgreSqlConnectionLease lease, NpgsqlCommand change, Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
-        string table = db.Table("pki_audit_events");
         try
         {
-            change.CommandText = (change.CommandText.Length == 0 ? string.Empty : change.CommandText + "; ")
-                + "SELECT pg_advisory_xact_lock(hashtext('pki_audit_events:' || coalesce(@audit_schema, current_schema())))"
-                + $"; SELECT {Columns} FROM {table} ORDER BY sequence DESC LIMIT 1";
-            change.AddText("audit_schema", db.Schema);
-            AuditEvent? last = null;
+            change.CommandText = (change.CommandText.Length == 0 ? string.Empty : change.CommandText + "; ") + LockSql + "; " + LastSql(db);
+            AddLockParameter(change, db);
+            AuditEvent? last;
             await using (var reader = await change.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                do
-                {
-                    // The change's statements and the lock come first; the last event is the result with its columns.
-                    if (reader.FieldCount > 1 && reader.GetName(0) == "sequence" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        last = Read(reader);
-                    }
-                }
-                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+                last = await ReadLastAsync(reader, cancellationToken).ConfigureAwait(false);
             }
 
             var auditEvent = AuditChain.Next(last, next);
-            await using var insert = new NpgsqlCommand(
-                lease.Commit($"INSERT INTO {table} ({Columns}) VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, "
-                + "@object_id, @authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash)"),
-                lease.Connection);
-            insert.AddBigint("sequence", auditEvent.Sequence);
-            insert.AddBigint("timestamp", PostgreSqlTime.ToTicks(auditEvent.Timestamp));
-            insert.AddText("actor", auditEvent.Actor);
-            insert.AddText("actor_organization", auditEvent.ActorOrganization);
-            insert.AddText("action", auditEvent.Action);
-            insert.AddText("object_type", auditEvent.ObjectType);
-            insert.AddText("object_id", auditEvent.ObjectId);
-            insert.AddText("authority_id", auditEvent.AuthorityId);
-            insert.AddSmallint("outcome", (int)auditEvent.Outcome);
-            insert.AddInteger("error_code", (int?)auditEvent.ErrorCode);
-            insert.AddText("correlation_id", auditEvent.CorrelationId);
-            insert.AddText("previous_hash", auditEvent.PreviousHash);
-            insert.AddText("hash", auditEvent.Hash);
+            await using var insert = new NpgsqlCommand(lease.Commit(InsertSql(db)), lease.Connection);
+            BindInsert(insert, auditEvent);
             await lease.CommitAsync(insert, cancellationToken).ConfigureAwait(false);
             return auditEvent;
         }
@@ -99,6 +76,56 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
             await lease.RollbackQuietlyAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Takes the log's advisory lock (held to the end of the transaction); its parameter is <see cref="AddLockParameter"/>'s.</summary>
+    internal const string LockSql = "SELECT pg_advisory_xact_lock(hashtext('pki_audit_events:' || coalesce(@audit_schema, current_schema())))";
+
+    /// <summary>Adds the parameter of <see cref="LockSql"/>.</summary>
+    internal static void AddLockParameter(NpgsqlCommand command, PostgreSqlDatabase db) => command.AddText("audit_schema", db.Schema);
+
+    /// <summary>Reads the last event (with the columns <see cref="ReadLastAsync"/> finds).</summary>
+    internal static string LastSql(PostgreSqlDatabase db) => $"SELECT {Columns} FROM {db.Table("pki_audit_events")} ORDER BY sequence DESC LIMIT 1";
+
+    /// <summary>Inserts one event; its parameters are <see cref="BindInsert"/>'s.</summary>
+    internal static string InsertSql(PostgreSqlDatabase db) =>
+        $"INSERT INTO {db.Table("pki_audit_events")} ({Columns}) VALUES (@sequence, @timestamp, @actor, @actor_organization, @action, @object_type, "
+        + "@object_id, @authority_id, @outcome, @error_code, @correlation_id, @previous_hash, @hash)";
+
+    /// <summary>Adds the parameters of <see cref="InsertSql"/> for <paramref name="auditEvent"/>.</summary>
+    internal static void BindInsert(NpgsqlCommand insert, AuditEvent auditEvent)
+    {
+        insert.AddBigint("sequence", auditEvent.Sequence);
+        insert.AddBigint("timestamp", PostgreSqlTime.ToTicks(auditEvent.Timestamp));
+        insert.AddText("actor", auditEvent.Actor);
+        insert.AddText("actor_organization", auditEvent.ActorOrganization);
+        insert.AddText("action", auditEvent.Action);
+        insert.AddText("object_type", auditEvent.ObjectType);
+        insert.AddText("object_id", auditEvent.ObjectId);
+        insert.AddText("authority_id", auditEvent.AuthorityId);
+        insert.AddSmallint("outcome", (int)auditEvent.Outcome);
+        insert.AddInteger("error_code", (int?)auditEvent.ErrorCode);
+        insert.AddText("correlation_id", auditEvent.CorrelationId);
+        insert.AddText("previous_hash", auditEvent.PreviousHash);
+        insert.AddText("hash", auditEvent.Hash);
+    }
+
+    /// <summary>
+    /// Reads every result of <paramref name="reader"/> and returns the last event, the result of <see cref="LastSql"/>
+    /// (the statements before it return no rows or other columns), or null when the log is empty.
+    /// </summary>
+    internal static async ValueTask<AuditEvent?> ReadLastAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        AuditEvent? last = null;
+        do
+        {
+            if (reader.FieldCount > 1 && reader.GetName(0) == "sequence" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                last = Read(reader);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        return last;
     }
 
     public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -17,26 +17,26 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
     {
         CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         StoreInputRules.ThrowIfNotStorable(certificate);
-        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
 
         // Inside a store transaction, the engine appends the event in it: it is written only once that transaction commits.
-        var pending = lease.InStoreTransaction ? null : PendingAuditEvent.Current;
+        var pending = StoreTransaction.Current is null ? PendingAuditEvent.Current : null;
         var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
         if (pending is null || next is null)
         {
+            await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
             await CertificateRows.InsertAsync(db, lease.Connection, transaction: null, certificate, cancellationToken).ConfigureAwait(false);
             await lease.CompleteAsync().ConfigureAwait(false);
             return;
         }
 
-        // The operation's audit event goes into the same transaction: certificate and event commit together, once,
-        // in two round trips (BEGIN, the insert, the log's lock and last event; then the event and COMMIT).
+        // The operation's audit event goes into the same transaction: certificate and event commit together, once, in the
+        // host's next group commit (two round trips, shared with the audited writes queued with it).
         try
         {
-            await using var change = new NpgsqlCommand(lease.Begin(CertificateRows.InsertSql(db)), lease.Connection);
-            CertificateRows.Bind(change, certificate);
-            var written = await PostgreSqlAuditStore.CommitWithEventAsync(db, lease, change, next, cancellationToken).ConfigureAwait(false);
-            pending.Written(written);
+            await using var insert = new NpgsqlCommand(CertificateRows.InsertSql(db));
+            CertificateRows.Bind(insert, certificate);
+            var written = await db.AuditedWrites.WriteAsync(new PostgreSqlAuditedWrite([insert], next), cancellationToken).ConfigureAwait(false);
+            pending.Written(written!);
         }
         catch (PostgresException e) when (CertificateRows.InsertFailure(e, certificate) is { } failure)
         {

@@ -30,6 +30,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
         DataSource = dataSource;
         Schema = schema;
         _ownsDataSource = ownsDataSource;
+        AuditedWrites = new PostgreSqlGroupCommit(this);
     }
 
     /// <summary>The pooled data source.</summary>
@@ -37,6 +38,9 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>The schema, or null for the search path's.</summary>
     public string? Schema { get; }
+
+    /// <summary>The group commit of this host's audited writes outside a <see cref="StoreTransaction"/> (issuances, redemptions).</summary>
+    public PostgreSqlGroupCommit AuditedWrites { get; }
 
     /// <summary>The qualified name of table <paramref name="name"/> to put into SQL text (never user data).</summary>
     public string Table(string name) => Schema is null ? name : "\"" + Schema + "\"." + name;

@@ -167,47 +167,59 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             throw NotFound();
         }
 
-        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-
         // Inside a store transaction, the engine appends the event in it: it is written only once that transaction commits.
-        var pending = lease.InStoreTransaction ? null : PendingAuditEvent.Current;
+        var pending = StoreTransaction.Current is null ? PendingAuditEvent.Current : null;
         var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
+        if (pending is null || next is null)
+        {
+            await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+            await ConsumeAndStoreAsync(lease, tokenId, certificate, now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // With the operation's audit event, in the host's next group commit: the token's consumption is the write's
+        // condition, so a token already used (or expired, deleted, missing) undoes the write alone.
         try
         {
-            var written = await ConsumeAndStoreAsync(lease, tokenId, certificate, now, next, cancellationToken).ConfigureAwait(false);
-            if (written is not null)
+            await using var consume = Consume(ConsumeSql, tokenId, certificate, now);
+            await using var store = new NpgsqlCommand(CertificateRows.InsertSql(db));
+            CertificateRows.Bind(store, certificate);
+            var written = await db.AuditedWrites.WriteAsync(new PostgreSqlAuditedWrite([consume, store], next, Conditional: true), cancellationToken)
+                .ConfigureAwait(false);
+            if (written is null)
             {
-                pending!.Written(written);
+                await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+                throw WhyNotRedeemable(tokenId, await GetAsync(lease.Connection, null, tokenId, cancellationToken).ConfigureAwait(false), now);
             }
+
+            pending.Written(written);
         }
-        catch when (next is not null)
+        catch (PostgresException e) when (CertificateRows.InsertFailure(e, certificate) is { } failure)
         {
-            pending!.Release();
+            pending.Release();
+            throw failure;
+        }
+        catch
+        {
+            pending.Release();
             throw;
         }
     }
 
     /// <summary>
-    /// The redemption transaction (begun with a plain <c>BEGIN</c>, so that the certificate, the audit event and
-    /// <c>COMMIT</c> can share round trips; inside a store transaction, the write's savepoint); with <paramref name="next"/>,
-    /// the operation's audit event is appended in it.
+    /// The redemption transaction without an audit event (begun with a plain <c>BEGIN</c>, so that the certificate and
+    /// <c>COMMIT</c> can share a round trip; inside a store transaction, the write's savepoint).
     /// </summary>
-    private async ValueTask<AuditEvent?> ConsumeAndStoreAsync(
-        PostgreSqlConnectionLease lease, string tokenId, CertificateRecord certificate, DateTimeOffset now, Func<AuditEvent?, AuditEvent>? next, CancellationToken cancellationToken)
+    private async ValueTask ConsumeAndStoreAsync(
+        PostgreSqlConnectionLease lease, string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var connection = lease.Connection;
         try
         {
             int consumed;
-            await using (var command = new NpgsqlCommand(
-                lease.Begin($"UPDATE {_table} SET state = @used, redeemed_at = @now, certificate_id = @certificate_id "
-                + "WHERE id = @id AND state = @unused AND expires_at > @now"), connection))
+            await using (var command = Consume(lease.Begin(ConsumeSql), tokenId, certificate, now))
             {
-                command.AddSmallint("used", Used);
-                command.AddSmallint("unused", Unused);
-                command.AddBigint("now", PostgreSqlTime.ToTicks(now));
-                command.AddText("certificate_id", certificate.Id);
-                command.AddText("id", tokenId);
+                command.Connection = connection;
                 consumed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -219,16 +231,9 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             }
 
             // A failure from here on (a duplicate serial, a cancellation) rolls the consumption back.
-            await using var store = new NpgsqlCommand(CertificateRows.InsertSql(db), connection);
+            await using var store = new NpgsqlCommand(lease.Commit(CertificateRows.InsertSql(db)), connection);
             CertificateRows.Bind(store, certificate);
-            if (next is not null)
-            {
-                return await PostgreSqlAuditStore.CommitWithEventAsync(db, lease, store, next, cancellationToken).ConfigureAwait(false);
-            }
-
-            store.CommandText = lease.Commit(store.CommandText);
             await lease.CommitAsync(store, cancellationToken).ConfigureAwait(false);
-            return null;
         }
         catch (PostgresException e) when (CertificateRows.InsertFailure(e, certificate) is { } failure)
         {
@@ -240,6 +245,21 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             await lease.RollbackQuietlyAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Consumes the token (one row changed) only while it is unused and unexpired; <see cref="Consume"/> binds it.</summary>
+    private string ConsumeSql =>
+        $"UPDATE {_table} SET state = @used, redeemed_at = @now, certificate_id = @certificate_id WHERE id = @id AND state = @unused AND expires_at > @now";
+
+    private static NpgsqlCommand Consume(string text, string tokenId, CertificateRecord certificate, DateTimeOffset now)
+    {
+        var command = new NpgsqlCommand(text);
+        command.AddSmallint("used", Used);
+        command.AddSmallint("unused", Unused);
+        command.AddBigint("now", PostgreSqlTime.ToTicks(now));
+        command.AddText("certificate_id", certificate.Id);
+        command.AddText("id", tokenId);
+        return command;
     }
 
     // Each branch searches its own (state, …) index; states 0, 1, 3 are RequestTokenState's Unused, Used, Deleted.
