@@ -38,6 +38,8 @@ public sealed class StoreTransaction : IAsyncDisposable
     /// Makes a transaction current for the calling async flow until it is disposed. Inside an open one, the new one joins
     /// it: committing or disposing it does nothing, and the outer one commits everything.
     /// </summary>
+    /// <remarks>Always dispose it (<c>await using</c>): until the outermost one is committed or disposed, an enlisted
+    /// database keeps its transaction open — SQLite's writer of this process, a PostgreSQL connection and its locks.</remarks>
     public static StoreTransaction Begin()
     {
         var transaction = new StoreTransaction(Current);
