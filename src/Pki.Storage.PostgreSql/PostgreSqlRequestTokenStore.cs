@@ -23,6 +23,33 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
     {
         ArgumentNullException.ThrowIfNull(token);
         StoreInputRules.ThrowIfNotStorable(token);
+
+        // A new token (no certificate yet) outside a store transaction takes the operation's audit event: token and event
+        // commit together in the host's next group commit. Inside a store transaction the engine appends it there.
+        var pending = StoreTransaction.Current is null && token.Token.CertificateId is null ? PendingAuditEvent.Current : null;
+        var next = pending?.TryTake(AuditObjectTypes.Token, token.Token.Id, token.Token.Authority.Id);
+        if (pending is not null && next is not null)
+        {
+            try
+            {
+                await using var insert = new NpgsqlCommand(InsertSql);
+                RequestTokenRows.AddParameters(insert, token);
+                var written = await db.AuditedWrites.WriteAsync(new PostgreSqlAuditedWrite([insert], next), cancellationToken).ConfigureAwait(false);
+                pending.Written(written!);
+                return;
+            }
+            catch (PostgresException e) when (e.IsUniqueViolation())
+            {
+                pending.Release();
+                throw InsertConflict(e, token);
+            }
+            catch
+            {
+                pending.Release();
+                throw;
+            }
+        }
+
         await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await lease.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (token.Token.CertificateId is { } certificateId)
@@ -37,23 +64,24 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             }
         }
 
-        await using var command = new NpgsqlCommand(
-            $"INSERT INTO {_table} ({RequestTokenRows.Columns}, secret_hash) VALUES ({Parameters(RequestTokenRows.Columns)}, @secret_hash)", lease.Connection, transaction);
+        await using var command = new NpgsqlCommand(InsertSql, lease.Connection, transaction);
         RequestTokenRows.AddParameters(command, token);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await lease.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.IsUniqueViolation("pki_request_tokens_hash_key"))
-        {
-            throw new PkiException(PkiErrorCode.Conflict, "A request token with this secret hash already exists.", e);
-        }
         catch (PostgresException e) when (e.IsUniqueViolation())
         {
-            throw new PkiException(PkiErrorCode.Conflict, $"A request token with id '{token.Token.Id}' already exists.", e);
+            throw InsertConflict(e, token);
         }
     }
+
+    private string InsertSql => $"INSERT INTO {_table} ({RequestTokenRows.Columns}, secret_hash) VALUES ({Parameters(RequestTokenRows.Columns)}, @secret_hash)";
+
+    private static PkiException InsertConflict(PostgresException e, StoredRequestToken token) => e.IsUniqueViolation("pki_request_tokens_hash_key")
+        ? new PkiException(PkiErrorCode.Conflict, "A request token with this secret hash already exists.", e)
+        : new PkiException(PkiErrorCode.Conflict, $"A request token with id '{token.Token.Id}' already exists.", e);
 
     public async ValueTask<RequestTokenRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {

@@ -11,4 +11,10 @@ public sealed class PostgreSqlAuditedWriteConformanceTests(PostgreSqlDatabaseFix
         var db = await fixture.NewSchemaAsync();
         return (new PostgreSqlCertificateStore(db), new PostgreSqlAuditStore(db));
     }
+
+    protected override async ValueTask<(IRequestTokenStore Tokens, IAuditStore Audit)> CreateTokenStoresAsync()
+    {
+        var db = await fixture.NewSchemaAsync();
+        return (new PostgreSqlRequestTokenStore(db), new PostgreSqlAuditStore(db));
+    }
 }

@@ -11,7 +11,7 @@ namespace Pki.Storage.PostgreSql.Tests;
 public sealed class PostgreSqlAuditedWriteTests(PostgreSqlDatabaseFixture fixture) : IClassFixture<PostgreSqlDatabaseFixture>
 {
     [Fact]
-    public async Task Issuance_and_redemption_insert_the_certificate_and_its_event_in_one_transaction()
+    public async Task Issuance_redemption_and_token_creation_insert_the_record_and_its_event_in_one_transaction()
     {
         string connectionString = await fixture.NewSchemaConnectionStringAsync();
         await using var host = new PkiHost(connectionString);
@@ -36,6 +36,12 @@ public sealed class PostgreSqlAuditedWriteTests(PostgreSqlDatabaseFixture fixtur
                 await TransactionIdAsync(dataSource, "SELECT xmin::text FROM pki_audit_events WHERE object_id = @id", certificateId));
         }
 
+        // A token's creation too: token and event in one transaction (a token not redeemed: redemption rewrites the row).
+        var unused = await host.Tokens.CreateAsync(new CreateRequestTokenRequest { Name = "spare", Authority = CaReference.ById(ca.Id), CommonName = "device-2", ValidityDays = 30 });
+        Assert.Equal("token.create", Assert.Single(await host.Audit.QueryAsync(new AuditQuery { ObjectId = unused.Token.Id }).ToListAsync()).Action);
+        Assert.Equal(
+            await TransactionIdAsync(dataSource, "SELECT xmin::text FROM pki_request_tokens WHERE id = @id", unused.Token.Id),
+            await TransactionIdAsync(dataSource, "SELECT xmin::text FROM pki_audit_events WHERE object_id = @id", unused.Token.Id));
         Assert.True((await host.Audit.VerifyAsync()).IsIntact);
     }
 

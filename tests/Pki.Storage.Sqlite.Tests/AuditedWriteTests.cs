@@ -49,6 +49,19 @@ public sealed class AuditedWriteTests : IDisposable
     }
 
     [Fact]
+    public async Task Creating_a_token_commits_the_token_and_its_event_once_together()
+    {
+        var (_, issuing) = await _host.CreateHierarchyAsync();
+        long commitsBefore = Database.Commits;
+
+        var created = await _host.Tokens.CreateAsync(new CreateRequestTokenRequest { Name = "device", Authority = CaReference.ById(issuing.Id), CommonName = "device-1" });
+
+        Assert.Equal(commitsBefore + 1, Database.Commits);
+        Assert.Equal("token.create", Assert.Single(await EventsAsync(created.Token.Id)).Action);
+        Assert.True((await _host.Audit.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
     public async Task Concurrent_issuances_each_get_exactly_one_event_and_the_chain_stays_intact()
     {
         var (_, issuing) = await _host.CreateHierarchyAsync();

@@ -23,45 +23,6 @@ internal static class CertificateRows
         "SELECT EXISTS (SELECT 1 FROM certificates WHERE authority_id = @authority_id AND serial_number = @serial_number);";
 
     /// <summary>
-    /// Runs <paramref name="work"/> (which inserts <paramref name="certificate"/>) as one write and, when the audited
-    /// operation in progress offers its event for this certificate (<see cref="PendingAuditEvent"/>), appends that event
-    /// in the same transaction: the certificate and its audit record commit together, with one commit.
-    /// </summary>
-    public static async ValueTask WriteAuditedAsync(
-        SqliteDatabase database,
-        CertificateRecord certificate,
-        Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask> work,
-        CancellationToken cancellationToken)
-    {
-        var pending = PendingAuditEvent.Current;
-        var next = pending?.TryTake(AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id);
-        if (pending is null || next is null)
-        {
-            await database.WriteAsync(work, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        AuditEvent written;
-        try
-        {
-            written = await database.WriteAsync(
-                async (connection, transaction, token) =>
-                {
-                    await work(connection, transaction, token).ConfigureAwait(false);
-                    return await SqliteAuditStore.AppendAsync(connection, transaction, next, token).ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            pending.Release();
-            throw;
-        }
-
-        pending.Written(written);
-    }
-
-    /// <summary>
     /// The values of <paramref name="record"/>'s row in <see cref="Columns"/> order, encoded on the caller's thread so that
     /// the writer only binds them (<see cref="InsertAsync"/>). The stores check the record first
     /// (<see cref="CertificateRecordRules.ThrowIfIncomplete"/>).

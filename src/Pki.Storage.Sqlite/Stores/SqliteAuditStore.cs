@@ -26,6 +26,48 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         return await Sql.ReadSingleAsync(command, Read, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> (which inserts object <paramref name="objectId"/> of type <paramref name="objectType"/>,
+    /// of CA <paramref name="authorityId"/>) as one write and, when the audited operation in progress offers its event for
+    /// that object (<see cref="PendingAuditEvent"/>), appends that event in the same transaction: the object and its audit
+    /// record commit together, with one commit.
+    /// </summary>
+    public static async ValueTask WriteAuditedAsync(
+        SqliteDatabase database,
+        string objectType,
+        string objectId,
+        string? authorityId,
+        Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask> work,
+        CancellationToken cancellationToken)
+    {
+        var pending = PendingAuditEvent.Current;
+        var next = pending?.TryTake(objectType, objectId, authorityId);
+        if (pending is null || next is null)
+        {
+            await database.WriteAsync(work, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        AuditEvent written;
+        try
+        {
+            written = await database.WriteAsync(
+                async (connection, transaction, token) =>
+                {
+                    await work(connection, transaction, token).ConfigureAwait(false);
+                    return await AppendAsync(connection, transaction, next, token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            pending.Release();
+            throw;
+        }
+
+        pending.Written(written);
+    }
+
     public ValueTask<AuditEvent> AppendAsync(Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);

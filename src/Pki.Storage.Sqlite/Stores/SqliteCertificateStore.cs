@@ -18,8 +18,8 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
         CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         StoreInputRules.ThrowIfNotStorable(certificate);
         var row = CertificateRows.Encode(certificate);
-        return CertificateRows.WriteAuditedAsync(
-            database, certificate, (connection, transaction, token) => CertificateRows.InsertAsync(connection, transaction, certificate, row, token), cancellationToken);
+        return SqliteAuditStore.WriteAuditedAsync(
+            database, AuditObjectTypes.Certificate, certificate.Id, certificate.CertificateAuthority.Id, (connection, transaction, token) => CertificateRows.InsertAsync(connection, transaction, certificate, row, token), cancellationToken);
     }
 
     public async ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken)

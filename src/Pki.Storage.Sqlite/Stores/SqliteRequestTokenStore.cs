@@ -51,7 +51,11 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
         ArgumentNullException.ThrowIfNull(token);
         StoreInputRules.ThrowIfNotStorable(token);
         var record = token.Token;
-        return database.WriteAsync(
+        return SqliteAuditStore.WriteAuditedAsync(
+            database,
+            AuditObjectTypes.Token,
+            record.Id,
+            record.Authority.Id,
             async (connection, transaction, cancel) =>
             {
                 if (record.CertificateId is { } certificateId)
@@ -177,9 +181,11 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
         }
 
         var row = CertificateRows.Encode(certificate);
-        return CertificateRows.WriteAuditedAsync(
+        return SqliteAuditStore.WriteAuditedAsync(
             database,
-            certificate,
+            AuditObjectTypes.Certificate,
+            certificate.Id,
+            certificate.CertificateAuthority.Id,
             async (connection, transaction, cancel) =>
             {
                 int consumed;

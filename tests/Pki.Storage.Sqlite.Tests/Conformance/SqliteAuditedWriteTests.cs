@@ -14,6 +14,12 @@ public sealed class SqliteAuditedWriteTests : AuditedWriteConformance, IDisposab
         return ValueTask.FromResult<(ICertificateStore, IAuditStore)>((new SqliteCertificateStore(database), new SqliteAuditStore(database)));
     }
 
+    protected override ValueTask<(IRequestTokenStore Tokens, IAuditStore Audit)> CreateTokenStoresAsync()
+    {
+        var database = _stores.NewDatabase();
+        return ValueTask.FromResult<(IRequestTokenStore, IAuditStore)>((new SqliteRequestTokenStore(database), new SqliteAuditStore(database)));
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
