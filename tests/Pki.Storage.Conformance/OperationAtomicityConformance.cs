@@ -97,12 +97,33 @@ public abstract class OperationAtomicityConformance
         Assert.NotNull(await host.Get<IPrivateKeyStore>().GetAsync(issued.Record.PrivateKeyId!, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Deleting_a_token_whose_event_cannot_be_written_leaves_the_token_unused()
+    {
+        await using var host = await NewHostAsync();
+        var (_, issuing) = await host.CreateHierarchyAsync();
+        var tokens = host.Get<IRequestTokenService>();
+        var token = await tokens.CreateAsync(new CreateRequestTokenRequest { Name = "device", Authority = CaReference.ById(issuing.Id), CommonName = "device-1" });
+        long eventsBefore = (await host.Audit.VerifyAsync()).EventsChecked;
+
+        _failures.AuditAppend = true;
+        await Assert.ThrowsAsync<IOException>(() => tokens.DeleteAsync(token.Token.Id).AsTask());
+        _failures.AuditAppend = false;
+
+        Assert.Equal(RequestTokenState.Unused, (await tokens.GetAsync(token.Token.Id)).State);
+        Assert.Equal(eventsBefore, (await host.Audit.VerifyAsync()).EventsChecked);
+
+        Assert.Equal(RequestTokenState.Deleted, (await tokens.DeleteAsync(token.Token.Id)).State);
+        Assert.Equal(eventsBefore + 1, (await host.Audit.VerifyAsync()).EventsChecked);
+    }
+
     private async Task<Host> NewHostAsync()
     {
         IServiceCollection services = new ServiceCollection();
         await UseStorageAsync(services.AddPki(options => options.KeyEncryptionKey = _keyEncryptionKey));
         Decorate<ICertificateStore>(services, inner => new FailingCertificateStore(inner, _failures));
         Decorate<IAuthorityStore>(services, inner => new FailingAuthorityStore(inner, _failures));
+        Decorate<IAuditStore>(services, inner => new FailingAuditStore(inner, _failures));
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _ = provider.GetRequiredService<IOptions<PkiOptions>>().Value;
         return new Host(provider);
@@ -171,6 +192,7 @@ public abstract class OperationAtomicityConformance
     {
         public volatile bool CertificateAdd;
         public volatile bool AuthorityUpdate;
+        public volatile bool AuditAppend;
     }
 
     private sealed class FailingCertificateStore(ICertificateStore inner, Failures failures) : ICertificateStore
@@ -201,5 +223,15 @@ public abstract class OperationAtomicityConformance
             inner.FindByNameAsync(name, organization, cancellationToken);
 
         public IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
+    }
+
+    private sealed class FailingAuditStore(IAuditStore inner, Failures failures) : IAuditStore
+    {
+        public ValueTask<AuditEvent?> GetLastAsync(CancellationToken cancellationToken) => inner.GetLastAsync(cancellationToken);
+
+        public ValueTask<AuditEvent> AppendAsync(Func<AuditEvent?, AuditEvent> next, CancellationToken cancellationToken) =>
+            failures.AuditAppend ? throw new IOException("disk I/O error (test)") : inner.AppendAsync(next, cancellationToken);
+
+        public IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
     }
 }

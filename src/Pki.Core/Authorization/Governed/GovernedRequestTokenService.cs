@@ -66,7 +66,7 @@ internal sealed class GovernedRequestTokenService(
             var authority = await lookup.FindVisibleAsync(CaReference.ById(token.Authority.Id), cancellationToken).ConfigureAwait(false);
             authorizer.Demand(PkiOperation.ManageToken, authority.Id, authority.Organization);
             return await inner.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
-        }, t => (t.Id, t.Authority.Id), cancellationToken);
+        }, t => (t.Id, t.Authority.Id), inOneTransaction: true, cancellationToken); // an administrator's change: with its event or not at all
 
     private bool Visible(RequestTokenRecord token) => authorizer.CanSee(token.Authority.Id, token.OwnerOrganization);
 }
