@@ -7,18 +7,21 @@ using Pki.Core.DependencyInjection;
 namespace Pki.Storage.Conformance;
 
 /// <summary>
-/// An operation that makes several changes runs them and its audit event in one store transaction (durable stores): a
-/// store failure
-/// that is not a refusal (an I/O error, a full disk) after the first change leaves nothing of the operation behind —
-/// no CA without its certificate record, no revoked CA certificate with an active CA, no escrowed key without its
-/// certificate — and the database goes on working.
+/// An operation that makes several changes runs them and its audit event in one store transaction: a store failure
+/// that is not a refusal (an I/O error, a full disk), or a cancellation, after the first change leaves nothing of the
+/// operation behind — no CA without its certificate record, no revoked CA certificate with an active CA, no escrowed
+/// key without its certificate — and the stores go on working.
 /// </summary>
 public abstract class OperationAtomicityConformance
 {
     private readonly byte[] _keyEncryptionKey = RandomNumberGenerator.GetBytes(32);
     private readonly Failures _failures = new();
 
-    /// <summary>Puts the durable stores over a fresh, empty database on <paramref name="pki"/> (the same one each call of a test).</summary>
+    /// <summary>
+    /// Puts the stores over a fresh, empty database on <paramref name="pki"/> (the same one each call of a test). The
+    /// certificate, authority and audit stores must be registered by factory (they are decorated), and no store may
+    /// depend on the decorated ones.
+    /// </summary>
     protected abstract ValueTask UseStorageAsync(IPkiBuilder pki);
 
     [Fact]
@@ -46,6 +49,24 @@ public abstract class OperationAtomicityConformance
         var verification = await host.Audit.VerifyAsync();
         Assert.True(verification.IsIntact);
         Assert.Equal(eventsBefore + 1, verification.EventsChecked);
+    }
+
+    [Fact]
+    public async Task A_subordinate_CA_cancelled_before_its_certificate_record_is_written_is_not_stored_at_all()
+    {
+        await using var host = await NewHostAsync();
+        var (root, _) = await host.CreateHierarchyAsync();
+        int keysBefore = await CountKeysAsync(host);
+        long eventsBefore = (await host.Audit.VerifyAsync()).EventsChecked;
+
+        _failures.CertificateAddCancelled = true;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Authority.CreateIntermediateAsync(Intermediate(root, "Second")).AsTask());
+        _failures.CertificateAddCancelled = false;
+
+        Assert.Null(await host.Get<IAuthorityStore>().FindByNameAsync("Second", "Acme Corp", CancellationToken.None));
+        Assert.Equal(keysBefore, await CountKeysAsync(host));
+        Assert.Equal(eventsBefore, (await host.Audit.VerifyAsync()).EventsChecked);
+        Assert.Equal("Second", (await host.Authority.CreateIntermediateAsync(Intermediate(root, "Second"))).Name);
     }
 
     [Fact]
@@ -115,6 +136,25 @@ public abstract class OperationAtomicityConformance
 
         Assert.Equal(RequestTokenState.Deleted, (await tokens.DeleteAsync(token.Token.Id)).State);
         Assert.Equal(eventsBefore + 1, (await host.Audit.VerifyAsync()).EventsChecked);
+    }
+
+    [Fact]
+    public async Task Generating_a_CSR_whose_event_cannot_be_written_keeps_no_key()
+    {
+        await using var host = await NewHostAsync();
+        var generator = host.Get<ICsrGenerator>();
+        var request = new GenerateCsrRequest { Subject = DistinguishedName.Create(commonName: "device-7.example.com"), Key = KeySpecification.For(KeyAlgorithm.EcdsaP256) };
+        int keysBefore = await CountKeysAsync(host);
+
+        _failures.AuditAppend = true;
+        await Assert.ThrowsAsync<IOException>(() => generator.GenerateAsync(request).AsTask());
+        _failures.AuditAppend = false;
+        Assert.Equal(keysBefore, await CountKeysAsync(host));
+
+        var generated = await generator.GenerateAsync(request);
+        Assert.NotNull(await host.Get<IPrivateKeyStore>().GetAsync(generated.PrivateKeyId, CancellationToken.None));
+        var events = await ReadAsync(host.Audit.QueryAsync(new AuditQuery { ObjectId = generated.PrivateKeyId, Limit = 10 }));
+        Assert.Equal("key.generate-csr", Assert.Single(events).Action);
     }
 
     private async Task<Host> NewHostAsync()
@@ -191,6 +231,7 @@ public abstract class OperationAtomicityConformance
     private sealed class Failures
     {
         public volatile bool CertificateAdd;
+        public volatile bool CertificateAddCancelled;
         public volatile bool AuthorityUpdate;
         public volatile bool AuditAppend;
     }
@@ -198,7 +239,9 @@ public abstract class OperationAtomicityConformance
     private sealed class FailingCertificateStore(ICertificateStore inner, Failures failures) : ICertificateStore
     {
         public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken) =>
-            failures.CertificateAdd ? throw new IOException("disk I/O error (test)") : inner.AddAsync(certificate, cancellationToken);
+            failures.CertificateAdd ? throw new IOException("disk I/O error (test)")
+            : failures.CertificateAddCancelled ? throw new OperationCanceledException("the caller gave up (test)")
+            : inner.AddAsync(certificate, cancellationToken);
 
         public ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 

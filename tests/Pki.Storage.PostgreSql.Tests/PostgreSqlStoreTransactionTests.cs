@@ -13,7 +13,7 @@ namespace Pki.Storage.PostgreSql.Tests;
 /// </summary>
 public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fixture) : StoreTransactionConformance, IClassFixture<PostgreSqlDatabaseFixture>
 {
-    protected override bool Enlists => true;
+    protected override bool Isolates => true;
 
     protected override async ValueTask<(TidyStores Stores, IAuditStore Audit)> CreateStoresAsync()
     {

@@ -6,7 +6,8 @@ namespace Pki.Core;
 /// a responder's certificate and its record) together with the operation's audit event. A store whose changes can
 /// share a database transaction enlists in it (<see cref="EnlistAsync{TParticipant}"/>): everything the operation
 /// writes through it then commits at once, or not at all when the operation fails, is cancelled before it changed
-/// anything, or its process dies half-way. A store that cannot (the in-memory stores) writes as it goes, as without one.
+/// anything, or its process dies half-way. The in-memory stores enlist an undo log instead: their changes are visible to
+/// everyone at once and taken back on rollback (atomic, not isolated; a process that dies keeps nothing anyway).
 /// </summary>
 /// <remarks>
 /// <para>The engine opens one with <see cref="Begin"/> around such an operation; it flows with the operation's async

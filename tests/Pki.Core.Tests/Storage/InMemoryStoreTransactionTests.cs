@@ -5,7 +5,7 @@ namespace Pki.Core.Tests.Storage;
 
 public sealed class InMemoryStoreTransactionTests : StoreTransactionConformance
 {
-    protected override bool Enlists => false;
+    protected override bool Isolates => false;
 
     protected override ValueTask<(TidyStores Stores, IAuditStore Audit)> CreateStoresAsync()
     {

@@ -4,9 +4,36 @@ using Pki.Core.Tests.TestSupport;
 
 namespace Pki.Core.Tests.Tidy;
 
-/// <summary>A CA creation that fails after its signing key was stored leaves a key that tidy removes after the grace period, never before.</summary>
+/// <summary>
+/// A CA creation that fails after its signing key was stored, with a key store that does not take part in store
+/// transactions, leaves a key that tidy removes after the grace period, never before.
+/// </summary>
 public sealed class UnreferencedKeyTidyTests
 {
+    /// <summary>A key store of a provider that does not enlist in <see cref="StoreTransaction"/>: its writes stay when the operation fails.</summary>
+    private sealed class NonEnlistingKeyStore(IPrivateKeyStore inner) : IPrivateKeyStore
+    {
+        public ValueTask AddAsync(StoredPrivateKey key, CancellationToken cancellationToken)
+        {
+            using (ExecutionContext.SuppressFlow()) // the ambient transaction does not reach the inner store
+            {
+                return new ValueTask(Task.Run(() => inner.AddAsync(key, cancellationToken).AsTask(), cancellationToken));
+            }
+        }
+
+        public ValueTask<StoredPrivateKey?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+        public ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken) =>
+            inner.FindBySubjectPublicKeyHashAsync(subjectPublicKeySha256, cancellationToken);
+
+        public IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
+
+        public ValueTask<int> PurgeUnreferencedAsync(PrivateKeyPurge purge, CancellationToken cancellationToken) => inner.PurgeUnreferencedAsync(purge, cancellationToken);
+
+        public ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken) =>
+            inner.ReplaceProtectedKeyAsync(id, expectedProtectedPkcs8, protectedPkcs8, cancellationToken);
+    }
+
     /// <summary>Fails <see cref="AddAsync"/> as a broken store would, while <see cref="Fail"/> is set.</summary>
     private sealed class FailingAuthorityStore(IAuthorityStore inner) : IAuthorityStore
     {
@@ -35,8 +62,9 @@ public sealed class UnreferencedKeyTidyTests
         using var host = new PkiTestHost(null, clock, s =>
         {
             s.AddSingleton<InMemoryPrivateKeyStore>();
-            s.AddSingleton<IPrivateKeyStore>(sp => sp.GetRequiredService<InMemoryPrivateKeyStore>());
-            s.AddSingleton<FailingAuthorityStore>(sp => new FailingAuthorityStore(new InMemoryAuthorityStore(sp.GetRequiredService<IPrivateKeyStore>())));
+            s.AddSingleton<IPrivateKeyStore>(sp => new NonEnlistingKeyStore(sp.GetRequiredService<InMemoryPrivateKeyStore>()));
+            s.AddSingleton<ICertificateStore>(sp => new InMemoryCertificateStore(sp.GetRequiredService<InMemoryPrivateKeyStore>()));
+            s.AddSingleton<FailingAuthorityStore>(sp => new FailingAuthorityStore(new InMemoryAuthorityStore(sp.GetRequiredService<InMemoryPrivateKeyStore>())));
             s.AddSingleton<IAuthorityStore>(sp => sp.GetRequiredService<FailingAuthorityStore>());
         });
         var root = await host.Authority.CreateRootAsync(new CreateRootAuthorityRequest { Name = "root", Subject = DistinguishedName.Create(commonName: "Root") });

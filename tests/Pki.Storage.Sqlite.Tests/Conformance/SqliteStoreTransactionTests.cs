@@ -8,7 +8,7 @@ public sealed class SqliteStoreTransactionTests : StoreTransactionConformance, I
 {
     private readonly SqliteStores _stores = new();
 
-    protected override bool Enlists => true;
+    protected override bool Isolates => true;
 
     protected override ValueTask<(TidyStores Stores, IAuditStore Audit)> CreateStoresAsync()
     {

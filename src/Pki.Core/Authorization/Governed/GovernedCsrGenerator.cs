@@ -5,7 +5,10 @@ using Pki.Core.Keys.Generation;
 
 namespace Pki.Core.Authorization.Governed;
 
-/// <summary>CSR generation as hosts see it: for callers who may issue somewhere (a capability, Admin or Superuser); audited.</summary>
+/// <summary>
+/// CSR generation as hosts see it: for callers who may issue somewhere (a capability, Admin or Superuser); audited, the
+/// escrowed key and its event in one store transaction.
+/// </summary>
 internal sealed class GovernedCsrGenerator(CsrGenerator inner, PkiAuthorizer authorizer, AuditWriter audit) : ICsrGenerator
 {
     public ValueTask<GeneratedCsr> GenerateAsync(GenerateCsrRequest request, CancellationToken cancellationToken = default) =>
@@ -20,5 +23,5 @@ internal sealed class GovernedCsrGenerator(CsrGenerator inner, PkiAuthorizer aut
             }
 
             return inner.GenerateAsync(request, cancellationToken);
-        }, g => (g.PrivateKeyId, null), cancellationToken);
+        }, g => (g.PrivateKeyId, null), inOneTransaction: true, cancellationToken); // the key is kept only with its event
 }

@@ -20,12 +20,26 @@ internal sealed class InMemoryAuditStore : IAuditStore
     {
         ArgumentNullException.ThrowIfNull(next);
         cancellationToken.ThrowIfCancellationRequested();
+        var undo = InMemoryUndoLog.Current();
+        AuditEvent auditEvent;
         lock (_gate)
         {
-            var auditEvent = AuditChain.Next(_events.Count == 0 ? null : _events[^1], next);
+            auditEvent = AuditChain.Next(_events.Count == 0 ? null : _events[^1], next);
             _events.Add(auditEvent);
-            return ValueTask.FromResult(auditEvent);
         }
+
+        // Taken back only while it is still the last event: one appended after it chains on from it.
+        undo?.Add(() =>
+        {
+            lock (_gate)
+            {
+                if (_events.Count > 0 && ReferenceEquals(_events[^1], auditEvent))
+                {
+                    _events.RemoveAt(_events.Count - 1);
+                }
+            }
+        });
+        return ValueTask.FromResult(auditEvent);
     }
 
     public async IAsyncEnumerable<AuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

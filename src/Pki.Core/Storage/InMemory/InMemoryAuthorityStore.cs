@@ -28,6 +28,7 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
     {
         ArgumentNullException.ThrowIfNull(authority);
         StoreInputRules.ThrowIfNotStorable(authority);
+        var undo = InMemoryUndoLog.Current();
         lock (_gate)
         {
             if (_byId.ContainsKey(authority.Id) || _byName.ContainsKey((authority.Organization, authority.Name)))
@@ -39,6 +40,7 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
             _byName.Add((authority.Organization, authority.Name), authority.Id);
         }
 
+        undo?.Add(() => Restore(authority, null));
         return ValueTask.CompletedTask;
     }
 
@@ -46,9 +48,11 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
     {
         ArgumentNullException.ThrowIfNull(authority);
         StoreInputRules.ThrowIfNotStorable(authority);
+        var undo = InMemoryUndoLog.Current();
+        AuthorityRecord? existing;
         lock (_gate)
         {
-            if (!_byId.TryGetValue(authority.Id, out var existing))
+            if (!_byId.TryGetValue(authority.Id, out existing))
             {
                 throw new PkiException(PkiErrorCode.AuthorityNotFound, $"CA '{authority.Id}' does not exist.");
             }
@@ -67,7 +71,31 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
             _byId[authority.Id] = authority;
         }
 
+        undo?.Add(() => Restore(authority, existing));
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Takes back the change that stored <paramref name="written"/>: puts <paramref name="previous"/> back (none: removes it) if nothing changed it since.</summary>
+    private void Restore(AuthorityRecord written, AuthorityRecord? previous)
+    {
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(written.Id, out var current) || !ReferenceEquals(current, written))
+            {
+                return;
+            }
+
+            _byName.Remove((written.Organization, written.Name));
+            if (previous is null)
+            {
+                _byId.Remove(written.Id);
+            }
+            else
+            {
+                _byId[written.Id] = previous;
+                _byName[(previous.Organization, previous.Name)] = previous.Id;
+            }
+        }
     }
 
     public ValueTask<AuthorityRecord?> GetAsync(string id, CancellationToken cancellationToken)

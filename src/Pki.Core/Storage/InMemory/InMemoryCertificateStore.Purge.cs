@@ -19,15 +19,7 @@ internal sealed partial class InMemoryCertificateStore
             var removed = _byId.Values.Where(r => IsPurgeable(r, purge)).Take(purge.Limit).ToList();
             foreach (var record in removed)
             {
-                _byId.Remove(record.Id);
-                _ids.Remove(record.Id);
-                _bySerial.Remove(record);
-                if (_revocationIndex.TryGetValue(record.Authority.Id, out var ids))
-                {
-                    ids.Remove(record.Id);
-                }
-
-                _keyReferences.Add(record.PrivateKeyId, -1);
+                Remove(record);
             }
 
             int keys = removed

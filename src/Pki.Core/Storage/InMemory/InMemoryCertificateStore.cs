@@ -57,6 +57,8 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     {
         byte[] fields = CertificateRecordPacker.PackFields(certificate); // outside the lock; refuses an incomplete record
         StoreInputRules.ThrowIfNotStorable(certificate); // the packer would keep it exactly; the other stores cannot
+        var undo = InMemoryUndoLog.Current();
+        PackedCertificate packed;
         lock (_gate)
         {
             if (BySerialNumber.Contains((certificate.CertificateAuthority.Id, certificate.SerialNumber)))
@@ -70,7 +72,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 throw new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{certificate.Id}' already exists.");
             }
 
-            var packed = new PackedCertificate(
+            packed = new PackedCertificate(
                 certificate, _authorities.Intern(certificate.CertificateAuthority), _organizations.Intern(certificate.OwnerOrganization), fields);
             _byId.Add(packed.Id, packed);
             _bySerial.Add(packed);
@@ -79,7 +81,36 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
             _keyReferences.Add(packed.PrivateKeyId, +1);
         }
 
+        undo?.Add(() => TakeBackAdd(packed));
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Removes the record <see cref="AddAsync"/> stored as <paramref name="packed"/>, unless it has changed since.</summary>
+    private void TakeBackAdd(PackedCertificate packed)
+    {
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(packed.Id, out var current) || !ReferenceEquals(current, packed))
+            {
+                return;
+            }
+
+            Remove(packed);
+        }
+    }
+
+    /// <summary>Removes a stored record from every index (callers hold the lock).</summary>
+    private void Remove(PackedCertificate record)
+    {
+        _byId.Remove(record.Id);
+        _ids.Remove(record.Id);
+        _bySerial.Remove(record);
+        if (_revocationIndex.TryGetValue(record.Authority.Id, out var ids))
+        {
+            ids.Remove(record.Id);
+        }
+
+        _keyReferences.Add(record.PrivateKeyId, -1);
     }
 
     public ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken)
@@ -108,6 +139,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     /// <exception cref="PkiException"><see cref="PkiErrorCode.CertificateNotFound"/>.</exception>
     internal CertificateRecord? TryChangeStatus(CertificateStatusChange change)
     {
+        var undo = InMemoryUndoLog.Current();
         lock (_gate)
         {
             if (!_byId.TryGetValue(change.CertificateId, out var current))
@@ -130,11 +162,33 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 StatusChangedAt = change.ChangedAt,
             };
             var repacked = CertificateRecordPacker.Repack(current, updated);
+            bool wasIndexed = _revocationIndex.TryGetValue(current.Authority.Id, out var indexed) && indexed.Contains(current.Id);
             _byId[current.Id] = repacked;
             _bySerial.Remove(current);
             _bySerial.Add(repacked);
             IndexRevocation(updated);
+            undo?.Add(() => TakeBackStatusChange(repacked, current, wasIndexed));
             return updated;
+        }
+    }
+
+    /// <summary>Puts <paramref name="previous"/> back where a status change stored <paramref name="changed"/>, unless it has changed since.</summary>
+    private void TakeBackStatusChange(PackedCertificate changed, PackedCertificate previous, bool previousWasIndexed)
+    {
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(changed.Id, out var current) || !ReferenceEquals(current, changed))
+            {
+                return;
+            }
+
+            _byId[changed.Id] = previous;
+            _bySerial.Remove(changed);
+            _bySerial.Add(previous);
+            if (!previousWasIndexed && _revocationIndex.TryGetValue(changed.Authority.Id, out var ids))
+            {
+                ids.Remove(changed.Id);
+            }
         }
     }
 

@@ -33,6 +33,7 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
         ArgumentNullException.ThrowIfNull(key);
         StoreInputRules.ThrowIfNotStorable(key);
         var copy = key with { ProtectedPkcs8 = key.ProtectedPkcs8.ToArray(), SubjectPublicKeySha256 = key.SubjectPublicKeySha256.ToArray() };
+        var undo = InMemoryUndoLog.Current();
         if (!_keys.TryAdd(key.Id, copy))
         {
             throw new PkiException(PkiErrorCode.Conflict, $"A key with id '{key.Id}' already exists.");
@@ -47,6 +48,7 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
             }
         }
 
+        undo?.Add(() => Remove(copy));
         return ValueTask.CompletedTask;
     }
 
@@ -84,14 +86,19 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
     }
 
     /// <summary>Removes the key if it is an escrowed one (non-empty public-key hash); CA keys are never removed.</summary>
-    internal bool RemoveEscrowed(string id)
+    internal bool RemoveEscrowed(string id) =>
+        _keys.TryGetValue(id, out var key) && !key.SubjectPublicKeySha256.IsEmpty && Remove(key);
+
+    /// <summary>Removes exactly <paramref name="key"/> (not a later replacement of it) and its public-key index entry.</summary>
+    private bool Remove(StoredPrivateKey key)
     {
-        if (!_keys.TryGetValue(id, out var key) || key.SubjectPublicKeySha256.IsEmpty || !_keys.TryRemove(new KeyValuePair<string, StoredPrivateKey>(id, key)))
+        string id = key.Id;
+        if (!_keys.TryRemove(new KeyValuePair<string, StoredPrivateKey>(id, key)))
         {
             return false;
         }
 
-        if (_byPublicKey.TryGetValue(Convert.ToHexString(key.SubjectPublicKeySha256.Span), out var ids))
+        if (!key.SubjectPublicKeySha256.IsEmpty && _byPublicKey.TryGetValue(Convert.ToHexString(key.SubjectPublicKeySha256.Span), out var ids))
         {
             lock (ids)
             {
@@ -143,6 +150,7 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
     public ValueTask ReplaceProtectedKeyAsync(string id, ReadOnlyMemory<byte> expectedProtectedPkcs8, ReadOnlyMemory<byte> protectedPkcs8, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        var undo = InMemoryUndoLog.Current();
         while (true)
         {
             if (!_keys.TryGetValue(id, out var current))
@@ -155,8 +163,10 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
                 throw new PkiException(PkiErrorCode.ConcurrencyConflict, $"The key '{id}' was changed concurrently.");
             }
 
-            if (_keys.TryUpdate(id, current with { ProtectedPkcs8 = protectedPkcs8.ToArray() }, current))
+            var replaced = current with { ProtectedPkcs8 = protectedPkcs8.ToArray() };
+            if (_keys.TryUpdate(id, replaced, current))
             {
+                undo?.Add(() => _keys.TryUpdate(id, current, replaced));
                 return ValueTask.CompletedTask;
             }
         }

@@ -38,6 +38,8 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
         }
 
         string hashKey = Convert.ToHexString(token.SecretHash.Span);
+        var stored = token with { SecretHash = token.SecretHash.ToArray() };
+        var undo = InMemoryUndoLog.Current();
         lock (_gate)
         {
             if (_byId.ContainsKey(token.Token.Id))
@@ -50,10 +52,12 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
                 throw new PkiException(PkiErrorCode.Conflict, "A request token with this secret hash already exists.");
             }
 
-            _byId.Add(token.Token.Id, token with { SecretHash = token.SecretHash.ToArray() });
+            _byId.Add(token.Token.Id, stored);
             _idByHash.Add(hashKey, token.Token.Id);
             _certificateReferences.Add(token.Token.CertificateId, +1);
         }
+
+        undo?.Add(() => Restore(stored, null));
     }
 
     public ValueTask<RequestTokenRecord?> GetAsync(string id, CancellationToken cancellationToken)
@@ -102,6 +106,7 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
     public async ValueTask<RequestTokenRecord> DeleteAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        var undo = InMemoryUndoLog.Current();
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -112,7 +117,7 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
             }
 
             var deleted = stored.Token with { State = RequestTokenState.Deleted, DeletedAt = now };
-            Replace(stored with { Token = deleted });
+            Replace(stored with { Token = deleted }, undo);
             return deleted;
         }
         finally
@@ -126,6 +131,7 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
         ArgumentNullException.ThrowIfNull(tokenId);
         CertificateRecordRules.ThrowIfIncomplete(certificate, nameof(certificate));
         StoreInputRules.ThrowIfNotStorable(certificate);
+        var undo = InMemoryUndoLog.Current();
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -134,7 +140,7 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
 
             // If the certificate cannot be added (a duplicate serial the pipeline retries), the token stays unused.
             await _certificates.AddAsync(certificate, cancellationToken).ConfigureAwait(false);
-            Replace(stored with { Token = stored.Token with { State = RequestTokenState.Used, RedeemedAt = now, CertificateId = certificate.Id } });
+            Replace(stored with { Token = stored.Token with { State = RequestTokenState.Used, RedeemedAt = now, CertificateId = certificate.Id } }, undo);
         }
         finally
         {
@@ -192,13 +198,42 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
         }
     }
 
-    private void Replace(StoredRequestToken stored)
+    /// <summary>Stores <paramref name="replacement"/> in place of the token (callers hold the writer gate).</summary>
+    private void Replace(StoredRequestToken replacement, InMemoryUndoLog? undo)
+    {
+        StoredRequestToken? previous;
+        lock (_gate)
+        {
+            previous = _byId.GetValueOrDefault(replacement.Token.Id);
+            _certificateReferences.Add(previous?.Token.CertificateId, -1);
+            _certificateReferences.Add(replacement.Token.CertificateId, +1);
+            _byId[replacement.Token.Id] = replacement;
+        }
+
+        undo?.Add(() => Restore(replacement, previous));
+    }
+
+    /// <summary>Takes back the change that stored <paramref name="written"/>: puts <paramref name="previous"/> back (none: removes the token) if nothing changed it since.</summary>
+    private void Restore(StoredRequestToken written, StoredRequestToken? previous)
     {
         lock (_gate)
         {
-            _certificateReferences.Add(_byId[stored.Token.Id].Token.CertificateId, -1);
-            _certificateReferences.Add(stored.Token.CertificateId, +1);
-            _byId[stored.Token.Id] = stored;
+            if (!_byId.TryGetValue(written.Token.Id, out var current) || !ReferenceEquals(current, written))
+            {
+                return;
+            }
+
+            _certificateReferences.Add(written.Token.CertificateId, -1);
+            if (previous is null)
+            {
+                _byId.Remove(written.Token.Id);
+                _idByHash.Remove(Convert.ToHexString(written.SecretHash.Span));
+            }
+            else
+            {
+                _byId[written.Token.Id] = previous;
+                _certificateReferences.Add(previous.Token.CertificateId, +1);
+            }
         }
     }
 }

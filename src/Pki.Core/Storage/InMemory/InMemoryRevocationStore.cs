@@ -63,27 +63,58 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     {
         ArgumentException.ThrowIfNullOrEmpty(authorityId);
         StoreInputRules.ThrowIfNotIndexable(authorityId, nameof(authorityId));
+        var undo = InMemoryUndoLog.Current();
+        long next;
         lock (_gate)
         {
-            long next = _crlNumbers.GetValueOrDefault(authorityId) + 1;
+            next = _crlNumbers.GetValueOrDefault(authorityId) + 1;
             _crlNumbers[authorityId] = next;
-            return ValueTask.FromResult(next);
         }
+
+        // Given back only if no later number was taken meanwhile (else the gap stays, as RFC 5280 allows).
+        undo?.Add(() =>
+        {
+            lock (_gate)
+            {
+                if (_crlNumbers.GetValueOrDefault(authorityId) == next)
+                {
+                    _crlNumbers[authorityId] = next - 1;
+                }
+            }
+        });
+        return ValueTask.FromResult(next);
     }
 
     public ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crl);
         StoreInputRules.ThrowIfNotStorable(crl);
+        var undo = InMemoryUndoLog.Current();
+        SortedList<long, CertificateRevocationList>? history;
+        bool added;
         lock (_gate)
         {
             var key = (crl.AuthorityId, crl.IsDelta);
-            if (!_crls.TryGetValue(key, out var history))
+            if (!_crls.TryGetValue(key, out history))
             {
                 _crls[key] = history = [];
             }
 
-            history.TryAdd(crl.Number, crl);
+            added = history.TryAdd(crl.Number, crl);
+        }
+
+        if (added)
+        {
+            undo?.Add(() =>
+            {
+                lock (_gate)
+                {
+                    if (history.TryGetValue(crl.Number, out var current) && ReferenceEquals(current, crl))
+                    {
+                        history.Remove(crl.Number);
+                    }
+                }
+            });
         }
 
         return ValueTask.CompletedTask;
@@ -93,7 +124,7 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     {
         lock (_gate)
         {
-            return ValueTask.FromResult(_crls.TryGetValue((authorityId, delta), out var history) ? history.Values[^1] : null);
+            return ValueTask.FromResult(_crls.TryGetValue((authorityId, delta), out var history) && history.Count > 0 ? history.Values[^1] : null);
         }
     }
 
@@ -128,11 +159,31 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
     {
         ArgumentNullException.ThrowIfNull(responder);
         StoreInputRules.ThrowIfNotStorable(responder);
+        var undo = InMemoryUndoLog.Current();
+        OcspResponderRecord? previous;
         lock (_gate)
         {
+            previous = _responders.GetValueOrDefault(responder.AuthorityId);
             _responders[responder.AuthorityId] = responder;
         }
 
+        undo?.Add(() =>
+        {
+            lock (_gate)
+            {
+                if (_responders.TryGetValue(responder.AuthorityId, out var current) && ReferenceEquals(current, responder))
+                {
+                    if (previous is null)
+                    {
+                        _responders.Remove(responder.AuthorityId);
+                    }
+                    else
+                    {
+                        _responders[responder.AuthorityId] = previous;
+                    }
+                }
+            }
+        });
         return ValueTask.CompletedTask;
     }
 
