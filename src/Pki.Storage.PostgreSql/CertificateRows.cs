@@ -79,14 +79,21 @@ internal static class CertificateRows
         command.AddText("private_key_id", certificate.PrivateKeyId);
     }
 
-    /// <summary>The error a refused insert of <paramref name="certificate"/> means, or null when it is not a uniqueness rule.</summary>
+    /// <summary>The error a refused insert of <paramref name="certificate"/> means, or null when it is not a rule of the table.</summary>
     public static PkiException? InsertFailure(PostgresException exception, CertificateRecord certificate) =>
-        exception.IsUniqueViolation("pki_certificates_serial_key")
+        exception.SqlState == Migrations.IssuerStatusMigration.SqlState
+            ? CertificateRecordRules.IssuerNotActive(certificate.CertificateAuthority.Id, InactiveIssuer(exception, certificate))
+        : exception.IsUniqueViolation("pki_certificates_serial_key")
             ? new PkiException(PkiErrorCode.DuplicateSerialNumber,
                 $"CA '{certificate.CertificateAuthority.Id}' already has a certificate with serial number {certificate.SerialNumberHex}.", exception)
             : exception.IsUniqueViolation()
                 ? new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{certificate.Id}' already exists.", exception)
                 : null;
+
+    private static string InactiveIssuer(PostgresException exception, CertificateRecord certificate) =>
+        exception.MessageText.StartsWith(Migrations.IssuerStatusMigration.MessagePrefix, StringComparison.Ordinal)
+            ? exception.MessageText[Migrations.IssuerStatusMigration.MessagePrefix.Length..]
+            : certificate.CertificateAuthority.Id;
 
     /// <summary>Reads the current row (selected with <see cref="Columns"/>).</summary>
     public static CertificateRecord Read(NpgsqlDataReader reader) => new()

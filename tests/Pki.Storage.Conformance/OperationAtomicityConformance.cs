@@ -93,6 +93,40 @@ public abstract class OperationAtomicityConformance
     }
 
     [Fact]
+    public async Task An_issuance_whose_CA_is_revoked_before_its_certificate_is_stored_fails_and_stores_nothing()
+    {
+        await using var host = await NewHostAsync();
+        var (root, issuing) = await host.CreateHierarchyAsync();
+        var caCertificate = await host.Get<ICertificateStore>().FindBySerialNumberAsync(root.Id, issuing.SerialNumber, CancellationToken.None);
+        var request = new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(issuing.Id),
+            Profile = CertificateProfiles.Server,
+            CommonName = "late.example.com",
+            Organization = "Acme Corp",
+            IncludePrivateKey = false, // no store transaction: with one, SQLite's writer would serialize the two operations
+        };
+
+        // The issuance has checked its CA and signed; the CA's certificate is revoked before the record reaches the store.
+        _failures.CertificateAddHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var issuance = host.Authority.IssueAsync(request).AsTask();
+        await Task.WhenAny(_failures.CertificateAddReached.Task, issuance).WaitAsync(Hang);
+        Assert.False(issuance.IsCompleted, "The issuance ended before its certificate reached the store.");
+        var held = _failures.CertificateAddHeld;
+        _failures.CertificateAddHeld = null;
+        await host.Get<IRevocationService>().RevokeAsync(new RevokeCertificateRequest { Certificate = CertificateReference.ById(caCertificate!.Id), Reason = RevocationReason.KeyCompromise })
+            .AsTask().WaitAsync(Hang);
+        held.SetResult();
+
+        var refused = await Assert.ThrowsAsync<PkiException>(() => issuance.WaitAsync(Hang));
+        Assert.Equal(PkiErrorCode.AuthorityUnavailable, refused.Code);
+        var issued = await ReadAsync(host.Get<ICertificateStore>().QueryAsync(new CertificateQuery { AuthorityId = issuing.Id, Limit = 10 }, CancellationToken.None));
+        Assert.Empty(issued);
+        var last = await host.Get<IAuditStore>().GetLastAsync(CancellationToken.None);
+        Assert.Equal(("certificate.issue", PkiErrorCode.AuthorityUnavailable), (last!.Action, last.ErrorCode));
+    }
+
+    [Fact]
     public async Task Issuing_with_the_private_key_leaves_no_escrowed_key_when_the_certificate_cannot_be_written()
     {
         await using var host = await NewHostAsync();
@@ -156,6 +190,9 @@ public abstract class OperationAtomicityConformance
         var events = await ReadAsync(host.Audit.QueryAsync(new AuditQuery { ObjectId = generated.PrivateKeyId, Limit = 10 }));
         Assert.Equal("key.generate-csr", Assert.Single(events).Action);
     }
+
+    /// <summary>A bound on waits that only a hang would reach (it fails the test instead of stalling the run).</summary>
+    private static readonly TimeSpan Hang = TimeSpan.FromMinutes(2);
 
     private async Task<Host> NewHostAsync()
     {
@@ -232,16 +269,28 @@ public abstract class OperationAtomicityConformance
     {
         public volatile bool CertificateAdd;
         public volatile bool CertificateAddCancelled;
+
+        /// <summary>When set, certificate adds wait for it (after signalling <see cref="CertificateAddReached"/>) before they reach the store.</summary>
+        public volatile TaskCompletionSource? CertificateAddHeld;
+        public readonly TaskCompletionSource CertificateAddReached = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public volatile bool AuthorityUpdate;
         public volatile bool AuditAppend;
     }
 
     private sealed class FailingCertificateStore(ICertificateStore inner, Failures failures) : ICertificateStore
     {
-        public ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken) =>
-            failures.CertificateAdd ? throw new IOException("disk I/O error (test)")
-            : failures.CertificateAddCancelled ? throw new OperationCanceledException("the caller gave up (test)")
-            : inner.AddAsync(certificate, cancellationToken);
+        public async ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken)
+        {
+            if (failures.CertificateAddHeld is { } held)
+            {
+                failures.CertificateAddReached.TrySetResult();
+                await held.Task;
+            }
+
+            await (failures.CertificateAdd ? throw new IOException("disk I/O error (test)")
+                : failures.CertificateAddCancelled ? throw new OperationCanceledException("the caller gave up (test)")
+                : inner.AddAsync(certificate, cancellationToken));
+        }
 
         public ValueTask<CertificateRecord?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 

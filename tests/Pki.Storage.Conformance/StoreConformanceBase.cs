@@ -42,6 +42,24 @@ public abstract class StoreConformanceBase : IAsyncLifetime
         return store;
     }
 
+    /// <summary>Runs <paramref name="work"/> in a flow of its own: another operation, outside the ambient <see cref="Pki.Core.StoreTransaction"/>.</summary>
+    protected static Task<T> Outside<T>(Func<Task<T>> work)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(work);
+        }
+    }
+
+    /// <inheritdoc cref="Outside{T}(Func{Task{T}})"/>
+    protected static Task Outside(Func<Task> work)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(work);
+        }
+    }
+
     /// <summary>Reads one page.</summary>
     protected static async Task<List<T>> ReadAsync<T>(IAsyncEnumerable<T> source)
     {

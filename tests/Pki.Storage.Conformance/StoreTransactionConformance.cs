@@ -226,22 +226,6 @@ public abstract class StoreTransactionConformance : StoreConformanceBase
         return (stores, audit);
     }
 
-    /// <summary>Runs <paramref name="work"/> in a flow of its own: another operation, outside the ambient transaction.</summary>
-    private static Task<T> Outside<T>(Func<Task<T>> work)
-    {
-        using (ExecutionContext.SuppressFlow())
-        {
-            return Task.Run(work);
-        }
-    }
-
-    private static Task Outside(Func<Task> work)
-    {
-        using (ExecutionContext.SuppressFlow())
-        {
-            return Task.Run(work);
-        }
-    }
 
     /// <summary>Stores with a few records of every kind, changed at random inside transactions and read back whole.</summary>
     private sealed class World(TidyStores stores, IAuditStore audit)

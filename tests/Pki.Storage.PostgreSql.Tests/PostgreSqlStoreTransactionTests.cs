@@ -240,8 +240,7 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
     private async Task<(TidyStores Stores, IAuditStore Audit, PostgreSqlDatabase Db)> CreateWithDatabaseAsync()
     {
         var db = await fixture.NewSchemaAsync();
-        var stores = new TidyStores(
-            new PostgreSqlCertificateStore(db), new PostgreSqlRequestTokenStore(db), new PostgreSqlRevocationStore(db), new PostgreSqlPrivateKeyStore(db), new PostgreSqlAuthorityStore(db));
+        var stores = PostgreSqlStoreSet.Over(db);
         return (stores, new PostgreSqlAuditStore(db), db);
     }
 
@@ -274,15 +273,6 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
 
             Assert.True(attempt < 100, $"Backend {pid} was still running 10 s after pg_terminate_backend.");
             await Task.Delay(100);
-        }
-    }
-
-    /// <summary>Runs <paramref name="work"/> in a flow of its own, outside the ambient transaction.</summary>
-    private static Task<T> Outside<T>(Func<Task<T>> work)
-    {
-        using (ExecutionContext.SuppressFlow())
-        {
-            return Task.Run(work);
         }
     }
 

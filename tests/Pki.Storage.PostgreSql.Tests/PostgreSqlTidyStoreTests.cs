@@ -5,9 +5,5 @@ namespace Pki.Storage.PostgreSql.Tests;
 
 public sealed class PostgreSqlTidyStoreTests(PostgreSqlDatabaseFixture fixture) : TidyStoreConformance, IClassFixture<PostgreSqlDatabaseFixture>
 {
-    protected override async ValueTask<TidyStores> CreateStoresAsync()
-    {
-        var db = await fixture.NewSchemaAsync();
-        return new TidyStores(new PostgreSqlCertificateStore(db), new PostgreSqlRequestTokenStore(db), new PostgreSqlRevocationStore(db), new PostgreSqlPrivateKeyStore(db), new PostgreSqlAuthorityStore(db));
-    }
+    protected override async ValueTask<TidyStores> CreateStoresAsync() => PostgreSqlStoreSet.Over(await fixture.NewSchemaAsync());
 }

@@ -4,6 +4,20 @@ namespace Pki.Core;
 public static class CertificateRecordRules
 {
     /// <summary>
+    /// How many CAs a store checks, from a certificate's issuing CA upwards, before it stores the certificate (see
+    /// <see cref="ICertificateStore.AddAsync"/>): a longer chain, or a cycle of parent ids, is not followed further.
+    /// </summary>
+    public const int MaximumIssuerChainDepth = 16;
+
+    /// <summary>The refusal of a certificate whose issuing CA, or a CA above it, is not active (revoked or on hold).</summary>
+    /// <param name="authorityId">The certificate's issuing CA.</param>
+    /// <param name="inactiveAuthorityId">The CA found not active (the issuing CA or one above it).</param>
+    public static PkiException IssuerNotActive(string authorityId, string inactiveAuthorityId) =>
+        new(PkiErrorCode.AuthorityUnavailable, string.Equals(authorityId, inactiveAuthorityId, StringComparison.Ordinal)
+            ? $"CA '{authorityId}' is not active (revoked or on hold): it gains no certificates."
+            : $"CA '{authorityId}' is below CA '{inactiveAuthorityId}', which is not active (revoked or on hold): it gains no certificates.");
+
+    /// <summary>
     /// Throws when a member the record's contract requires is null anyway (a record built with <c>null!</c>, or
     /// deserialized from elsewhere), so that a store refuses it with a documented exception instead of failing half-way
     /// with a <see cref="NullReferenceException"/> or a database constraint error.

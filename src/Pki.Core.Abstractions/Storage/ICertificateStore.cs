@@ -5,8 +5,16 @@ namespace Pki.Core;
 public interface ICertificateStore
 {
     /// <summary>Adds a certificate record atomically: either all of it is stored or nothing.</summary>
+    /// <remarks>
+    /// The record is stored only if its issuing CA (<see cref="CertificateRecord.CertificateAuthority"/>) and each CA above
+    /// it (<see cref="AuthorityRecord.ParentId"/>, up to <see cref="CertificateRecordRules.MaximumIssuerChainDepth"/>) that
+    /// the provider's <see cref="IAuthorityStore"/> holds are <see cref="AuthorityStatus.Active"/>, checked in the same atomic
+    /// step as the insert: once a CA's revocation or hold is stored, no certificate of it is stored after it. A CA the
+    /// provider does not hold is not checked.
+    /// </remarks>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.DuplicateSerialNumber"/> when the CA already has a certificate
-    /// with this serial number; <see cref="PkiErrorCode.Conflict"/> when the id exists.</exception>
+    /// with this serial number; <see cref="PkiErrorCode.Conflict"/> when the id exists; <see cref="PkiErrorCode.AuthorityUnavailable"/>
+    /// when the issuing CA or a CA above it is not active (<see cref="CertificateRecordRules.IssuerNotActive"/>).</exception>
     ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken);
 
     /// <summary>Gets a certificate by id, or null.</summary>

@@ -57,7 +57,8 @@ public interface IRequestTokenStore
     /// <see cref="PkiErrorCode.TokenNotFound"/>, <see cref="PkiErrorCode.TokenAlreadyUsed"/>,
     /// <see cref="PkiErrorCode.TokenDeleted"/>, <see cref="PkiErrorCode.TokenExpired"/> when the token cannot be
     /// consumed; any exception of <see cref="ICertificateStore.AddAsync"/> (such as
-    /// <see cref="PkiErrorCode.DuplicateSerialNumber"/>), in which case the token stays unused.
+    /// <see cref="PkiErrorCode.DuplicateSerialNumber"/>, or <see cref="PkiErrorCode.AuthorityUnavailable"/> once the CA or
+    /// one above it is no longer active), in which case the token stays unused.
     /// </exception>
     ValueTask RedeemAsync(string tokenId, CertificateRecord certificate, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -17,10 +17,25 @@ internal static class CertificateRows
 
     private const int ColumnCount = 28;
 
-    private static readonly string Insert = "INSERT INTO certificates (" + Columns + ") VALUES (" + PreparedStatement.Placeholders(ColumnCount) + ");";
+    /// <summary>
+    /// The insert, conditional on every CA of the issuer's chain being active (<c>status = 1</c>): the writer runs it in
+    /// its transaction, so no status change comes between the check and the insert.
+    /// </summary>
+    private static readonly string Insert =
+        "INSERT INTO certificates (" + Columns + ") SELECT " + PreparedStatement.Placeholders(ColumnCount)
+        + " WHERE NOT EXISTS (" + IssuerChain("?2") + "SELECT 1 FROM chain WHERE status <> 1);";
+
+    private static readonly string InactiveIssuer = IssuerChain("@authority_id") + "SELECT id FROM chain WHERE status <> 1 ORDER BY depth LIMIT 1;";
 
     private const string SerialTaken =
         "SELECT EXISTS (SELECT 1 FROM certificates WHERE authority_id = @authority_id AND serial_number = @serial_number);";
+
+    /// <summary>The CAs from the one with id <paramref name="idParameter"/> upwards (a certificate's issuer and the CAs above it held here).</summary>
+    private static string IssuerChain(string idParameter) =>
+        "WITH RECURSIVE chain(id, parent_id, status, depth) AS ("
+        + "SELECT id, parent_id, status, 1 FROM authorities WHERE id = " + idParameter + " "
+        + "UNION SELECT a.id, a.parent_id, a.status, c.depth + 1 FROM authorities a JOIN chain c ON a.id = c.parent_id "
+        + "WHERE c.depth < " + CertificateRecordRules.MaximumIssuerChainDepth.ToString(System.Globalization.CultureInfo.InvariantCulture) + ") ";
 
     /// <summary>
     /// The values of <paramref name="record"/>'s row in <see cref="Columns"/> order, encoded on the caller's thread so that
@@ -61,7 +76,8 @@ internal static class CertificateRows
 
     /// <summary>Inserts <paramref name="record"/>, encoded as <paramref name="row"/> (<see cref="Encode"/>), inside <paramref name="transaction"/>.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.DuplicateSerialNumber"/> when the CA already has the serial
-    /// number (the unique index decides); <see cref="PkiErrorCode.Conflict"/> when the id exists.</exception>
+    /// number (the unique index decides); <see cref="PkiErrorCode.Conflict"/> when the id exists;
+    /// <see cref="PkiErrorCode.AuthorityUnavailable"/> when the issuing CA or one above it is not active.</exception>
     public static async ValueTask InsertAsync(
         SqliteConnection connection, SqliteTransaction transaction, CertificateRecord record, SqlValue[] row, CancellationToken cancellationToken)
     {
@@ -69,7 +85,13 @@ internal static class CertificateRows
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            Sql.Execute(connection, Insert, row);
+            if (Sql.Execute(connection, Insert, row) == 0)
+            {
+                using var probe = Sql.Command(connection, transaction, InactiveIssuer)
+                    .With("@authority_id", record.CertificateAuthority.Id);
+                string inactive = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? record.CertificateAuthority.Id;
+                throw CertificateRecordRules.IssuerNotActive(record.CertificateAuthority.Id, inactive);
+            }
         }
         catch (SqliteException ex) when (SqliteErrors.IsUniqueViolation(ex))
         {

@@ -16,7 +16,7 @@ public sealed class InMemoryOperationAtomicityTests : OperationAtomicityConforma
         var services = pki.Services;
         services.AddSingleton(sp => new InMemoryCertificateStore(sp.GetRequiredService<IPrivateKeyStore>()));
         services.Replace(ServiceDescriptor.Singleton<ICertificateStore>(sp => sp.GetRequiredService<InMemoryCertificateStore>()));
-        services.Replace(ServiceDescriptor.Singleton<IAuthorityStore>(sp => new InMemoryAuthorityStore(sp.GetRequiredService<IPrivateKeyStore>())));
+        services.Replace(ServiceDescriptor.Singleton<IAuthorityStore>(sp => new InMemoryAuthorityStore(sp.GetRequiredService<IPrivateKeyStore>(), sp.GetRequiredService<InMemoryCertificateStore>())));
         services.Replace(ServiceDescriptor.Singleton<IAuditStore>(_ => new InMemoryAuditStore()));
         services.Replace(ServiceDescriptor.Singleton<IRevocationStore>(sp => new InMemoryRevocationStore(sp.GetRequiredService<InMemoryCertificateStore>())));
         services.Replace(ServiceDescriptor.Singleton<IRequestTokenStore>(sp => new InMemoryRequestTokenStore(sp.GetRequiredService<InMemoryCertificateStore>())));

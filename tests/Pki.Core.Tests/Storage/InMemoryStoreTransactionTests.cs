@@ -1,4 +1,5 @@
 using Pki.Core.Storage.InMemory;
+using Pki.Core.Tests.TestSupport;
 using Pki.Storage.Conformance;
 
 namespace Pki.Core.Tests.Storage;
@@ -9,9 +10,7 @@ public sealed class InMemoryStoreTransactionTests : StoreTransactionConformance
 
     protected override ValueTask<(TidyStores Stores, IAuditStore Audit)> CreateStoresAsync()
     {
-        var keys = new InMemoryPrivateKeyStore();
-        var certificates = new InMemoryCertificateStore(keys);
-        var stores = new TidyStores(certificates, new InMemoryRequestTokenStore(certificates), new InMemoryRevocationStore(certificates), keys, new InMemoryAuthorityStore(keys));
+        var stores = InMemoryStoreSet.Create();
         return ValueTask.FromResult<(TidyStores, IAuditStore)>((stores, new InMemoryAuditStore()));
     }
 }

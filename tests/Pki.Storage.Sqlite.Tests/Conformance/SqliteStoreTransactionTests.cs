@@ -13,8 +13,7 @@ public sealed class SqliteStoreTransactionTests : StoreTransactionConformance, I
     protected override ValueTask<(TidyStores Stores, IAuditStore Audit)> CreateStoresAsync()
     {
         var database = _stores.NewDatabase();
-        var stores = new TidyStores(
-            new SqliteCertificateStore(database), new SqliteRequestTokenStore(database), new SqliteRevocationStore(database), new SqlitePrivateKeyStore(database), new SqliteAuthorityStore(database));
+        var stores = SqliteStores.StoreSet(database);
         return ValueTask.FromResult<(TidyStores, IAuditStore)>((stores, new SqliteAuditStore(database)));
     }
 

@@ -7,12 +7,7 @@ public sealed class SqliteTidyStoreTests : TidyStoreConformance, IDisposable
 {
     private readonly SqliteStores _stores = new();
 
-    protected override ValueTask<TidyStores> CreateStoresAsync()
-    {
-        var database = _stores.NewDatabase();
-        return ValueTask.FromResult(new TidyStores(
-            new SqliteCertificateStore(database), new SqliteRequestTokenStore(database), new SqliteRevocationStore(database), new SqlitePrivateKeyStore(database), new SqliteAuthorityStore(database)));
-    }
+    protected override ValueTask<TidyStores> CreateStoresAsync() => ValueTask.FromResult(_stores.NewStoreSet());
 
     public override async Task DisposeAsync()
     {

@@ -24,6 +24,38 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
             }
         });
 
+    /// <summary>
+    /// A store as <c>AddPki()</c> registers it: the key store checks its key references, and the in-memory certificate
+    /// store <paramref name="certificates"/> stores a certificate only while its CA chain here is active.
+    /// </summary>
+    public InMemoryAuthorityStore(IPrivateKeyStore keys, ICertificateStore certificates)
+        : this(keys) =>
+        (certificates as InMemoryCertificateStore)?.AttachIssuers(this);
+
+    /// <summary>
+    /// Runs <paramref name="add"/> under this store's lock if the CA <paramref name="authorityId"/> and every CA above it
+    /// held here are active, so that no status change can come between the check and the add.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityUnavailable"/>: one of them is not active.</exception>
+    internal void AddUnderActiveIssuer(string authorityId, Action add)
+    {
+        lock (_gate)
+        {
+            string? id = authorityId;
+            for (int depth = 0; id is not null && depth < CertificateRecordRules.MaximumIssuerChainDepth && _byId.TryGetValue(id, out var authority); depth++)
+            {
+                if (authority.Status != AuthorityStatus.Active)
+                {
+                    throw CertificateRecordRules.IssuerNotActive(authorityId, authority.Id);
+                }
+
+                id = authority.ParentId;
+            }
+
+            add();
+        }
+    }
+
     public ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);

@@ -16,6 +16,7 @@ namespace Pki.Core.Storage.InMemory;
 internal sealed partial class InMemoryCertificateStore : ICertificateStore
 {
     private readonly InMemoryPrivateKeyStore? _keys;
+    private InMemoryAuthorityStore? _issuers;
     private readonly Lock _gate = new();
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PackedCertificate> _byId = new(StringComparer.Ordinal);
@@ -58,7 +59,25 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
         byte[] fields = CertificateRecordPacker.PackFields(certificate); // outside the lock; refuses an incomplete record
         StoreInputRules.ThrowIfNotStorable(certificate); // the packer would keep it exactly; the other stores cannot
         var undo = InMemoryUndoLog.Current();
-        PackedCertificate packed;
+        PackedCertificate packed = null!;
+        if (_issuers is { } issuers)
+        {
+            issuers.AddUnderActiveIssuer(certificate.CertificateAuthority.Id, () => packed = Add(certificate, fields));
+        }
+        else
+        {
+            packed = Add(certificate, fields);
+        }
+
+        undo?.Add(() => TakeBackAdd(packed));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Called by the authority store built over this store: certificates are stored only while their CA chain there is active.</summary>
+    internal void AttachIssuers(InMemoryAuthorityStore issuers) => _issuers = issuers;
+
+    private PackedCertificate Add(CertificateRecord certificate, byte[] fields)
+    {
         lock (_gate)
         {
             if (BySerialNumber.Contains((certificate.CertificateAuthority.Id, certificate.SerialNumber)))
@@ -72,17 +91,15 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 throw new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{certificate.Id}' already exists.");
             }
 
-            packed = new PackedCertificate(
+            var packed = new PackedCertificate(
                 certificate, _authorities.Intern(certificate.CertificateAuthority), _organizations.Intern(certificate.OwnerOrganization), fields);
             _byId.Add(packed.Id, packed);
             _bySerial.Add(packed);
             _ids.Add(packed.Id);
             IndexRevocation(certificate);
             _keyReferences.Add(packed.PrivateKeyId, +1);
+            return packed;
         }
-
-        undo?.Add(() => TakeBackAdd(packed));
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Removes the record <see cref="AddAsync"/> stored as <paramref name="packed"/>, unless it has changed since.</summary>

@@ -1,0 +1,44 @@
+using System.Globalization;
+using Pki.Core;
+
+namespace Pki.Storage.PostgreSql.Migrations;
+
+/// <summary>
+/// Version 9: a certificate is inserted only while its issuing CA and every CA above it held here are active. A trigger
+/// walks the chain and locks each CA row <c>FOR SHARE</c> until the inserting transaction ends, so a CA's revocation or
+/// hold (an <c>UPDATE</c> of its row) and an insert of one of its certificates are serialized, across hosts too: the
+/// insert either commits first, or waits and then sees the new status and fails with SQLSTATE <c>PKA01</c>.
+/// </summary>
+internal static class IssuerStatusMigration
+{
+    /// <summary>The SQLSTATE of a refused insert; its message is <see cref="MessagePrefix"/> followed by the inactive CA's id.</summary>
+    public const string SqlState = "PKA01";
+
+    public const string MessagePrefix = "pki: issuer not active: ";
+
+    public static string Sql(PostgreSqlDatabase db) => $"""
+        CREATE FUNCTION {db.Table("pki_certificates_check_issuer")}() RETURNS trigger LANGUAGE plpgsql AS $body$
+        DECLARE
+            ca_id text := NEW.authority_id;
+            ca_parent text;
+            ca_status smallint;
+            depth integer := 0;
+        BEGIN
+            WHILE ca_id IS NOT NULL AND depth < {CertificateRecordRules.MaximumIssuerChainDepth.ToString(CultureInfo.InvariantCulture)} LOOP
+                SELECT parent_id, status INTO ca_parent, ca_status FROM {db.Table("pki_authorities")} WHERE id = ca_id FOR SHARE;
+                IF NOT FOUND THEN
+                    EXIT;
+                END IF;
+                IF ca_status <> {(int)AuthorityStatus.Active} THEN
+                    RAISE EXCEPTION USING ERRCODE = '{SqlState}', MESSAGE = '{MessagePrefix}' || ca_id;
+                END IF;
+                ca_id := ca_parent;
+                depth := depth + 1;
+            END LOOP;
+            RETURN NEW;
+        END
+        $body$;
+        CREATE TRIGGER pki_certificates_issuer_active BEFORE INSERT ON {db.Table("pki_certificates")}
+            FOR EACH ROW EXECUTE FUNCTION {db.Table("pki_certificates_check_issuer")}();
+        """;
+}

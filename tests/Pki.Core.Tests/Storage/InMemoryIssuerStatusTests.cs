@@ -1,0 +1,9 @@
+using Pki.Core.Tests.TestSupport;
+using Pki.Storage.Conformance;
+
+namespace Pki.Core.Tests.Storage;
+
+public sealed class InMemoryIssuerStatusTests : IssuerStatusConformance
+{
+    protected override ValueTask<TidyStores> CreateStoresAsync() => ValueTask.FromResult(InMemoryStoreSet.Create());
+}

@@ -1,0 +1,20 @@
+using Pki.Core;
+using Pki.Storage.Conformance;
+using Pki.Storage.Sqlite.Tests.TestSupport;
+
+namespace Pki.Storage.Sqlite.Tests.Conformance;
+
+public sealed class SqliteIssuerStatusTests : IssuerStatusConformance, IDisposable
+{
+    private readonly SqliteStores _stores = new();
+
+    protected override ValueTask<TidyStores> CreateStoresAsync() => ValueTask.FromResult(_stores.NewStoreSet());
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _stores.Dispose();
+    }
+
+    public void Dispose() => _stores.Dispose();
+}
