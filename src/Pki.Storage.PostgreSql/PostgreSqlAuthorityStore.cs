@@ -37,7 +37,11 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
         StoreInputRules.ThrowIfNotStorable(authority);
         var assignments = string.Join(", ", AuthorityRows.Columns.Split(", ").Where(c => c != "id").Select(c => c + " = @" + c));
         await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"UPDATE {_table} SET {assignments} WHERE id = @id", lease.Connection);
+        // The CA's advisory lock, exclusively, to the end of the transaction: inserts of its certificates (and of those of
+        // CAs below it) wait for this update's commit and then see it (migration 9).
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {_table} SET {assignments} FROM (SELECT pg_advisory_xact_lock({Migrations.IssuerStatusMigration.LockClass}, hashtext(@id))) AS issuer_lock WHERE {_table}.id = @id",
+            lease.Connection);
         AuthorityRows.AddParameters(command, authority);
         int updated;
         try
