@@ -37,7 +37,7 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
     /// held here are active, so that no status change can come between the check and the add.
     /// </summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityUnavailable"/>: one of them is not active.</exception>
-    internal void AddUnderActiveIssuer(string authorityId, Action add)
+    internal T AddUnderActiveIssuer<T>(string authorityId, Func<T> add)
     {
         lock (_gate)
         {
@@ -52,7 +52,7 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
                 id = authority.ParentId;
             }
 
-            add();
+            return add();
         }
     }
 

@@ -59,16 +59,9 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
         byte[] fields = CertificateRecordPacker.PackFields(certificate); // outside the lock; refuses an incomplete record
         StoreInputRules.ThrowIfNotStorable(certificate); // the packer would keep it exactly; the other stores cannot
         var undo = InMemoryUndoLog.Current();
-        PackedCertificate packed = null!;
-        if (_issuers is { } issuers)
-        {
-            issuers.AddUnderActiveIssuer(certificate.CertificateAuthority.Id, () => packed = Add(certificate, fields));
-        }
-        else
-        {
-            packed = Add(certificate, fields);
-        }
-
+        var packed = _issuers is { } issuers
+            ? issuers.AddUnderActiveIssuer(certificate.CertificateAuthority.Id, () => Add(certificate, fields))
+            : Add(certificate, fields);
         undo?.Add(() => TakeBackAdd(packed));
         return ValueTask.CompletedTask;
     }
