@@ -398,7 +398,8 @@ public abstract class StoreTransactionConformance : StoreConformanceBase
         public int Next(int count) => bytes is { Length: > 0 } ? bytes[_next++ % bytes.Length] % count : 0;
     }
 
-    private static CertificateStatusChange Revoke(string certificateId) => new()
+    /// <summary>A revocation (key compromise) of an active certificate, a day after <see cref="ConformanceRecords.BaseTime"/>.</summary>
+    protected static CertificateStatusChange Revoke(string certificateId) => new()
     {
         CertificateId = certificateId,
         ExpectedStatus = CertificateStatus.Active,

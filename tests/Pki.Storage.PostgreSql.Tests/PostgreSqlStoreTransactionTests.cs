@@ -275,14 +275,4 @@ public sealed class PostgreSqlStoreTransactionTests(PostgreSqlDatabaseFixture fi
             await Task.Delay(100);
         }
     }
-
-    private static CertificateStatusChange Revoke(string certificateId) => new()
-    {
-        CertificateId = certificateId,
-        ExpectedStatus = CertificateStatus.Active,
-        NewStatus = CertificateStatus.Revoked,
-        Reason = RevocationReason.Superseded,
-        RevokedAt = ConformanceRecords.BaseTime.AddDays(1),
-        ChangedAt = ConformanceRecords.BaseTime.AddDays(1),
-    };
 }
