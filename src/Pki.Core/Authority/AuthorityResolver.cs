@@ -5,7 +5,8 @@ namespace Pki.Core.Authority;
 /// <summary>Finds CAs by reference and keeps an <see cref="AuthorityContext"/> per CA, rebuilt whenever the stored record changes.</summary>
 internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvider keys, TimeProvider time)
 {
-    private const int MaxChainLength = 16;
+    /// <summary>As far up as the stores check a certificate's CA chain (the same bound: a longer chain or a cycle stops there).</summary>
+    private const int MaxChainLength = CertificateRecordRules.MaximumIssuerChainDepth;
     private readonly ConcurrentDictionary<string, AuthorityContext> _contexts = new(StringComparer.Ordinal);
 
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
