@@ -8,28 +8,79 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
     /// <summary>As far up as the stores check a certificate's CA chain (the same bound: a longer chain or a cycle stops there).</summary>
     private const int MaxChainLength = CertificateRecordRules.MaximumIssuerChainDepth;
     private readonly ConcurrentDictionary<string, AuthorityContext> _contexts = new(StringComparer.Ordinal);
+    private readonly ActiveAuthorityCache _active = new(time);
 
+    /// <summary>Reads a CA's record from the store.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
     public async ValueTask<AuthorityRecord> FindAsync(CaReference reference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var authority = reference.Id is not null
-            ? await store.GetAsync(reference.Id, cancellationToken).ConfigureAwait(false)
-            : await store.FindByNameAsync(reference.Name!, reference.Organization, cancellationToken).ConfigureAwait(false);
+        var authority = await ReadAsync(reference, cancellationToken).ConfigureAwait(false);
         return authority ?? throw new PkiException(PkiErrorCode.AuthorityNotFound, $"{reference} does not exist.");
     }
 
-    /// <summary>Resolves a CA that may issue now: active and within its validity.</summary>
+    /// <summary>
+    /// Finds a CA to issue under: an active record read for an issuance moments ago is reused (see
+    /// <see cref="ActiveAuthorityCache"/>); anything else is read from the store. Only for issuance, whose certificate the
+    /// store refuses if the CA turns out not to be active: everything else reads with <see cref="FindAsync"/>.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
+    public async ValueTask<AuthorityRecord> FindForIssuanceAsync(CaReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var authority = (reference.Id is not null ? _active.Find(reference.Id) : _active.Find(reference.Name!, reference.Organization))
+            ?? await ReadForIssuanceAsync(reference, cancellationToken).ConfigureAwait(false);
+        return authority ?? throw new PkiException(PkiErrorCode.AuthorityNotFound, $"{reference} does not exist.");
+    }
+
+    /// <summary>Drops what issuance remembers of a CA whose status just changed.</summary>
+    public void Forget(string authorityId) => _active.Forget(authorityId);
+
+    /// <summary>Drops what issuance remembers of a CA and of the CAs above it, after a store refused a certificate of it
+    /// because one of them is no longer active.</summary>
+    public void ForgetChain(AuthorityRecord authority)
+    {
+        string? id = authority.Id;
+        for (int depth = 0; id is not null && depth <= MaxChainLength; depth++)
+        {
+            string? parentId = _active.Find(id)?.ParentId ?? (depth == 0 ? authority.ParentId : null);
+            _active.Forget(id);
+            id = parentId;
+        }
+    }
+
+    private async ValueTask<AuthorityRecord?> ReadForIssuanceAsync(CaReference reference, CancellationToken cancellationToken)
+    {
+        var authority = await ReadAsync(reference, cancellationToken).ConfigureAwait(false);
+        if (authority is not null)
+        {
+            _active.Remember(authority);
+        }
+
+        return authority;
+    }
+
+    private ValueTask<AuthorityRecord?> ReadAsync(CaReference reference, CancellationToken cancellationToken) =>
+        reference.Id is not null
+            ? store.GetAsync(reference.Id, cancellationToken)
+            : store.FindByNameAsync(reference.Name!, reference.Organization, cancellationToken);
+
+    /// <summary>Resolves a CA that may issue now, active and within its validity, from its record in the store.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>, <see cref="PkiErrorCode.AuthorityUnavailable"/>.</exception>
-    public ValueTask<AuthorityContext> ResolveIssuerAsync(CaReference reference, CancellationToken cancellationToken) =>
-        ResolveIssuerAsync(reference, null, cancellationToken);
+    public async ValueTask<AuthorityContext> ResolveIssuerAsync(CaReference reference, CancellationToken cancellationToken)
+    {
+        var authority = await FindAsync(reference, cancellationToken).ConfigureAwait(false);
+        return await ResolveIssuerAsync(authority, forIssuance: false, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
-    /// Resolves a CA that may issue now, checking <paramref name="resolved"/> (the record of <paramref name="reference"/>
-    /// read moments ago in the same operation) when given instead of reading it again.
+    /// Resolves a CA that may issue now for an issuance, checking <paramref name="resolved"/> (the record of
+    /// <paramref name="reference"/> found moments ago in the same operation) when given instead of finding it again. The
+    /// CA and the CAs above it are found as <see cref="FindForIssuanceAsync"/> does.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="resolved"/> is not the CA <paramref name="reference"/> names by id.</exception>
-    public async ValueTask<AuthorityContext> ResolveIssuerAsync(CaReference reference, AuthorityRecord? resolved, CancellationToken cancellationToken)
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>, <see cref="PkiErrorCode.AuthorityUnavailable"/>.</exception>
+    public async ValueTask<AuthorityContext> ResolveForIssuanceAsync(CaReference reference, AuthorityRecord? resolved, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         if (resolved is not null && !string.Equals(reference.Id, resolved.Id, StringComparison.Ordinal))
@@ -37,7 +88,12 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
             throw new ArgumentException($"The resolved CA '{resolved.Id}' is not {reference}.", nameof(resolved));
         }
 
-        var authority = resolved ?? await FindAsync(reference, cancellationToken).ConfigureAwait(false);
+        var authority = resolved ?? await FindForIssuanceAsync(reference, cancellationToken).ConfigureAwait(false);
+        return await ResolveIssuerAsync(authority, forIssuance: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<AuthorityContext> ResolveIssuerAsync(AuthorityRecord authority, bool forIssuance, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         if (authority.Status != AuthorityStatus.Active)
         {
@@ -50,7 +106,7 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
                 $"CA '{authority.Name}' is valid from {authority.NotBefore:u} to {authority.NotAfter:u} and cannot issue at {now:u}.");
         }
 
-        await RequireActiveAncestorsAsync(authority, cancellationToken).ConfigureAwait(false);
+        await RequireActiveAncestorsAsync(authority, forIssuance, cancellationToken).ConfigureAwait(false);
         if (_contexts.TryGetValue(authority.Id, out var cached) && cached.Authority == authority)
         {
             return cached;
@@ -87,12 +143,15 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
     }
 
     /// <summary>A CA below a revoked CA issues nothing either: path validation would reject what it signs.</summary>
-    private async ValueTask RequireActiveAncestorsAsync(AuthorityRecord authority, CancellationToken cancellationToken)
+    private async ValueTask RequireActiveAncestorsAsync(AuthorityRecord authority, bool forIssuance, CancellationToken cancellationToken)
     {
         var current = authority;
         for (int depth = 0; current.ParentId is not null && depth < MaxChainLength; depth++)
         {
-            current = await store.GetAsync(current.ParentId, cancellationToken).ConfigureAwait(false);
+            string parentId = current.ParentId;
+            current = forIssuance
+                ? _active.Find(parentId) ?? await ReadForIssuanceAsync(CaReference.ById(parentId), cancellationToken).ConfigureAwait(false)
+                : await store.GetAsync(parentId, cancellationToken).ConfigureAwait(false);
             if (current is null)
             {
                 return;

@@ -37,7 +37,7 @@ internal sealed partial class IssuancePipeline(
         ArgumentNullException.ThrowIfNull(order);
         RequestText.CheckOrganization(order.OwnerOrganization);
         var settings = options.Value;
-        var issuer = await authorities.ResolveIssuerAsync(order.Authority, order.ResolvedAuthority, cancellationToken).ConfigureAwait(false);
+        var issuer = await authorities.ResolveForIssuanceAsync(order.Authority, order.ResolvedAuthority, cancellationToken).ConfigureAwait(false);
         var profile = profiles.Get(order.Profile);
         bool isCa = profile.Type == CertificateType.CertificateAuthority;
         if (isCa && issuer.Authority.PathLengthConstraint is int issuerPath && issuerPath <= profile.PathLengthConstraint)
@@ -94,6 +94,12 @@ internal sealed partial class IssuancePipeline(
             {
                 LogSerialCollision(_logger, issuer.Authority.Id, record.SerialNumberHex);
                 continue;
+            }
+            catch (PkiException ex) when (ex.Code == PkiErrorCode.AuthorityUnavailable)
+            {
+                // The store found the CA or one above it no longer active (revoked since it was read): read them again next time.
+                authorities.ForgetChain(issuer.Authority);
+                throw;
             }
 
             LogIssued(_logger, record.Id, record.SerialNumberHex, issuer.Authority.Id, order.Profile, subject);

@@ -160,6 +160,7 @@ internal sealed partial class RevocationService
                 if (authority.Status != status)
                 {
                     await authorities.UpdateAsync(authority with { Status = status }, cancellationToken).ConfigureAwait(false);
+                    resolver.Forget(authority.Id);
                     LogAuthorityStatus(_logger, authority.Id, authority.Name, status, updated.Status);
                 }
 

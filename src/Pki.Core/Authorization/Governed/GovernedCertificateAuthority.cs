@@ -77,7 +77,7 @@ internal sealed class GovernedCertificateAuthority(
         return audit.RecordAsync("certificate.issue", AuditObjects.Certificate, null, async () =>
         {
             using var activity = PkiTelemetry.Source.StartActivity("pki.issue");
-            var authority = await lookup.DemandAsync(request.Authority, PkiOperation.Issue, cancellationToken).ConfigureAwait(false);
+            var authority = await lookup.DemandIssuerAsync(request.Authority, cancellationToken).ConfigureAwait(false);
             long started = Stopwatch.GetTimestamp();
             var issued = await inner.IssueAsync(request with { Authority = CaReference.ById(authority.Id) }, authority, cancellationToken).ConfigureAwait(false);
             IssuanceMetrics.Record(issued, started);
