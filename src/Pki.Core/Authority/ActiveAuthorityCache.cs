@@ -22,7 +22,8 @@ internal sealed class ActiveAuthorityCache(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Entry> _byId = new(StringComparer.Ordinal);
 
-    // Name lookups resolve to an id (a CA keeps its name and organization for life); the record itself comes from _byId.
+    // Name lookups resolve to an id (a CA keeps its name and organization for life; a mapping is replaced when a read
+    // finds the name on another CA, one created after a CA whose creation was taken back); the record comes from _byId.
     private readonly ConcurrentDictionary<(string Name, string? Organization), string> _idByName = new();
 
     /// <summary>The record of <paramref name="id"/> if it was read as active less than <see cref="Lifetime"/> ago.</summary>
@@ -43,7 +44,7 @@ internal sealed class ActiveAuthorityCache(TimeProvider time)
         }
 
         _byId[record.Id] = new Entry(record, time.GetTimestamp());
-        _idByName.TryAdd((record.Name, record.Organization), record.Id);
+        _idByName[(record.Name, record.Organization)] = record.Id;
     }
 
     /// <summary>Drops the record of <paramref name="id"/>: the next issuance under it reads the store.</summary>

@@ -30,6 +30,24 @@ public sealed class AuthorityReadsTests
     }
 
     [Fact]
+    public async Task Signing_again_by_name_within_the_lifetime_reads_no_ca()
+    {
+        var (host, store, clock) = CountingHost();
+        using var _host = host;
+        var (root, issuing) = await host.CreateHierarchyAsync();
+        var request = CsrRequest(issuing) with { Authority = CaReference.ByName(issuing.Name) };
+        await host.Signer.SignAsync(request);
+
+        store.Reads.Clear();
+        await host.Signer.SignAsync(request);
+        Assert.Empty(store.Reads);
+
+        clock.Advance(ActiveAuthorityCache.Lifetime);
+        await host.Signer.SignAsync(request);
+        Assert.Equal(["name:" + issuing.Name, root.Id], store.Reads);
+    }
+
+    [Fact]
     public async Task Signing_after_the_lifetime_reads_the_issuing_ca_once_and_its_parent_once()
     {
         var (host, store, clock) = CountingHost();
@@ -206,8 +224,15 @@ public sealed class AuthorityReadsTests
             return _inner.GetAsync(id, cancellationToken);
         }
 
-        public ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken) =>
-            _inner.FindByNameAsync(name, organization, cancellationToken);
+        public ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken)
+        {
+            lock (Reads)
+            {
+                Reads.Add("name:" + name);
+            }
+
+            return _inner.FindByNameAsync(name, organization, cancellationToken);
+        }
 
         public IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
     }
