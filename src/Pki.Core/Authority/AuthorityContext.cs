@@ -54,8 +54,8 @@ internal sealed class AuthorityContext
     /// <param name="authority">The issuing CA.</param>
     /// <param name="key">Its signing key.</param>
     /// <param name="chain">The CA followed by its ancestors.</param>
-    /// <param name="alternativeKey">The CA's alternative key, when it has one.</param>
-    public static AuthorityContext Create(AuthorityRecord authority, ISigningKey key, IReadOnlyList<AuthorityRecord> chain, ISigningKey? alternativeKey = null)
+    /// <param name="alternativeKey">The CA's alternative key when its record names one (hybrid certificates), otherwise null: required, so that no context of a hybrid CA is built without it.</param>
+    public static AuthorityContext Create(AuthorityRecord authority, ISigningKey key, IReadOnlyList<AuthorityRecord> chain, ISigningKey? alternativeKey)
     {
         string chainPem = string.Concat(chain.Select(a => a.CertificatePem));
         var constraints = chain.Select(a => a.NameConstraints).OfType<NameConstraints>().ToList();

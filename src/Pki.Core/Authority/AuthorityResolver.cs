@@ -107,6 +107,27 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
         }
 
         await RequireActiveAncestorsAsync(authority, forIssuance, cancellationToken).ConfigureAwait(false);
+        return await ContextAsync(authority, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Resolves a CA's signing context whatever its status and validity: a revoked or expired CA still signs its CRLs and
+    /// OCSP responses (RFC 5280 section 3.3). Never use it to issue certificates.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
+    public async ValueTask<AuthorityContext> ResolveSignerAsync(CaReference reference, CancellationToken cancellationToken)
+    {
+        var authority = await FindAsync(reference, cancellationToken).ConfigureAwait(false);
+        return await ContextAsync(authority, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The signing context of <paramref name="authority"/>, built once per record (a changed record builds a new one).
+    /// Issuance and CRL/OCSP signing share it, so it always holds everything issuance needs, the alternative key of a
+    /// hybrid CA included.
+    /// </summary>
+    private async ValueTask<AuthorityContext> ContextAsync(AuthorityRecord authority, CancellationToken cancellationToken)
+    {
         if (_contexts.TryGetValue(authority.Id, out var cached) && cached.Authority == authority)
         {
             return cached;
@@ -118,26 +139,6 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
             ? await keys.GetAsync(alternativeKeyId, cancellationToken).ConfigureAwait(false)
             : null;
         var context = AuthorityContext.Create(authority, key, chain, alternativeKey);
-        _contexts[authority.Id] = context;
-        return context;
-    }
-
-    /// <summary>
-    /// Resolves a CA's signing context whatever its status and validity: a revoked or expired CA still signs its CRLs and
-    /// OCSP responses (RFC 5280 section 3.3). Never use it to issue certificates.
-    /// </summary>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
-    public async ValueTask<AuthorityContext> ResolveSignerAsync(CaReference reference, CancellationToken cancellationToken)
-    {
-        var authority = await FindAsync(reference, cancellationToken).ConfigureAwait(false);
-        if (_contexts.TryGetValue(authority.Id, out var cached) && cached.Authority == authority)
-        {
-            return cached;
-        }
-
-        var key = await keys.GetAsync(authority.KeyId, cancellationToken).ConfigureAwait(false);
-        var chain = await BuildChainAsync(authority, cancellationToken).ConfigureAwait(false);
-        var context = AuthorityContext.Create(authority, key, chain);
         _contexts[authority.Id] = context;
         return context;
     }

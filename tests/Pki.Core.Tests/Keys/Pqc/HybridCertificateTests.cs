@@ -121,6 +121,26 @@ public sealed class HybridCertificateTests : IClassFixture<HybridCertificateTest
         Assert.True(verify.ExitCode == 0, verify.Output);
     }
 
+    [Fact]
+    public async Task A_hybrid_ca_that_signed_a_crl_first_still_alt_signs_what_it_issues()
+    {
+        using var host = new PkiTestHost();
+        var root = await HybridHierarchy.CreateRootAsync(host, KeyAlgorithm.EcdsaP256, KeyAlgorithm.MlDsa65);
+        await host.Get<IRevocationService>().CreateCrlAsync(CaReference.ById(root.Id)); // the CA's signing context, built for a CRL
+
+        var issued = await host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(root.Id),
+            Profile = CertificateProfiles.Client,
+            CommonName = "client@example.com",
+            IncludePrivateKey = false,
+        });
+
+        byte[] der = issued.CertificateDer.ToArray();
+        Assert.Equal(PqcCertificates.MlDsaAlgorithmIdentifier(65), PqcCertificates.Extension(der, PqcCertificates.AltSignatureAlgorithm));
+        Assert.True(PqcCertificates.AltVerifiedByReconstruction(der, SubjectAltPublicKeyInfo(root)));
+    }
+
     private static byte[] SubjectAltPublicKeyInfo(AuthorityRecord authority) =>
         PqcCertificates.Extension(PqcCertificates.Der(authority.CertificatePem), PqcCertificates.SubjectAltPublicKeyInfo)
         ?? throw new InvalidOperationException("no subjectAltPublicKeyInfo");
