@@ -138,7 +138,8 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
 
         if (query.FingerprintSha256 is not null)
         {
-            sql.Append(" AND lower(fingerprint_sha256) = lower(@fingerprint)");
+            // Under the "C" collation lower() folds A–Z only, as the contract's comparison does, whatever the database's locale.
+            sql.Append(" AND lower(fingerprint_sha256) = lower(@fingerprint COLLATE \"C\")");
             command.AddText("fingerprint", query.FingerprintSha256);
         }
 

@@ -51,7 +51,7 @@ internal static class PostgreSqlQueries
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>Appends <c>AND id &gt; @after ORDER BY id LIMIT @limit</c> (ids compare with <c>COLLATE "C"</c>, as .NET's ordinal order) and sets the text.</summary>
+    /// <summary>Appends <c>AND id &gt; @after ORDER BY id LIMIT @limit</c> (ids compare with <c>COLLATE "C"</c>: code-point order, <see cref="Pki.Core.StoreIdOrder"/>) and sets the text.</summary>
     public static void FinishKeysetPage(StringBuilder sql, NpgsqlCommand command, string? after, int limit, bool sortAfterFilter = false)
     {
         if (after is not null)

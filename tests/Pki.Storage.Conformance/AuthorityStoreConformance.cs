@@ -433,7 +433,7 @@ public abstract partial class AuthorityStoreConformance : StoreConformanceBase
             }
         }
 
-        foreach (var authority in all.OrderByDescending(a => a.Id, StringComparer.Ordinal))
+        foreach (var authority in all.OrderByDescending(a => a.Id, StoreIdOrder.Instance))
         {
             await store.AddAsync(authority, NoCancellation);
         }

@@ -205,6 +205,49 @@ public abstract partial class CertificateStoreConformance : StoreConformanceBase
         await AssertQueryIdsAsync(store, new CertificateQuery { Organization = "Other Org" }, []);
     }
 
+    [Fact]
+    public async Task Add_of_the_same_record_twice_throws_Conflict_though_its_serial_is_taken_too()
+    {
+        var store = await NewStoreAsync();
+        var record = ConformanceRecords.Certificate(ConformanceRecords.NewAuthoritySummary());
+        await store.AddAsync(record, NoCancellation);
+
+        var error = await Assert.ThrowsAnyAsync<PkiException>(async () => await store.AddAsync(record, NoCancellation));
+
+        Assert.Equal(PkiErrorCode.Conflict, error.Code);
+        await AssertQueryIdsAsync(store, new CertificateQuery(), [record.Id]);
+    }
+
+    [Fact]
+    public async Task Ids_are_listed_and_paged_in_code_point_order()
+    {
+        // U+FFFD sorts before U+1F600 by code point (and in UTF-8), after it by UTF-16 code unit (ordinal).
+        var store = await NewStoreAsync();
+        var authority = ConformanceRecords.NewAuthoritySummary();
+        string bmp = "k\uFFFD", astral = "k\U0001F600", ascii = "k0";
+        foreach (string id in new[] { astral, bmp, ascii })
+        {
+            await store.AddAsync(ConformanceRecords.Certificate(authority, id: id), NoCancellation);
+        }
+
+        await AssertQueryIdsAsync(store, new CertificateQuery(), [ascii, bmp, astral]);
+        await AssertQueryIdsAsync(store, new CertificateQuery { After = bmp }, [astral]);
+        await AssertQueryIdsAsync(store, new CertificateQuery { After = ascii }, [bmp, astral]);
+    }
+
+    [Fact]
+    public async Task The_fingerprint_filter_folds_ascii_letters_only()
+    {
+        var store = await NewStoreAsync();
+        string fingerprint = "\u00e9a" + new string('0', 62); // "éa000…"
+        var record = ConformanceRecords.Certificate(ConformanceRecords.NewAuthoritySummary()) with { FingerprintSha256 = fingerprint };
+        await store.AddAsync(record, NoCancellation);
+
+        await AssertQueryIdsAsync(store, new CertificateQuery { FingerprintSha256 = fingerprint }, [record.Id]);
+        await AssertQueryIdsAsync(store, new CertificateQuery { FingerprintSha256 = "\u00e9A" + new string('0', 62) }, [record.Id]);
+        await AssertQueryIdsAsync(store, new CertificateQuery { FingerprintSha256 = "\u00c9a" + new string('0', 62) }, []); // É is not folded
+    }
+
     // ---- query filters ------------------------------------------------------------------------------------------
 
     [Fact]
@@ -632,7 +675,7 @@ public abstract partial class CertificateStoreConformance : StoreConformanceBase
             all.Add(record);
         }
 
-        foreach (var record in all.OrderByDescending(r => r.Id, StringComparer.Ordinal))
+        foreach (var record in all.OrderByDescending(r => r.Id, StoreIdOrder.Instance))
         {
             await store.AddAsync(record, NoCancellation);
         }

@@ -1,3 +1,4 @@
+using Pki.Core;
 namespace Pki.Storage.Conformance;
 
 /// <summary>
@@ -95,11 +96,11 @@ public abstract class StoreConformanceBase : IAsyncLifetime
         }
     }
 
-    /// <summary>Sorts ids ordinally, as stores must.</summary>
+    /// <summary>Sorts ids in the order stores list them (<see cref="StoreIdOrder"/>).</summary>
     protected static List<string> SortedOrdinal(IEnumerable<string> ids)
     {
         var list = ids.ToList();
-        list.Sort(StringComparer.Ordinal);
+        list.Sort(StoreIdOrder.Instance);
         return list;
     }
 

@@ -9,7 +9,7 @@ public abstract partial class TidyStoreConformance
     private static StoredPrivateKey SigningKey(DateTimeOffset createdAt) => ConformanceRecords.PrivateKey() with { CreatedAt = createdAt };
 
     private static async Task<List<string>> AllKeyIdsAsync(IPrivateKeyStore keys) =>
-        [.. (await ReadAsync(keys.ListAsync(new PrivateKeyQuery { Limit = 10_000 }, NoCancellation))).Select(k => k.Id).Order(StringComparer.Ordinal)];
+        [.. (await ReadAsync(keys.ListAsync(new PrivateKeyQuery { Limit = 10_000 }, NoCancellation))).Select(k => k.Id).Order(StoreIdOrder.Instance)];
 
     [Fact]
     public async Task Only_unreferenced_signing_keys_stored_before_the_cutoff_go()

@@ -25,7 +25,8 @@ public sealed record CertificateQuery
     /// <summary>Only certificates with this serial number.</summary>
     public SerialNumber? SerialNumber { get; init; }
 
-    /// <summary>Only the certificate with this SHA-256 fingerprint (lower-case hex).</summary>
+    /// <summary>Only the certificate with this SHA-256 fingerprint (hex). Letters A–Z match a–z; every other character
+    /// matches only itself, in every store.</summary>
     public string? FingerprintSha256 { get; init; }
 
     /// <summary>Only certificates whose id sorts after this one (keyset paging).</summary>
@@ -45,6 +46,29 @@ public sealed record CertificateQuery
             && (ExpiresOnOrAfter is null || record.ExpiresOn >= ExpiresOnOrAfter)
             && (ExpiresBefore is null || record.ExpiresOn < ExpiresBefore)
             && (SerialNumber is null || record.SerialNumber == SerialNumber.Value)
-            && (FingerprintSha256 is null || string.Equals(record.FingerprintSha256, FingerprintSha256, StringComparison.OrdinalIgnoreCase));
+            && (FingerprintSha256 is null || FingerprintEquals(record.FingerprintSha256, FingerprintSha256));
+    }
+
+    /// <summary>
+    /// How a fingerprint filter compares: ASCII letters without regard to case, every other character exactly — what SQL's
+    /// <c>lower()</c> does in SQLite and under PostgreSQL's "C" collation, so that every store finds the same records.
+    /// </summary>
+    internal static bool FingerprintEquals(ReadOnlySpan<char> stored, ReadOnlySpan<char> wanted)
+    {
+        if (stored.Length != wanted.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < stored.Length; i++)
+        {
+            char a = stored[i], b = wanted[i];
+            if (a != b && !(char.IsAsciiLetter(a) && (a | 0x20) == (b | 0x20)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

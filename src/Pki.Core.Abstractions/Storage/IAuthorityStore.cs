@@ -19,6 +19,6 @@ public interface IAuthorityStore
     /// <summary>Finds a CA by name within an organization (null organization: CAs without one), or null.</summary>
     ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken);
 
-    /// <summary>Lists CAs matching <paramref name="query"/>, ordered by id (ordinal), at most <see cref="AuthorityQuery.Limit"/>.</summary>
+    /// <summary>Lists CAs matching <paramref name="query"/>, ordered by id (<see cref="StoreIdOrder"/>), at most <see cref="AuthorityQuery.Limit"/>.</summary>
     IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, CancellationToken cancellationToken);
 }

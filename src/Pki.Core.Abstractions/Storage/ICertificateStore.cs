@@ -12,8 +12,9 @@ public interface ICertificateStore
     /// step as the insert: once a CA's revocation or hold is stored, no certificate of it is stored after it. A CA the
     /// provider does not hold is not checked.
     /// </remarks>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.DuplicateSerialNumber"/> when the CA already has a certificate
-    /// with this serial number; <see cref="PkiErrorCode.Conflict"/> when the id exists; <see cref="PkiErrorCode.AuthorityUnavailable"/>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.Conflict"/> when the id exists (whatever the serial number:
+    /// a record added twice is a conflict); <see cref="PkiErrorCode.DuplicateSerialNumber"/> when another certificate of the
+    /// CA has this serial number; <see cref="PkiErrorCode.AuthorityUnavailable"/>
     /// when the issuing CA or a CA above it is not active (<see cref="CertificateRecordRules.IssuerNotActive"/>).</exception>
     ValueTask AddAsync(CertificateRecord certificate, CancellationToken cancellationToken);
 
@@ -23,7 +24,7 @@ public interface ICertificateStore
     /// <summary>Finds a certificate by CA and serial number, or null.</summary>
     ValueTask<CertificateRecord?> FindBySerialNumberAsync(string authorityId, SerialNumber serialNumber, CancellationToken cancellationToken);
 
-    /// <summary>Lists certificates matching <paramref name="query"/>, ordered by id (ordinal), at most <see cref="CertificateQuery.Limit"/>.</summary>
+    /// <summary>Lists certificates matching <paramref name="query"/>, ordered by id (<see cref="StoreIdOrder"/>), at most <see cref="CertificateQuery.Limit"/>.</summary>
     IAsyncEnumerable<CertificateRecord> QueryAsync(CertificateQuery query, CancellationToken cancellationToken);
 
     /// <summary>

@@ -17,7 +17,7 @@ public interface IPrivateKeyStore
     /// </summary>
     ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken);
 
-    /// <summary>Lists keys ordered by id (ordinal), after <see cref="PrivateKeyQuery.After"/>, at most <see cref="PrivateKeyQuery.Limit"/>.</summary>
+    /// <summary>Lists keys ordered by id (<see cref="StoreIdOrder"/>), after <see cref="PrivateKeyQuery.After"/>, at most <see cref="PrivateKeyQuery.Limit"/>.</summary>
     IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, CancellationToken cancellationToken);
 
     /// <summary>

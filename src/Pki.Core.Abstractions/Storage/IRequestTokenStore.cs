@@ -33,7 +33,7 @@ public interface IRequestTokenStore
     ValueTask<StoredRequestToken?> FindByHashAsync(ReadOnlyMemory<byte> secretHash, CancellationToken cancellationToken);
 
     /// <summary>Lists tokens matching <paramref name="query"/> at <paramref name="now"/> (see
-    /// <see cref="RequestTokenQuery.Matches"/>), ordered by id (ordinal), at most <see cref="RequestTokenQuery.Limit"/>.</summary>
+    /// <see cref="RequestTokenQuery.Matches"/>), ordered by id (<see cref="StoreIdOrder"/>), at most <see cref="RequestTokenQuery.Limit"/>.</summary>
     IAsyncEnumerable<RequestTokenRecord> ListAsync(RequestTokenQuery query, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Marks a token deleted at <paramref name="now"/> and returns it; a deleted token is returned unchanged.

@@ -8,9 +8,10 @@ namespace Pki.Core;
 public sealed record StoredPrivateKey(string Id, KeyAlgorithm Algorithm, ReadOnlyMemory<byte> ProtectedPkcs8, DateTimeOffset CreatedAt)
 {
     /// <summary>
-    /// SHA-256 of the DER SubjectPublicKeyInfo for end-entity keys the library generated and keeps for export (CSR
-    /// generation, <c>IncludePrivateKey</c> issuance), so a certificate issued later for the same public key is linked to
-    /// it; empty for CA signing keys, which are never found by public key.
+    /// The lookup index of end-entity keys the library generated and keeps for export (CSR generation,
+    /// <c>IncludePrivateKey</c> issuance): a SHA-256 over the organization the key is kept for and the DER
+    /// SubjectPublicKeyInfo, so that a certificate issued later for the same public key and organization is linked to it.
+    /// Stores treat it as opaque bytes. Empty for CA signing keys, which are never found by public key.
     /// </summary>
     public ReadOnlyMemory<byte> SubjectPublicKeySha256 { get; init; }
 

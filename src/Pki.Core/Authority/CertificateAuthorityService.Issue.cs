@@ -50,7 +50,9 @@ internal sealed partial class CertificateAuthorityService
 
         // Escrow: the key is kept encrypted and linked to the record. It is added in the persist step, after every policy
         // check has passed, so a refused request leaves no key behind; a serial retry does not add it twice.
-        var kept = await escrow.PrepareAsync(key, cancellationToken).ConfigureAwait(false);
+        // Indexed for the certificate's owner organization, known once the pipeline has resolved the CA.
+        var kept = await escrow.PrepareAsync(key, organization: null, cancellationToken).ConfigureAwait(false);
+        var subjectPublicKeyInfo = key.SubjectPublicKeyInfo;
         bool added = false;
         var issued = await pipeline.IssueAsync(
             order with { PrivateKeyId = kept.Id },
@@ -59,7 +61,7 @@ internal sealed partial class CertificateAuthorityService
             {
                 if (!added)
                 {
-                    await escrow.AddAsync(kept, ct).ConfigureAwait(false);
+                    await escrow.AddAsync(kept with { SubjectPublicKeySha256 = PrivateKeyEscrow.IndexOf(record.OwnerOrganization, subjectPublicKeyInfo.Span) }, ct).ConfigureAwait(false);
                     added = true;
                 }
 

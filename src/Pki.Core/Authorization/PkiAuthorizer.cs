@@ -38,6 +38,26 @@ internal sealed class PkiAuthorizer(ICallerAccessor callers)
     /// <summary>True when the caller can see an object owned by <paramref name="organization"/> under CA <paramref name="authorityId"/>.</summary>
     public bool CanSee(string? authorityId, string? organization) => IsAllowed(Caller, PkiOperation.Read, authorityId, organization);
 
+    /// <summary>
+    /// Checks the owner organization a caller asks for a certificate or a token under <paramref name="authority"/>: none
+    /// (the CA's is used), the CA's own, or the caller's own; only a superuser may name another. Otherwise a caller could
+    /// plant records in, or leak them into, another organization's view.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/> for any other organization.</exception>
+    public void DemandOwner(string? owner, AuthorityRecord authority)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        var caller = Caller;
+        if (owner is null || caller.IsSuperuser
+            || string.Equals(owner, authority.Organization, StringComparison.Ordinal)
+            || string.Equals(owner, caller.Organization, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        throw new PkiException(PkiErrorCode.Forbidden, $"'{caller.Subject}' may not file certificates or tokens under another organization.");
+    }
+
     /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/> when not allowed.</exception>
     public void Demand(PkiOperation operation, string? authorityId, string? organization)
     {

@@ -49,8 +49,10 @@ internal sealed partial class IssuancePipeline(
         enrollment.Enforce(order.PublicKeyFamily, order.PublicKeySize, order.Profile, profile, order.ValidityDays ?? profile.DefaultValidityDays, order.EnrollmentPattern);
         if (order.PrivateKeyId is null && order.CsrPem is not null)
         {
-            // A CSR made by ICsrGenerator: marry the certificate to the key kept for it (matched by public key).
-            order = order with { PrivateKeyId = await escrow.FindAsync(order.SubjectPublicKeyInfo, cancellationToken).ConfigureAwait(false) };
+            // A CSR made by ICsrGenerator: marry the certificate to the key kept for it (matched by public key and by the
+            // organization the certificate is for: see PrivateKeyEscrow).
+            string? owner = order.OwnerOrganization ?? issuer.Authority.Organization;
+            order = order with { PrivateKeyId = await escrow.FindAsync(order.SubjectPublicKeyInfo, owner, cancellationToken).ConfigureAwait(false) };
         }
 
         var subject = MergeSubject(order, settings.Csr.MaximumSubjectAttributes);

@@ -131,10 +131,12 @@ internal sealed partial class RevocationService
         ChangedAt = now,
     };
 
-    /// <summary>Discards cached OCSP answers, and keeps a CA's own status in step with its certificate's.</summary>
+    /// <summary>Discards cached OCSP answers (and the delegated responder, whose certificate this may be), and keeps a
+    /// CA's own status in step with its certificate's.</summary>
     private async ValueTask AfterTransitionAsync(CertificateStatus previous, CertificateRecord updated, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _generation);
+        _responders.TryRemove(updated.CertificateAuthority.Id, out _);
         LogTransition(_logger, updated.Id, updated.SerialNumberHex, updated.CertificateAuthority.Id, previous, updated.Status, updated.RevocationReason);
         if (updated.Type != CertificateType.CertificateAuthority)
         {

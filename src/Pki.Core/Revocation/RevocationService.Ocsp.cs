@@ -134,7 +134,9 @@ internal sealed partial class RevocationService
         return issued;
     }
 
-    /// <summary>The CA's delegated responder while it is valid, else the CA itself; re-read from the store every few seconds.</summary>
+    /// <summary>The CA's delegated responder while its certificate is valid and active, else the CA itself; re-read from
+    /// the store every few seconds. A revoked (or held) responder certificate stops signing at once: it carries
+    /// id-pkix-ocsp-nocheck, so relying parties could not find out themselves (RFC 6960, section 4.2.2.2.1).</summary>
     private async ValueTask<ResponderSigner> GetResponderAsync(string authorityId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_responders.TryGetValue(authorityId, out var cached) && now < cached.CheckedAt + ResponderRecheck && now < cached.NotAfter)
@@ -144,7 +146,8 @@ internal sealed partial class RevocationService
 
         ResponderSigner signer;
         var delegated = await store.GetOcspResponderAsync(authorityId, cancellationToken).ConfigureAwait(false);
-        if (delegated is not null && now < delegated.NotAfter)
+        if (delegated is not null && now < delegated.NotAfter
+            && (await certificates.GetAsync(delegated.CertificateId, cancellationToken).ConfigureAwait(false))?.Status == CertificateStatus.Active)
         {
             var key = await keys.GetAsync(delegated.KeyId, cancellationToken).ConfigureAwait(false);
             signer = new ResponderSigner(key, SignatureAlgorithm.For(key.Algorithm), KeyIdentifier.Compute(key.SubjectPublicKeyInfo),

@@ -27,8 +27,7 @@ internal static class CertificateRows
 
     private static readonly string InactiveIssuer = IssuerChain("@authority_id") + "SELECT id FROM chain WHERE status <> 1 ORDER BY depth LIMIT 1;";
 
-    private const string SerialTaken =
-        "SELECT EXISTS (SELECT 1 FROM certificates WHERE authority_id = @authority_id AND serial_number = @serial_number);";
+    private const string IdTaken = "SELECT EXISTS (SELECT 1 FROM certificates WHERE id = @id);";
 
     /// <summary>The CAs from the one with id <paramref name="idParameter"/> upwards (a certificate's issuer and the CAs above it held here).</summary>
     private static string IssuerChain(string idParameter) =>
@@ -95,15 +94,13 @@ internal static class CertificateRows
         }
         catch (SqliteException ex) when (SqliteErrors.IsUniqueViolation(ex))
         {
-            // A failed statement leaves the transaction open; ask which rule refused the row (serial first, as the contract orders them).
-            using var probe = Sql.Command(connection, transaction, SerialTaken)
-                .With("@authority_id", record.CertificateAuthority.Id)
-                .With("@serial_number", record.SerialNumber.Bytes.ToArray());
-            bool serialTaken = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 0;
-            throw serialTaken
-                ? new PkiException(PkiErrorCode.DuplicateSerialNumber,
-                    $"CA '{record.CertificateAuthority.Id}' already has a certificate with serial number {record.SerialNumberHex}.", ex)
-                : new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{record.Id}' already exists.", ex);
+            // A failed statement leaves the transaction open; ask which rule refused the row (the id first, as the contract orders them).
+            using var probe = Sql.Command(connection, transaction, IdTaken).With("@id", record.Id);
+            bool idTaken = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 0;
+            throw idTaken
+                ? new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{record.Id}' already exists.", ex)
+                : new PkiException(PkiErrorCode.DuplicateSerialNumber,
+                    $"CA '{record.CertificateAuthority.Id}' already has a certificate with serial number {record.SerialNumberHex}.", ex);
         }
     }
 

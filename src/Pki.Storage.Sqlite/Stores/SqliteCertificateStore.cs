@@ -123,8 +123,9 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
 
         if (query.FingerprintSha256 is not null)
         {
-            sql.Append(" AND lower(fingerprint_sha256) = @fingerprint");
-            command.With("@fingerprint", query.FingerprintSha256.ToLowerInvariant());
+            // SQLite's lower() folds A–Z only, as the contract's comparison does (the index is on the same expression).
+            sql.Append(" AND lower(fingerprint_sha256) = lower(@fingerprint)");
+            command.With("@fingerprint", query.FingerprintSha256);
         }
 
         if (query.After is not null)

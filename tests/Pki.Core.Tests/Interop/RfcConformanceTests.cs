@@ -244,7 +244,7 @@ public sealed class RfcConformanceTests
     }
 
     /// <summary>An OCSPRequest for one certificate (SHA-1 CertID) with a nonce extension whose extnValue <paramref name="writeNonce"/> writes.</summary>
-    private static byte[] OcspRequest(AuthorityRecord issuer, string leafPem, Action<AsnWriter> writeNonce)
+    internal static byte[] OcspRequest(AuthorityRecord issuer, string leafPem, Action<AsnWriter> writeNonce)
     {
         using var ca = X509Certificate2.CreateFromPem(issuer.CertificatePem);
         using var leaf = X509Certificate2.CreateFromPem(leafPem);

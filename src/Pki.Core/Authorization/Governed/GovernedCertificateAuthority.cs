@@ -54,6 +54,17 @@ internal sealed class GovernedCertificateAuthority(
     {
         query ??= new AuthorityQuery();
         var caller = authorizer.Caller;
+        if (!caller.IsSuperuser && caller.Organization is null)
+        {
+            // A caller of no organization sees only the CAs it holds a capability on (PkiAuthorizer): list those, not all.
+            await foreach (var authority in CapabilityAuthoritiesAsync(caller, query, cancellationToken).ConfigureAwait(false))
+            {
+                yield return authority;
+            }
+
+            yield break;
+        }
+
         if (!caller.IsSuperuser)
         {
             query = query with { Organization = caller.Organization };
@@ -62,6 +73,40 @@ internal sealed class GovernedCertificateAuthority(
         await foreach (var authority in inner.ListAsync(query, cancellationToken).ConfigureAwait(false))
         {
             yield return authority;
+        }
+    }
+
+    /// <summary>The CAs <paramref name="caller"/> holds a capability on that match <paramref name="query"/>, in id order, paged like a store.</summary>
+    private async IAsyncEnumerable<AuthorityRecord> CapabilityAuthoritiesAsync(PkiCaller caller, AuthorityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        int yielded = 0;
+        foreach (string id in caller.Capabilities.Where(c => c.Value != PkiCapabilities.None).Select(c => c.Key).Order(StoreIdOrder.Instance))
+        {
+            if (yielded >= query.Limit)
+            {
+                yield break;
+            }
+
+            if (query.After is not null && StoreIdOrder.Instance.Compare(id, query.After) <= 0)
+            {
+                continue;
+            }
+
+            AuthorityRecord authority;
+            try
+            {
+                authority = await inner.GetAsync(CaReference.ById(id), cancellationToken).ConfigureAwait(false);
+            }
+            catch (PkiException ex) when (ex.Code is PkiErrorCode.AuthorityNotFound or PkiErrorCode.InvalidRequest)
+            {
+                continue; // a capability on a CA that does not exist (any more)
+            }
+
+            if (query.Matches(authority))
+            {
+                yielded++;
+                yield return authority;
+            }
         }
     }
 
@@ -78,6 +123,7 @@ internal sealed class GovernedCertificateAuthority(
         {
             using var activity = PkiTelemetry.Source.StartActivity("pki.issue");
             var authority = await lookup.DemandIssuerAsync(request.Authority, cancellationToken).ConfigureAwait(false);
+            authorizer.DemandOwner(request.Organization, authority);
             long started = Stopwatch.GetTimestamp();
             var issued = await inner.IssueAsync(request with { Authority = CaReference.ById(authority.Id) }, authority, cancellationToken).ConfigureAwait(false);
             IssuanceMetrics.Record(issued, started);
@@ -97,7 +143,15 @@ internal sealed class GovernedCertificateAuthority(
     {
         query ??= new CertificateQuery();
         var caller = authorizer.Caller;
-        if (!caller.IsSuperuser)
+        if (!caller.IsSuperuser && caller.Organization is null)
+        {
+            // A caller of no organization sees only certificates of the CAs it holds a capability on: it lists them per CA.
+            if (query.AuthorityId is null || caller.CapabilitiesOn(query.AuthorityId) == PkiCapabilities.None)
+            {
+                yield break;
+            }
+        }
+        else if (!caller.IsSuperuser)
         {
             query = query with { Organization = caller.Organization };
         }

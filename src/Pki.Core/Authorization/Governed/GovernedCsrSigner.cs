@@ -6,7 +6,7 @@ using Pki.Core.Issuance;
 namespace Pki.Core.Authorization.Governed;
 
 /// <summary><see cref="ICsrSigner"/> as hosts see it: authorized on the CA, audited once, measured and traced.</summary>
-internal sealed class GovernedCsrSigner(CsrSigner inner, GovernedAuthorityLookup lookup, AuditWriter audit) : ICsrSigner
+internal sealed class GovernedCsrSigner(CsrSigner inner, GovernedAuthorityLookup lookup, PkiAuthorizer authorizer, AuditWriter audit) : ICsrSigner
 {
     public ValueTask<IssuedCertificate> SignAsync(SignCsrRequest request, CancellationToken cancellationToken = default)
     {
@@ -15,6 +15,7 @@ internal sealed class GovernedCsrSigner(CsrSigner inner, GovernedAuthorityLookup
         {
             using var activity = PkiTelemetry.Source.StartActivity("pki.sign-csr");
             var authority = await lookup.DemandIssuerAsync(request.Authority, cancellationToken).ConfigureAwait(false);
+            authorizer.DemandOwner(request.Organization, authority);
             long started = Stopwatch.GetTimestamp();
             var issued = await inner.SignAsync(request with { Authority = CaReference.ById(authority.Id) }, authority, cancellationToken).ConfigureAwait(false);
             IssuanceMetrics.Record(issued, started);

@@ -22,6 +22,7 @@ internal sealed class GovernedRequestTokenService(
         return audit.RecordAsync("token.create", AuditObjects.Token, null, async () =>
         {
             var authority = await lookup.DemandAsync(request.Authority, PkiOperation.ManageToken, cancellationToken).ConfigureAwait(false);
+            authorizer.DemandOwner(request.OwnerOrganization, authority);
             var created = await inner.CreateAsync(request with { Authority = CaReference.ById(authority.Id) }, cancellationToken).ConfigureAwait(false);
             PkiTelemetry.TokensCreated.Add(1, new KeyValuePair<string, object?>("ca", authority.Id));
             return created;

@@ -1,3 +1,4 @@
+using Pki.Core.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ internal sealed partial class CsrGenerator(
     EnrollmentPolicyEnforcer enrollment,
     ProfileCatalog profiles,
     PrivateKeyEscrow escrow,
+    ScopedCallerAccessor callers,
     IOptions<PkiOptions> options,
     ILogger<CsrGenerator>? logger = null) : ICsrGenerator
 {
@@ -49,7 +51,8 @@ internal sealed partial class CsrGenerator(
         // What we hand out must pass our own strict intake (and so every other CSR reader).
         CsrReader.Read(der, settings.Csr, settings.KeyPolicy);
 
-        var kept = await escrow.PrepareAsync(key, cancellationToken).ConfigureAwait(false);
+        // Kept for the caller's organization: only a certificate of that organization is linked to it later.
+        var kept = await escrow.PrepareAsync(key, callers.Caller.Organization, cancellationToken).ConfigureAwait(false);
         await escrow.AddAsync(kept, cancellationToken).ConfigureAwait(false);
         LogGenerated(_logger, kept.Id, algorithm, request.Subject);
         return new GeneratedCsr(Pem.Encode("CERTIFICATE REQUEST", der), kept.Id, request.Key);

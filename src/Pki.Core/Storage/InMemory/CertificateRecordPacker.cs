@@ -117,12 +117,12 @@ internal static class CertificateRecordPacker
         return new RevocationEntry(packed.Id, serialNumber, packed.Status, reason, revokedAt, invalidityDate, packed.ExpiresOn, statusChangedAt);
     }
 
-    /// <summary>True when the fingerprint of <paramref name="packed"/> equals <paramref name="fingerprint"/>, ignoring case.</summary>
+    /// <summary>True when the fingerprint of <paramref name="packed"/> matches the filter <paramref name="fingerprint"/> (<see cref="CertificateQuery.FingerprintEquals"/>).</summary>
     public static bool FingerprintEquals(PackedCertificate packed, string fingerprint)
     {
         var reader = new PackedReader(packed.Fields);
         reader.ReadBytes(); // serial number
-        return reader.ReadStringEqualsIgnoreCase(fingerprint);
+        return reader.ReadFingerprintEquals(fingerprint);
     }
 
     private static SerialNumber ReadSerialNumber(ref PackedReader reader)

@@ -6,7 +6,7 @@ namespace Pki.Core.Storage.InMemory;
 internal sealed class InMemoryAuthorityStore : IAuthorityStore
 {
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<string, AuthorityRecord> _byId = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, AuthorityRecord> _byId = new(StoreIdOrder.Instance);
     private readonly Dictionary<(string? Organization, string Name), string> _byName = [];
 
     /// <summary>A store that no key store asks about its key references.</summary>
@@ -158,7 +158,7 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
         lock (_gate)
         {
             page = _byId.Values
-                .Where(a => (query.After is null || string.CompareOrdinal(a.Id, query.After) > 0) && query.Matches(a))
+                .Where(a => (query.After is null || StoreIdOrder.Instance.Compare(a.Id, query.After) > 0) && query.Matches(a))
                 .Take(query.Limit)
                 .ToList();
         }

@@ -18,7 +18,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     private readonly InMemoryPrivateKeyStore? _keys;
     private InMemoryAuthorityStore? _issuers;
     private readonly Lock _gate = new();
-    private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _ids = new(StoreIdOrder.Instance);
     private readonly Dictionary<string, PackedCertificate> _byId = new(StringComparer.Ordinal);
 
     /// <summary>Every record once, found by CA id and serial number read from the packed fields.</summary>
@@ -73,15 +73,16 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     {
         lock (_gate)
         {
+            // The id first, as every store decides (see ICertificateStore.AddAsync): a record added twice is a Conflict.
+            if (_byId.ContainsKey(certificate.Id))
+            {
+                throw new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{certificate.Id}' already exists.");
+            }
+
             if (BySerialNumber.Contains((certificate.CertificateAuthority.Id, certificate.SerialNumber)))
             {
                 throw new PkiException(PkiErrorCode.DuplicateSerialNumber,
                     $"CA '{certificate.CertificateAuthority.Id}' already has a certificate with serial number {certificate.SerialNumberHex}.");
-            }
-
-            if (_byId.ContainsKey(certificate.Id))
-            {
-                throw new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{certificate.Id}' already exists.");
             }
 
             var packed = new PackedCertificate(
@@ -252,7 +253,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
         {
             IEnumerable<string> ids = query.After is null || _ids.Count == 0
                 ? _ids
-                : string.CompareOrdinal(query.After, _ids.Max) >= 0 ? [] : _ids.GetViewBetween(query.After, _ids.Max!);
+                : StoreIdOrder.Instance.Compare(query.After, _ids.Max) >= 0 ? [] : _ids.GetViewBetween(query.After, _ids.Max!);
             foreach (string id in ids)
             {
                 if (page.Count >= limit)

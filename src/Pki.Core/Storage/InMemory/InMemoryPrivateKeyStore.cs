@@ -41,7 +41,7 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
 
         if (!copy.SubjectPublicKeySha256.IsEmpty)
         {
-            var ids = _byPublicKey.GetOrAdd(Convert.ToHexString(copy.SubjectPublicKeySha256.Span), static _ => new SortedSet<string>(StringComparer.Ordinal));
+            var ids = _byPublicKey.GetOrAdd(Convert.ToHexString(copy.SubjectPublicKeySha256.Span), static _ => new SortedSet<string>(StoreIdOrder.Instance));
             lock (ids)
             {
                 ids.Add(copy.Id);
@@ -74,8 +74,8 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
         StoreInputRules.ThrowIfNotStorable(query);
         await Task.CompletedTask.ConfigureAwait(false);
         var page = _keys.Values
-            .Where(k => query.After is null || string.CompareOrdinal(k.Id, query.After) > 0)
-            .OrderBy(k => k.Id, StringComparer.Ordinal)
+            .Where(k => query.After is null || StoreIdOrder.Instance.Compare(k.Id, query.After) > 0)
+            .OrderBy(k => k.Id, StoreIdOrder.Instance)
             .Take(query.Limit)
             .ToList();
         foreach (var key in page)

@@ -14,7 +14,7 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
     private readonly ICertificateStore _certificates;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<string, StoredRequestToken> _byId = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, StoredRequestToken> _byId = new(StoreIdOrder.Instance);
     private readonly Dictionary<string, string> _idByHash = new(StringComparer.Ordinal);
 
     /// <summary>How many stored tokens reference each certificate id; the certificate store never purges those.</summary>
@@ -90,7 +90,7 @@ internal sealed class InMemoryRequestTokenStore : IRequestTokenStore, IDisposabl
         {
             page = [.. _byId.Values
                 .Select(stored => stored.Token)
-                .Where(token => (query.After is null || string.CompareOrdinal(token.Id, query.After) > 0) && query.Matches(token, now))
+                .Where(token => (query.After is null || StoreIdOrder.Instance.Compare(token.Id, query.After) > 0) && query.Matches(token, now))
                 .Take(query.Limit)];
         }
 

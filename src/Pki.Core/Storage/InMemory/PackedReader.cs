@@ -50,8 +50,9 @@ internal ref struct PackedReader
 
     public void SkipString() => ReadStringBytes(out _, out _);
 
-    /// <summary>Reads the next string and compares it with <paramref name="other"/> as <see cref="StringComparison.OrdinalIgnoreCase"/> does, without a copy when both are ASCII.</summary>
-    public bool ReadStringEqualsIgnoreCase(string other)
+    /// <summary>Reads the next string and compares it with <paramref name="other"/> as a fingerprint filter does
+    /// (<see cref="CertificateQuery.FingerprintEquals"/>), without a copy when both are ASCII.</summary>
+    public bool ReadFingerprintEquals(string other)
     {
         ReadOnlySpan<byte> bytes = ReadStringBytes(out bool isNull, out bool utf16);
         if (isNull)
@@ -64,9 +65,8 @@ internal ref struct PackedReader
             return Ascii.EqualsIgnoreCase(bytes, other);
         }
 
-        // Outside ASCII, case-insensitive equality is not byte-wise (U+0131 matches 'i'): compare as strings.
         string value = utf16 ? new string(MemoryMarshal.Cast<byte, char>(bytes)) : Encoding.UTF8.GetString(bytes);
-        return string.Equals(value, other, StringComparison.OrdinalIgnoreCase);
+        return CertificateQuery.FingerprintEquals(value, other);
     }
 
     private ReadOnlySpan<byte> ReadStringBytes(out bool isNull, out bool utf16)

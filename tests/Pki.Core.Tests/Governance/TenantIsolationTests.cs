@@ -1,0 +1,101 @@
+namespace Pki.Core.Tests.Governance;
+
+/// <summary>
+/// One organization can neither reach another's keys and records nor plant records in its view: a generated key is
+/// married only to a certificate of the organization it was generated for, an owner organization is the caller's or the
+/// CA's, and a caller of no organization lists only what it may see.
+/// </summary>
+public sealed class TenantIsolationTests
+{
+    private static readonly PkiCaller AcmeAdmin = GovernanceHost.Member("acme", PkiRoles.Admin);
+    private static readonly PkiCaller GlobexAdmin = GovernanceHost.Member("globex", PkiRoles.Admin);
+
+    [Fact]
+    public async Task A_csr_generated_in_one_organization_is_not_married_to_a_certificate_signed_in_another()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var generated = await g.AsAsync(AcmeAdmin, () => g.Host.Get<ICsrGenerator>().GenerateAsync(new GenerateCsrRequest
+        {
+            Subject = DistinguishedName.Create(commonName: "device.acme.example"),
+            Key = KeySpecification.For(KeyAlgorithm.EcdsaP256),
+        }).AsTask());
+
+        // The CSR is no secret: another organization's admin signs it on its own CA.
+        var foreign = await g.AsAsync(GlobexAdmin, () => g.Host.Signer.SignAsync(Sign(g.GlobexCa, generated.CsrPem)).AsTask());
+        var export = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(GlobexAdmin,
+            () => g.Host.Get<IPrivateKeyExporter>().ExportAsync(foreign.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null).AsTask()));
+
+        Assert.Null(foreign.Record.PrivateKeyId);
+        Assert.Equal(PkiErrorCode.PrivateKeyNotFound, export.Code);
+
+        // Signed in the organization that generated it, the certificate is married to the kept key.
+        var own = await g.AsAsync(AcmeAdmin, () => g.Host.Signer.SignAsync(Sign(g.AcmeCa, generated.CsrPem)).AsTask());
+        Assert.Equal(generated.PrivateKeyId, own.Record.PrivateKeyId);
+    }
+
+    [Fact]
+    public async Task A_member_may_not_file_a_certificate_or_a_token_under_another_organization()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+
+        var issue = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(GlobexAdmin, () => g.Host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(g.GlobexCa.Id),
+            Profile = CertificateProfiles.Client,
+            CommonName = "planted",
+            Organization = "acme",
+            IncludePrivateKey = false,
+        }).AsTask()));
+        var sign = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(GlobexAdmin,
+            () => g.Host.Signer.SignAsync(Sign(g.GlobexCa, GovernanceHost.ClientCsr()) with { Organization = "acme" }).AsTask()));
+        var token = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(GlobexAdmin, () => g.Host.Get<IRequestTokenService>().CreateAsync(new CreateRequestTokenRequest
+        {
+            Name = "planted",
+            Authority = CaReference.ById(g.GlobexCa.Id),
+            Profile = CertificateProfiles.Client,
+            OwnerOrganization = "acme",
+        }).AsTask()));
+
+        Assert.All([issue, sign, token], e => Assert.Equal(PkiErrorCode.Forbidden, e.Code));
+        var acmeView = await g.AsAsync(AcmeAdmin, async () => await g.Host.Authority.ListCertificatesAsync().ToListAsync());
+        Assert.Empty(acmeView);
+
+        // Its own organization (or the CA's, the default) is fine, and so is any organization for a superuser.
+        var own = await g.AsAsync(GlobexAdmin, () => g.Host.Signer.SignAsync(Sign(g.GlobexCa, GovernanceHost.ClientCsr()) with { Organization = "globex" }).AsTask());
+        var superuser = await g.AsAsync(GovernanceHost.Member("ops", PkiRoles.Superuser),
+            () => g.Host.Signer.SignAsync(Sign(g.GlobexCa, GovernanceHost.ClientCsr()) with { Organization = "acme" }).AsTask());
+        Assert.Equal("globex", own.Record.OwnerOrganization);
+        Assert.Equal("acme", superuser.Record.OwnerOrganization);
+    }
+
+    [Fact]
+    public async Task A_caller_of_no_organization_lists_only_the_cas_and_certificates_it_holds_a_capability_on()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        await g.AsAsync(AcmeAdmin, () => g.Host.Signer.SignAsync(Sign(g.AcmeCa, GovernanceHost.ClientCsr("acme-device"))).AsTask());
+        var globexIssued = await g.AsAsync(GlobexAdmin, () => g.Host.Signer.SignAsync(Sign(g.GlobexCa, GovernanceHost.ClientCsr("globex-device"))).AsTask());
+        var service = new PkiCaller
+        {
+            Subject = "service",
+            Organization = null,
+            Capabilities = new Dictionary<string, PkiCapabilities> { [g.GlobexCa.Id] = PkiCapabilities.CreateCertificate, ["no-such-ca"] = PkiCapabilities.CreateCertificate },
+        };
+
+        var authorities = await g.AsAsync(service, async () => await g.Host.Authority.ListAsync().ToListAsync());
+        var all = await g.AsAsync(service, async () => await g.Host.Authority.ListCertificatesAsync().ToListAsync());
+        var globex = await g.AsAsync(service, async () => await g.Host.Authority.ListCertificatesAsync(new CertificateQuery { AuthorityId = g.GlobexCa.Id }).ToListAsync());
+        var acme = await g.AsAsync(service, async () => await g.Host.Authority.ListCertificatesAsync(new CertificateQuery { AuthorityId = g.AcmeCa.Id }).ToListAsync());
+
+        Assert.Equal([g.GlobexCa.Id], authorities.Select(a => a.Id));
+        Assert.Empty(all);
+        Assert.Equal([globexIssued.Record.Id], globex.Select(c => c.Id));
+        Assert.Empty(acme);
+    }
+
+    private static SignCsrRequest Sign(AuthorityRecord authority, string csrPem) => new()
+    {
+        Authority = CaReference.ById(authority.Id),
+        Profile = CertificateProfiles.Client,
+        CsrPem = csrPem,
+    };
+}
