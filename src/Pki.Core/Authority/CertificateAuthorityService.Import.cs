@@ -29,6 +29,7 @@ internal sealed partial class CertificateAuthorityService
             }
 
             var (subject, keyIdentifier, authorityKeyIdentifier, pathLength) = ReadCertificate(certificate);
+            var nameConstraints = NameConstraintsReader.Read(certificate); // enforced on what it issues, as for the CAs the library makes
             var parent = await FindParentAsync(certificate, authorityKeyIdentifier, cancellationToken).ConfigureAwait(false);
             string keyId = await keys.ImportAsync(pkcs8, cancellationToken).ConfigureAwait(false);
             var authority = new AuthorityRecord
@@ -48,6 +49,7 @@ internal sealed partial class CertificateAuthorityService
                 SubjectKeyIdentifier = keyIdentifier,
                 FingerprintSha256 = AuthorityCertificateFactory.Fingerprint(certificateDer),
                 PathLengthConstraint = pathLength,
+                NameConstraints = nameConstraints,
                 CrlDistributionPoint = request.CrlDistributionPoint,
                 OcspResponder = request.OcspResponder,
                 CaIssuers = request.CaIssuers,

@@ -58,13 +58,16 @@ internal sealed partial class RevocationService
         var thisUpdate = Asn1.DerTime.TruncateToSecond(now);
         var nextUpdate = thisUpdate + (baseCrl is null ? settings.CrlValidity : settings.DeltaCrlValidity);
 
+        // The CA's previous full CRL (a delta's base): what it listed is known, so what may leave the list now too.
+        var previous = baseCrl ?? await store.GetLatestCrlAsync(authorityId, delta: false, cancellationToken).ConfigureAwait(false);
         var query = new RevocationEntryQuery { AuthorityId = authorityId, ChangedSince = baseCrl?.CreatedAt };
         var entries = new List<CrlEntry>();
         await foreach (var entry in store.ListEntriesAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            if (!settings.KeepExpiredOnCrl && entry.ExpiresOn < thisUpdate)
+            if (!settings.KeepExpiredOnCrl && entry.ExpiresOn < thisUpdate
+                && (entry.Status == CertificateStatus.Active || ListedAfterExpiry(entry, previous)))
             {
-                continue; // RFC 5280 section 3.3: an entry may be removed once the certificate has expired
+                continue; // an expired certificate's entry, once a CRL issued after it expired has listed it (see below)
             }
 
             var reason = RevocationStateMachine.Published(entry.Status, entry.Reason);
@@ -100,4 +103,17 @@ internal sealed partial class RevocationService
         LogCrl(_logger, baseCrl is null ? "full" : "delta", number, authorityId, entries.Count);
         return crl;
     }
+
+    /// <summary>
+    /// True when <paramref name="previous"/> — made after the certificate expired, and after its last status change was
+    /// stored — already listed the entry, so that it may now leave the CRL: RFC 5280 (sections 3.3 and 5.1.2.6) removes an
+    /// entry only after it has appeared on one regularly scheduled CRL issued beyond the certificate's validity. (That CRL
+    /// kept the entry by the same rule, since no CRL before it was made after both.) A certificate revoked after it
+    /// expired is listed once too, and a delta never drops what changed since its base.
+    /// </summary>
+    private static bool ListedAfterExpiry(RevocationEntry entry, CertificateRevocationList? previous) =>
+        previous is not null
+        && entry.ExpiresOn < previous.ThisUpdate
+        && (entry.StatusChangedAt ?? entry.RevokedAt) is { } changedAt
+        && changedAt < previous.CreatedAt; // CreatedAt is already set back by ChangeSkew: a change stored while it was made is not counted
 }

@@ -115,7 +115,7 @@ public sealed class RevocationLifecycleTests
     }
 
     [Fact]
-    public async Task Revoking_an_expired_certificate_is_allowed_and_expired_entries_drop_off_the_CRL()
+    public async Task Revoking_an_expired_certificate_is_allowed_and_it_is_listed_on_one_crl_before_it_drops_off()
     {
         var clock = PkiTestHost.FakeClock();
         using var pki = await RevocationFixture.CreateAsync(time: clock);
@@ -125,10 +125,40 @@ public sealed class RevocationLifecycleTests
         clock.Advance(TimeSpan.FromDays(2));
 
         Assert.Equal(CertificateStatus.Revoked, (await pki.RevokeAsync(shortLived)).Status);
-        var crl = CrlContents.Read((await pki.Revocation.CreateCrlAsync(CaReference.ById(pki.Issuing.Id))).Der);
-        Assert.DoesNotContain(shortLived.Record.SerialNumberHex, crl.Entries.Keys);
-        Assert.Contains(longLived.Record.SerialNumberHex, crl.Entries.Keys);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var first = await CrlAsync(pki);
+        clock.Advance(TimeSpan.FromHours(1));
+        var second = await CrlAsync(pki);
+
+        Assert.Contains(shortLived.Record.SerialNumberHex, first.Entries.Keys); // RFC 5280 5.1.2.6: listed once after expiry
+        Assert.DoesNotContain(shortLived.Record.SerialNumberHex, second.Entries.Keys);
+        Assert.Contains(longLived.Record.SerialNumberHex, second.Entries.Keys);
     }
+
+    [Fact]
+    public async Task A_certificate_revoked_shortly_before_it_expires_appears_on_a_crl_issued_after_its_expiry()
+    {
+        var clock = PkiTestHost.FakeClock();
+        using var pki = await RevocationFixture.CreateAsync(time: clock);
+        var leaf = await pki.IssueClientAsync("leaf@example.com", validityDays: 1);
+        var empty = await CrlAsync(pki);
+        clock.Advance(TimeSpan.FromHours(23));
+        await pki.RevokeAsync(leaf);
+        clock.Advance(TimeSpan.FromHours(2)); // the certificate expired an hour ago; no CRL was made in between
+
+        var afterExpiry = await CrlAsync(pki);
+        var delta = CrlContents.Read((await pki.Revocation.CreateDeltaCrlAsync(CaReference.ById(pki.Issuing.Id))).Der);
+        clock.Advance(TimeSpan.FromHours(1));
+        var later = await CrlAsync(pki);
+
+        Assert.Empty(empty.Entries);
+        Assert.Contains(leaf.Record.SerialNumberHex, afterExpiry.Entries.Keys);
+        Assert.DoesNotContain(leaf.Record.SerialNumberHex, later.Entries.Keys); // listed beyond its validity once: may go
+        Assert.Empty(delta.Entries); // nothing changed since its base (the CRL after expiry)
+    }
+
+    private static async Task<CrlContents> CrlAsync(RevocationFixture pki) =>
+        CrlContents.Read((await pki.Revocation.CreateCrlAsync(CaReference.ById(pki.Issuing.Id))).Der);
 
     [Fact]
     public async Task KeepExpiredOnCrl_keeps_expired_entries()
