@@ -47,6 +47,14 @@ public abstract partial class AuthorityStoreConformance : StoreConformanceBase
     }
 
     [Fact]
+    public async Task FindByName_of_a_null_name_throws_ArgumentNullException()
+    {
+        var store = await NewStoreAsync();
+
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await store.FindByNameAsync(null!, null, NoCancellation));
+    }
+
+    [Fact]
     public async Task Get_of_an_unknown_id_returns_null()
     {
         var store = await NewStoreAsync();

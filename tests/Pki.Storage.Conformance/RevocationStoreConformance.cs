@@ -172,6 +172,14 @@ public abstract partial class RevocationStoreConformance : StoreConformanceBase
     }
 
     [Fact]
+    public async Task GetLatestCrl_of_a_null_CA_throws_ArgumentNullException()
+    {
+        var (_, revocation) = await NewStoresAsync();
+
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await revocation.GetLatestCrlAsync(null!, delta: false, NoCancellation));
+    }
+
+    [Fact]
     public async Task The_latest_CRL_is_kept_per_CA_and_kind_and_never_replaced_by_a_lower_number()
     {
         var (_, revocation) = await NewStoresAsync();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Pki.Core.Asn1;
 using Pki.Core.Issuance;
 using Pki.Core.Keys;
@@ -22,7 +23,10 @@ internal sealed partial class CertificateAuthorityService
             throw new PkiException(PkiErrorCode.InvalidRequest, $"Unknown key algorithm {algorithm}.");
         }
 
-        if (request.Profile == CertificateProfiles.CertificateAuthority)
+        // Any profile that makes a certificate-signing CA, not only "ca" by name (a CA-type profile without keyCertSign,
+        // such as a CRL signer, may be issued with a generated key).
+        var profile = profiles.Get(request.Profile);
+        if (profile.Type == CertificateType.CertificateAuthority && profile.KeyUsage.HasFlag(X509KeyUsageFlags.KeyCertSign))
         {
             throw new PkiException(PkiErrorCode.InvalidRequest, "Create CAs with CreateIntermediateAsync, so that the library holds their keys.");
         }

@@ -17,6 +17,7 @@ internal sealed partial class CertificateAuthorityService(
     TimeProvider time,
     IOptions<PkiOptions> options,
     Keys.PrivateKeyEscrow escrow,
+    Issuance.Profiles.ProfileCatalog profiles,
     ILogger<CertificateAuthorityService>? logger = null) : ICertificateAuthority
 {
     private readonly ILogger _logger = logger ?? NullLogger<CertificateAuthorityService>.Instance;

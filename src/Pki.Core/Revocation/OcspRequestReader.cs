@@ -81,7 +81,15 @@ internal static class OcspRequestReader
             certIds.Add(ReadCertId(single.ReadEncodedValue()));
             if (single.HasData)
             {
-                single.ReadSequence(Explicit0); // singleRequestExtensions: none understood
+                // singleRequestExtensions: none understood, but they must be well-formed Extensions too.
+                var extensions = ReadExtensionList(single.ReadSequence(Explicit0));
+                while (extensions.HasData)
+                {
+                    if (ReadExtension(extensions) is null)
+                    {
+                        return null;
+                    }
+                }
             }
 
             single.ThrowIfNotEmpty();
@@ -95,19 +103,14 @@ internal static class OcspRequestReader
         ReadOnlyMemory<byte>? nonce = null;
         if (tbs.HasData)
         {
-            var extensions = tbs.ReadSequence(Explicit2).ReadSequence();
+            var extensions = ReadExtensionList(tbs.ReadSequence(Explicit2));
             while (extensions.HasData)
             {
-                var encoded = extensions.ReadEncodedValue();
-                var extension = new AsnReader(encoded, AsnEncodingRules.DER).ReadSequence();
-                string oid = extension.ReadObjectIdentifier();
-                if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && !extension.ReadBoolean())
+                if (ReadExtension(extensions) is not var (oid, value, encoded))
                 {
-                    return null; // critical FALSE is the DEFAULT and must be omitted in DER
+                    return null;
                 }
 
-                byte[] value = extension.ReadOctetString();
-                extension.ThrowIfNotEmpty();
                 if (oid == NonceOid)
                 {
                     if (nonce is not null || !IsNonce(value))
@@ -122,6 +125,30 @@ internal static class OcspRequestReader
 
         tbs.ThrowIfNotEmpty();
         return new OcspRequest(certIds, nonce);
+    }
+
+    /// <summary>The Extensions SEQUENCE inside an explicit tag, which must hold nothing after it.</summary>
+    private static AsnReader ReadExtensionList(AsnReader explicitTag)
+    {
+        var extensions = explicitTag.ReadSequence();
+        explicitTag.ThrowIfNotEmpty();
+        return extensions;
+    }
+
+    /// <summary>Reads one Extension (RFC 5280 section 4.1); null when it encodes critical FALSE, the DEFAULT DER omits.</summary>
+    private static (string Oid, byte[] Value, ReadOnlyMemory<byte> Encoded)? ReadExtension(AsnReader extensions)
+    {
+        var encoded = extensions.ReadEncodedValue();
+        var extension = new AsnReader(encoded, AsnEncodingRules.DER).ReadSequence();
+        string oid = extension.ReadObjectIdentifier();
+        if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && !extension.ReadBoolean())
+        {
+            return null;
+        }
+
+        byte[] value = extension.ReadOctetString();
+        extension.ThrowIfNotEmpty();
+        return (oid, value, encoded);
     }
 
     /// <summary>Nonce ::= OCTET STRING (SIZE(1..128)), DER-encoded in the extnValue (RFC 9654 section 2.1).</summary>

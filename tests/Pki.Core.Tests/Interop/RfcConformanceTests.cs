@@ -50,6 +50,50 @@ public sealed class RfcConformanceTests
         Assert.Equal(1, ResponseStatus(response));
     }
 
+    [Fact]
+    public async Task Extensions_are_parsed_strictly_wherever_they_are()
+    {
+        using var pki = await RevocationFixture.CreateAsync();
+        var leaf = await pki.IssueClientAsync();
+        var explicit0 = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        byte[] nonce = new byte[16];
+
+        async Task<int> StatusAsync(Action<AsnWriter>? single = null, Action<AsnWriter>? after = null) =>
+            ResponseStatus(await pki.Revocation.RespondAsync(OcspRequest(pki.Issuing, leaf.CertificatePem, w => w.WriteOctetString(nonce), single, after)));
+
+        void WellFormedSingleExtension(AsnWriter w)
+        {
+            using (w.PushSequence(explicit0))
+            using (w.PushSequence())
+            using (w.PushSequence())
+            {
+                w.WriteObjectIdentifier("1.3.6.1.5.5.7.48.1.7"); // id-pkix-ocsp-service-locator (not understood: ignored)
+                w.WriteOctetString([0x05, 0x00]);
+            }
+        }
+
+        Assert.Equal(0, await StatusAsync(single: WellFormedSingleExtension));
+        Assert.Equal(1, await StatusAsync(single: w =>
+        {
+            using (w.PushSequence(explicit0))
+            {
+                w.WriteInteger(7); // not Extensions
+            }
+        }));
+        Assert.Equal(1, await StatusAsync(single: w =>
+        {
+            using (w.PushSequence(explicit0))
+            using (w.PushSequence())
+            using (w.PushSequence())
+            {
+                w.WriteObjectIdentifier("1.3.6.1.5.5.7.48.1.7");
+                w.WriteBoolean(false); // critical FALSE: the DEFAULT, which DER omits
+                w.WriteOctetString([0x05, 0x00]);
+            }
+        }));
+        Assert.Equal(1, await StatusAsync(after: w => w.WriteNull())); // bytes after requestExtensions inside [2]
+    }
+
     // RFC 5280 section 4.2.1.9: pathLenConstraint only when cA is asserted and keyUsage asserts keyCertSign.
     [Fact]
     public async Task A_ca_profile_without_keyCertSign_gets_no_pathLenConstraint()
@@ -96,13 +140,24 @@ public sealed class RfcConformanceTests
             AllowedSubjectAlternativeNames = SubjectAlternativeNameTypes.Dns,
         });
         var (root, _) = await host.CreateHierarchyAsync();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new CertificateRequest(new X500DistinguishedName(""), key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("ca.example.com");
+        csr.CertificateExtensions.Add(names.Build(critical: true));
 
-        var error = await Assert.ThrowsAsync<PkiException>(() => host.Authority.IssueAsync(new IssueCertificateRequest
+        var error = await Assert.ThrowsAsync<PkiException>(() => host.Signer.SignAsync(new SignCsrRequest
         {
-            Authority = CaReference.ById(root.Id), Profile = "named-ca", Subject = DistinguishedName.Empty,
-            SubjectAlternativeNames = new SubjectAlternativeNames(dnsNames: ["ca.example.com"]),
+            Authority = CaReference.ById(root.Id), Profile = "named-ca", CsrPem = csr.CreateSigningRequestPem(),
         }).AsTask());
         Assert.Equal(PkiErrorCode.PolicyViolation, error.Code);
+
+        // IssueAsync makes no CA certificates under any CA-type profile: the library would not hold the key.
+        var generated = await Assert.ThrowsAsync<PkiException>(() => host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(root.Id), Profile = "named-ca", CommonName = "Named CA",
+        }).AsTask());
+        Assert.Equal(PkiErrorCode.InvalidRequest, generated.Code);
     }
 
     // RFC 5280 section 4.2.1.9: "If the cA boolean is not asserted, then the keyCertSign bit ... MUST NOT be asserted."
@@ -243,8 +298,13 @@ public sealed class RfcConformanceTests
         return (process.ExitCode, stdout.Result + stderr);
     }
 
-    /// <summary>An OCSPRequest for one certificate (SHA-1 CertID) with a nonce extension whose extnValue <paramref name="writeNonce"/> writes.</summary>
-    internal static byte[] OcspRequest(AuthorityRecord issuer, string leafPem, Action<AsnWriter> writeNonce)
+    /// <summary>
+    /// An OCSPRequest for one certificate (SHA-1 CertID) with a nonce extension whose extnValue <paramref name="writeNonce"/>
+    /// writes; <paramref name="singleRequestExtensions"/> writes after the CertID, and <paramref name="afterExtensions"/>
+    /// inside the requestExtensions' explicit tag after its SEQUENCE (both for malformed variants).
+    /// </summary>
+    internal static byte[] OcspRequest(
+        AuthorityRecord issuer, string leafPem, Action<AsnWriter> writeNonce, Action<AsnWriter>? singleRequestExtensions = null, Action<AsnWriter>? afterExtensions = null)
     {
         using var ca = X509Certificate2.CreateFromPem(issuer.CertificatePem);
         using var leaf = X509Certificate2.CreateFromPem(leafPem);
@@ -258,30 +318,38 @@ public sealed class RfcConformanceTests
         {
             using (writer.PushSequence())
             using (writer.PushSequence())
-            using (writer.PushSequence())
             {
                 using (writer.PushSequence())
                 {
-                    writer.WriteObjectIdentifier("1.3.14.3.2.26");
-                    writer.WriteNull();
-                }
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteObjectIdentifier("1.3.14.3.2.26");
+                        writer.WriteNull();
+                    }
 
 #pragma warning disable CA5350 // the CertID hash of RFC 6960, not a security function here
-                writer.WriteOctetString(SHA1.HashData(ca.SubjectName.RawData));
-                writer.WriteOctetString(SHA1.HashData(keyBits));
+                    writer.WriteOctetString(SHA1.HashData(ca.SubjectName.RawData));
+                    writer.WriteOctetString(SHA1.HashData(keyBits));
 #pragma warning restore CA5350
-                writer.WriteIntegerUnsigned(leaf.SerialNumberBytes.Span);
+                    writer.WriteIntegerUnsigned(leaf.SerialNumberBytes.Span);
+                }
+
+                singleRequestExtensions?.Invoke(writer);
             }
 
             using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, isConstructed: true)))
-            using (writer.PushSequence())
-            using (writer.PushSequence())
             {
-                writer.WriteObjectIdentifier(NonceOid);
-                using (writer.PushOctetString())
+                using (writer.PushSequence())
+                using (writer.PushSequence())
                 {
-                    writeNonce(writer);
+                    writer.WriteObjectIdentifier(NonceOid);
+                    using (writer.PushOctetString())
+                    {
+                        writeNonce(writer);
+                    }
                 }
+
+                afterExtensions?.Invoke(writer);
             }
         }
 

@@ -140,6 +140,7 @@ internal sealed class InMemoryAuthorityStore : IAuthorityStore
 
     public ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(name); // as the SQL stores do
         lock (_gate)
         {
             return ValueTask.FromResult(_byName.TryGetValue((organization, name), out string? id) ? _byId[id] : null);

@@ -122,6 +122,7 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
 
     public ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(authorityId); // as the SQL stores do
         lock (_gate)
         {
             return ValueTask.FromResult(_crls.TryGetValue((authorityId, delta), out var history) && history.Count > 0 ? history.Values[^1] : null);
