@@ -79,6 +79,7 @@ internal sealed partial class CertificateAuthorityService
             CreatedAt = time.GetUtcNow(),
         };
         await authorities.AddAsync(authority, cancellationToken).ConfigureAwait(false);
+        issuers.MarkStale(); // OCSP requests naming it are answered at once
         if (issuer is not null)
         {
             // The CA is stored: its certificate record follows even if the caller gives up now, so that the parent lists

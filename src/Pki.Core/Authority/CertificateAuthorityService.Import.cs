@@ -56,6 +56,7 @@ internal sealed partial class CertificateAuthorityService
                 CreatedAt = time.GetUtcNow(),
             };
             await authorities.AddAsync(authority, cancellationToken).ConfigureAwait(false);
+            issuers.MarkStale(); // OCSP requests naming it are answered at once
             LogImported(_logger, authority.Id, authority.Name, authority.Subject);
             return authority;
         }

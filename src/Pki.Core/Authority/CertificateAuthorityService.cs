@@ -18,6 +18,7 @@ internal sealed partial class CertificateAuthorityService(
     IOptions<PkiOptions> options,
     Keys.PrivateKeyEscrow escrow,
     Issuance.Profiles.ProfileCatalog profiles,
+    Revocation.OcspIssuerIndex issuers,
     ILogger<CertificateAuthorityService>? logger = null) : ICertificateAuthority
 {
     private readonly ILogger _logger = logger ?? NullLogger<CertificateAuthorityService>.Instance;

@@ -8,10 +8,15 @@ namespace Pki.Core.Revocation;
 
 /// <summary>
 /// Maps the (hash algorithm, issuerNameHash, issuerKeyHash) of an OCSP CertID to the CA it names, for SHA-1, SHA-256,
-/// SHA-384 and SHA-512. Rebuilt from the authority store when a CertID names no CA known yet (one rebuild at a time).
+/// SHA-384 and SHA-512. Rebuilt from the authority store when a CertID names no CA known yet: one rebuild at a time, and
+/// at most one per <see cref="MinimumRebuildInterval"/> unless a CA was added through this host since
+/// (<see cref="MarkStale"/>), so that unknown issuers in anyone's requests cannot make every request read and parse
+/// every CA. A CA added by another host sharing the store is found within that interval.
 /// </summary>
-internal sealed class OcspIssuerIndex(IAuthorityStore authorities) : IDisposable
+internal sealed class OcspIssuerIndex(IAuthorityStore authorities, TimeProvider time) : IDisposable
 {
+    public static readonly TimeSpan MinimumRebuildInterval = TimeSpan.FromSeconds(1);
+
     private static readonly (string Oid, HashAlgorithmName Hash)[] Hashes =
     [
         ("1.3.14.3.2.26", HashAlgorithmName.SHA1),
@@ -22,6 +27,11 @@ internal sealed class OcspIssuerIndex(IAuthorityStore authorities) : IDisposable
 
     private readonly SemaphoreSlim _rebuild = new(1, 1);
     private FrozenDictionary<string, string> _index = FrozenDictionary<string, string>.Empty;
+    private volatile bool _stale = true;
+    private long _builtAt;
+
+    /// <summary>A CA was added: the next CertID the index does not know rebuilds it at once.</summary>
+    public void MarkStale() => _stale = true;
 
     /// <summary>The id of the CA the CertID names, or null.</summary>
     public async ValueTask<string?> FindAsync(OcspCertId certId, CancellationToken cancellationToken)
@@ -38,12 +48,19 @@ internal sealed class OcspIssuerIndex(IAuthorityStore authorities) : IDisposable
         }
 
         var seen = _index;
+        if (!MayRebuild())
+        {
+            return null;
+        }
+
         await _rebuild.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (ReferenceEquals(seen, _index))
+            if (ReferenceEquals(seen, _index) && MayRebuild())
             {
+                _stale = false; // before reading: a CA added while it reads marks the index stale again
                 _index = await BuildAsync(cancellationToken).ConfigureAwait(false);
+                _builtAt = time.GetTimestamp();
             }
         }
         finally
@@ -55,6 +72,8 @@ internal sealed class OcspIssuerIndex(IAuthorityStore authorities) : IDisposable
     }
 
     public void Dispose() => _rebuild.Dispose();
+
+    private bool MayRebuild() => _stale || time.GetElapsedTime(Interlocked.Read(ref _builtAt)) >= MinimumRebuildInterval;
 
     private async ValueTask<FrozenDictionary<string, string>> BuildAsync(CancellationToken cancellationToken)
     {

@@ -356,7 +356,7 @@ public sealed class RfcConformanceTests
         return writer.Encode();
     }
 
-    private static int ResponseStatus(byte[] response)
+    internal static int ResponseStatus(byte[] response)
     {
         var outer = new AsnReader(response, AsnEncodingRules.DER).ReadSequence();
         return (int)outer.ReadEnumeratedValue<OcspStatus>();
