@@ -25,11 +25,7 @@ public static class AuthorityRoutes
             throw new PkiException(PkiErrorCode.InvalidRequest, "name and subject_dn are required.");
         }
 
-        var keyAlgorithm = body.KeyAlgorithm is null
-            ? KeyAlgorithm.EcdsaP256
-            : Enum.TryParse<KeyAlgorithm>(body.KeyAlgorithm, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(body.KeyAlgorithm, out _)
-                ? parsed
-                : throw new PkiException(PkiErrorCode.InvalidRequest, $"Unknown key_algorithm '{body.KeyAlgorithm}'.");
+        var keyAlgorithm = body.KeyAlgorithm is null ? KeyAlgorithm.EcdsaP256 : KeyAlgorithmText.Parse(body.KeyAlgorithm);
         var subject = DistinguishedName.Parse(body.SubjectDn);
         CaReference? parent = body switch
         {

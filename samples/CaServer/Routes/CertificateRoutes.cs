@@ -148,9 +148,7 @@ public static class CertificateRoutes
     {
         if (algorithm is not null)
         {
-            return Enum.TryParse<KeyAlgorithm>(algorithm, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(algorithm, out _)
-                ? parsed
-                : throw new PkiException(PkiErrorCode.InvalidRequest, $"Unknown key_algorithm '{algorithm}'.");
+            return KeyAlgorithmText.Parse(algorithm);
         }
 
         return keySize switch

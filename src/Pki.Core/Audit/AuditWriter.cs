@@ -30,6 +30,21 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
     /// success event are written in one <see cref="StoreTransaction"/>, so that stores that enlist (SQLite, PostgreSQL)
     /// commit them together, and a failure, or a crash, leaves none of them.
     /// </summary>
+    public ValueTask<T> RecordAsync<T>(
+        string action,
+        string objectType,
+        string? authorityId,
+        Func<ValueTask<T>> operation,
+        Func<T, (string? ObjectId, string? AuthorityId)> describe,
+        bool inOneTransaction,
+        CancellationToken cancellationToken) =>
+        RecordAsync(action, objectType, authorityId, operation, describe, inOneTransaction, target: null, cancellationToken);
+
+    /// <summary>
+    /// Records an operation on an object known before it runs, as the overloads above do; a failure or denial event names
+    /// what <paramref name="target"/> returns when it fails (the object's id, and its CA once the operation found it), so
+    /// that the CA's administrators see the attempts on their objects too.
+    /// </summary>
     public async ValueTask<T> RecordAsync<T>(
         string action,
         string objectType,
@@ -37,6 +52,7 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
         Func<ValueTask<T>> operation,
         Func<T, (string? ObjectId, string? AuthorityId)> describe,
         bool inOneTransaction,
+        Func<(string? ObjectId, string? AuthorityId)>? target,
         CancellationToken cancellationToken)
     {
         // A caller the log could not record is refused before the operation (and without an event): see ScopedCallerAccessor.
@@ -78,7 +94,8 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
             }
 
             Diagnostics.PkiTelemetry.Errors.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToString()));
-            await FailedAsync(new AuditEntry(action, objectType, null, authorityId), ex.Code, CancellationToken.None).ConfigureAwait(false);
+            var (failedObject, failedAuthority) = target?.Invoke() ?? (null, null);
+            await FailedAsync(new AuditEntry(action, objectType, failedObject, failedAuthority ?? authorityId), ex.Code, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
         finally

@@ -193,10 +193,26 @@ internal sealed class EnvelopeKeyProtector : IPrivateKeyProtector
             throw new PkiException(PkiErrorCode.InvalidKey, $"The stored key '{keyId}' has an unknown format.");
         }
 
+        // A version-1 blob does not name the KEK that sealed it: try the current one, then every previous one, so that a
+        // rotation done as documented (the old KEK moves to PreviousKeyEncryptionKeys) keeps it readable until
+        // RewrapAllAsync upgrades it.
         byte[] plaintext = new byte[blob.Length - 1 - NonceSize - TagSize];
-        using var aes = new AesGcm(_currentKey, TagSize);
-        Decrypt(keyId, aes, blob.Slice(1, NonceSize), blob[(1 + NonceSize + TagSize)..], blob.Slice(1 + NonceSize, TagSize), plaintext, Encoding.UTF8.GetBytes(keyId));
-        return plaintext;
+        byte[] aad = Encoding.UTF8.GetBytes(keyId);
+        foreach (byte[] kek in _keys.Values.Where(k => !ReferenceEquals(k, _currentKey)).Prepend(_currentKey))
+        {
+            using var aes = new AesGcm(kek, TagSize);
+            try
+            {
+                aes.Decrypt(blob.Slice(1, NonceSize), blob[(1 + NonceSize + TagSize)..], blob.Slice(1 + NonceSize, TagSize), plaintext, aad);
+                return plaintext;
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                // not this KEK
+            }
+        }
+
+        throw new PkiException(PkiErrorCode.InvalidKey, $"The stored key '{keyId}' cannot be decrypted with the configured key-encryption keys.");
     }
 
     private static void Decrypt(string keyId, AesGcm aes, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> aad)

@@ -63,6 +63,10 @@ internal sealed partial class KeyEncryptionKeyRotation(
                 await store.ReplaceProtectedKeyAsync(key.Id, key.ProtectedPkcs8, replacement, cancellationToken).ConfigureAwait(false);
                 return true;
             }
+            catch (PkiException ex) when (ex.Code == PkiErrorCode.PrivateKeyNotFound)
+            {
+                return false; // removed (by tidy) since it was listed: nothing left to re-wrap
+            }
             catch (PkiException ex) when (ex.Code == PkiErrorCode.ConcurrencyConflict && attempt < 3)
             {
                 var current = await store.GetAsync(key.Id, cancellationToken).ConfigureAwait(false);

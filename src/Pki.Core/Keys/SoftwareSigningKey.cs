@@ -103,6 +103,11 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
         {
             throw new PkiException(PkiErrorCode.InvalidKey, "The private key is not a well-formed PKCS#8 structure.", ex);
         }
+        catch (PlatformNotSupportedException ex)
+        {
+            // OpenSSL names a curve it does not know this way (an unknown namedCurve OID in the key's parameters).
+            throw new PkiException(PkiErrorCode.InvalidKey, "The private key uses a curve that is not supported.", ex);
+        }
     }
 
     public ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>

@@ -92,6 +92,29 @@ public sealed class TenantIsolationTests
         Assert.Empty(acme);
     }
 
+    [Fact]
+    public async Task A_denied_export_is_audited_with_the_certificate_and_its_ca_for_their_administrators()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var issued = await g.AsAsync(AcmeAdmin, () => g.Host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(g.AcmeCa.Id),
+            Profile = CertificateProfiles.Client,
+            CommonName = "kept",
+        }).AsTask());
+        var issuer = GovernanceHost.Member("acme", capabilities: new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.CreateCertificate });
+
+        var denied = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(issuer,
+            () => g.Host.Get<IPrivateKeyExporter>().ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null).AsTask()));
+
+        Assert.Equal(PkiErrorCode.Forbidden, denied.Code);
+        var seen = await g.AsAsync(AcmeAdmin, async () => await g.Host.Get<IAuditLog>().QueryAsync(new AuditQuery()).ToListAsync());
+        var attempt = Assert.Single(seen, e => e.Action == "key.export");
+        Assert.Equal(AuditOutcome.Denied, attempt.Outcome);
+        Assert.Equal(issued.Record.Id, attempt.ObjectId);
+        Assert.Equal(g.AcmeCa.Id, attempt.AuthorityId);
+    }
+
     private static SignCsrRequest Sign(AuthorityRecord authority, string csrPem) => new()
     {
         Authority = CaReference.ById(authority.Id),

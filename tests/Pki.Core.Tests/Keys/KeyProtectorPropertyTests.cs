@@ -95,6 +95,13 @@ public sealed class KeyProtectorPropertyTests
         byte[] upgraded = protector.Rewrap("k1", legacy)!;
         Assert.Equal(2, upgraded[0]);
         Assert.Equal(plaintext, protector.Unprotect("k1", upgraded));
+
+        // After a rotation done as documented (the old KEK becomes a previous one), the version-1 blob still reads and upgrades.
+        var rotated = Protector(KekB, "b", ("a", KekA));
+        Assert.Equal(plaintext, rotated.Unprotect("k1", legacy));
+        byte[] rewrapped = rotated.Rewrap("k1", legacy)!;
+        Assert.Equal(plaintext, Protector(KekB, "b").Unprotect("k1", rewrapped));
+        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekB, "b").Unprotect("k1", legacy)).Code);
     }
 
     [Fact]

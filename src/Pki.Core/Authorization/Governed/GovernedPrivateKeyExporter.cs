@@ -27,6 +27,6 @@ internal sealed class GovernedPrivateKeyExporter(
             authorityId = authority.Id;
             authorizer.Demand(PkiOperation.ExportPrivateKey, authority.Id, authority.Organization);
             return await inner.ExportAsync(certificateId, format, password, cancellationToken).ConfigureAwait(false);
-        }, _ => (certificateId, authorityId), cancellationToken).ConfigureAwait(false);
+        }, _ => (certificateId, authorityId), inOneTransaction: false, target: () => (certificateId, authorityId), cancellationToken).ConfigureAwait(false);
     }
 }
