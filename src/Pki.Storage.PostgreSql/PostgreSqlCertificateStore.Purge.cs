@@ -24,12 +24,15 @@ internal sealed partial class PostgreSqlCertificateStore
         int certificates = 0;
         await using (var delete = new NpgsqlCommand { Connection = lease.Connection, Transaction = transaction })
         {
-            // Only constant fragments are appended; every value is a parameter.
+            // Only constant fragments are appended; every value is a parameter. The candidates are locked FOR UPDATE SKIP
+            // LOCKED: a token being stored for one of them holds its row FOR KEY SHARE until it commits (its reference is
+            // invisible to this statement's snapshot), so that certificate is skipped now and kept by the next pass; a
+            // token that comes after the lock waits for this transaction and then finds the certificate gone.
             delete.CommandText = $"DELETE FROM {_table} WHERE id IN (SELECT c.id FROM {_table} c WHERE "
                 + (purge.KeepNotActive ? "c.status = @active AND " : string.Empty)
                 + "c.expires_on < @expired_before AND c.type <> @ca "
-                + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_request_tokens")} t WHERE t.certificate_id = c.id) LIMIT @limit) "
-                + "RETURNING private_key_id";
+                + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_request_tokens")} t WHERE t.certificate_id = c.id) LIMIT @limit "
+                + "FOR UPDATE OF c SKIP LOCKED) RETURNING private_key_id";
             delete.AddSmallint("active", (int)CertificateStatus.Active);
             delete.AddSmallint("ca", (int)CertificateType.CertificateAuthority);
             delete.AddBigint("expired_before", PostgreSqlTime.ToTicks(purge.ExpiredBefore));

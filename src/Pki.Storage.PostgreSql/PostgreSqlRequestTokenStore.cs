@@ -55,7 +55,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         if (token.Token.CertificateId is { } certificateId)
         {
             // As the SQLite store's foreign key: a token names only a certificate that exists. The key-share lock keeps
-            // the certificate from being purged before this transaction commits.
+            // the certificate from being purged before this transaction commits (the purge skips rows locked so).
             await using var exists = new NpgsqlCommand($"SELECT 1 FROM {db.Table("pki_certificates")} WHERE id = @id FOR KEY SHARE", lease.Connection, transaction);
             exists.AddText("id", certificateId);
             if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)

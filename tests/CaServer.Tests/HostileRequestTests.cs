@@ -428,6 +428,20 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
             Assert.Equal($"/frontdoor/{Server.IssuingId}/client-certificates/token/{{token}}", problem.GetProperty("instance").GetString());
         }
 
+        // Off the route too (a trailing slash; a method the route does not take): the secret stays out of the answer, and
+        // the wrong method is a 405 rather than a demand for an API key.
+        using (var trailing = await anonymous.PostAsync(path + "/", Body("""{"type": "CSR", "value": "garbage"}""")))
+        {
+            string body = await trailing.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
+        }
+
+        using (var wrongMethod = await anonymous.GetAsync(path))
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+            Assert.DoesNotContain(secret, await wrongMethod.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         using var state = await admin.GetAsync($"/frontdoor/{Server.IssuingId}/certificate-request-tokens/{id}");
         Assert.Equal("unused", (await state.ReadJsonAsync()).GetProperty("state").GetString());
     }

@@ -89,18 +89,17 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
 
     /// <summary>
     /// The request path for problem bodies and logs, without the request-token secret: on the public redemption route
-    /// (<c>…/client-certificates/token/{token}</c>) the path carries the credential, so its last segment becomes <c>{token}</c>.
+    /// (<c>…/client-certificates/token/{token}</c>) the path carries the credential, so everything after <c>token/</c>
+    /// becomes <c>{token}</c>.
     /// </summary>
     private static string SafePath(HttpContext context)
     {
+        // By the path itself, not the route values: a request that matched no route (a wrong method, a trailing slash
+        // or more segments after the secret) carries the secret too.
+        const string Redemption = "/client-certificates/token/";
         string path = context.Request.Path.Value ?? "";
-        if (context.GetRouteValue("token") is not string { Length: > 0 })
-        {
-            return path;
-        }
-
-        int slash = path.LastIndexOf('/');
-        return slash < 0 ? "{token}" : string.Concat(path.AsSpan(0, slash + 1), "{token}");
+        int at = path.IndexOf(Redemption, StringComparison.OrdinalIgnoreCase);
+        return at < 0 ? path : string.Concat(path.AsSpan(0, at + Redemption.Length), "{token}");
     }
 
     private static string CodeName(int status) => status switch

@@ -13,6 +13,9 @@ public sealed class AllowAnonymousCallerAttribute : Attribute;
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys)
 {
+    /// <summary>The display name ASP.NET Core routing gives the endpoint that answers 405 when a path matches but the method does not.</summary>
+    private const string MethodNotAllowedEndpoint = "405 HTTP Method Not Supported";
+
     /// <summary>Handles one request.</summary>
     public Task InvokeAsync(HttpContext context)
     {
@@ -26,6 +29,11 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys)
         string? header = context.Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
+            if (endpoint.DisplayName == MethodNotAllowedEndpoint)
+            {
+                return next(context); // routing's own 405 answer: it runs nothing and tells nothing about the caller
+            }
+
             if (endpoint.Metadata.GetMetadata<AllowAnonymousCallerAttribute>() is null)
             {
                 throw new HttpProblemException(StatusCodes.Status401Unauthorized, "An API key is required: an Authorization header with the Bearer scheme.");
