@@ -93,6 +93,35 @@ public sealed class PublicationTests(CaServerFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
+    private static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Ca_names_stay_unambiguous_in_the_publication_urls()
+    {
+        using var admin = Server.Client();
+        string name = "Published " + Guid.NewGuid().ToString("N");
+        using (var created = await admin.PostAsync("/api/v1/cas/", Body($$"""{"name":"{{name}}","subject_dn":"CN=published"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        // The same name in another organization would make /crl/{name}.crl ambiguous; a "-delta" name would read as a delta CRL.
+        using var again = await admin.PostAsync("/api/v1/cas/", Body($$"""{"name":"{{name}}","organization":"Elsewhere Inc","subject_dn":"CN=published"}"""));
+        using var delta = await admin.PostAsync("/api/v1/cas/", Body("""{"name":"Lab-delta","subject_dn":"CN=lab"}"""));
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, delta.StatusCode);
+        using var anonymous = Server.Client(key: null);
+        using var crl = await anonymous.GetAsync($"/crl/{Uri.EscapeDataString(name)}.crl");
+        Assert.Equal(HttpStatusCode.OK, crl.StatusCode);
+
+        // Its delta CRL, asked for twice with nothing changed in between, is the same CRL: anonymous requests sign nothing new.
+        using var first = await anonymous.GetAsync($"/crl/{Uri.EscapeDataString(name)}-delta.crl");
+        using var second = await anonymous.GetAsync($"/crl/{Uri.EscapeDataString(name)}-delta.crl");
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await second.Content.ReadAsByteArrayAsync());
+        Assert.NotNull(second.Content.Headers.LastModified);
+    }
+
     [Fact]
     public async Task OCSP_POST_and_GET_answer_DER_responses_that_openssl_verifies()
     {

@@ -16,7 +16,8 @@ public static class AuthorityRoutes
         cas.MapGet("/{ca}", GetAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ICertificateAuthority authorities, PublicUrls urls, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(
+        HttpRequest request, ICertificateAuthority authorities, IAuthorityStore store, PublicUrls urls, CancellationToken cancellationToken)
     {
         var body = await Json.ReadBodyAsync<CreateBody>(request, Json.SnakeCase, cancellationToken);
         string name = body.Name ?? "";
@@ -24,6 +25,8 @@ public static class AuthorityRoutes
         {
             throw new PkiException(PkiErrorCode.InvalidRequest, "name and subject_dn are required.");
         }
+
+        await PublicationNames.EnsureFreeAsync(name, store, cancellationToken);
 
         var keyAlgorithm = body.KeyAlgorithm is null ? KeyAlgorithm.EcdsaP256 : KeyAlgorithmText.Parse(body.KeyAlgorithm);
         var subject = DistinguishedName.Parse(body.SubjectDn);

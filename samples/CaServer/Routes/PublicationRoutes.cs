@@ -52,7 +52,7 @@ public static class PublicationRoutes
         if (file.EndsWith(delta, StringComparison.Ordinal))
         {
             var reference = await ResolveAsync(file[..^delta.Length], authorities, cancellationToken);
-            return Crl(await revocation.CreateDeltaCrlAsync(reference, cancellationToken));
+            return Crl(await revocation.GetDeltaCrlAsync(reference, cancellationToken)); // the last one while it is fresh
         }
 
         if (file.EndsWith(".crl", StringComparison.Ordinal))
@@ -86,7 +86,9 @@ public static class PublicationRoutes
         return Ocsp(await revocation.RespondAsync(der, cancellationToken));
     }
 
-    private static IResult Crl(CertificateRevocationList crl) => Results.Bytes(crl.Der.ToArray(), "application/pkix-crl");
+    /// <summary>The CRL, cacheable until its nextUpdate (RFC 5019 section 6.2 asks the same of OCSP GET responses).</summary>
+    private static IResult Crl(CertificateRevocationList crl) =>
+        Results.Bytes(crl.Der.ToArray(), "application/pkix-crl", lastModified: crl.ThisUpdate, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{crl.AuthorityId}-{crl.Number}\""));
 
     private static IResult Ocsp(byte[] response) => Results.Bytes(response, "application/ocsp-response");
 
@@ -99,7 +101,7 @@ public static class PublicationRoutes
         }
 
         string? found = null;
-        await foreach (var authority in authorities.ListAsync(new AuthorityQuery { Limit = 1000 }, cancellationToken))
+        await foreach (var authority in PublicationNames.AllAsync(query => authorities.ListAsync(query, cancellationToken)))
         {
             if (authority.Name == key)
             {

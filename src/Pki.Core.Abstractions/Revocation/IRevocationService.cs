@@ -46,6 +46,15 @@ public interface IRevocationService
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
     ValueTask<CertificateRevocationList> GetCrlAsync(CaReference authority, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The CA's current delta CRL: the last one created while it is still fresh (made against the CA's latest full CRL,
+    /// no status change since, and less than half of its validity gone), otherwise a new one, as
+    /// <see cref="CreateDeltaCrlAsync"/> makes. For a host that serves a delta CRL URL: a request signs nothing new while
+    /// the last delta still says everything.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
+    ValueTask<CertificateRevocationList> GetDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default);
+
     /// <summary>Creates, stores and returns a new full CRL with the next CRL number. A revoked or expired CA still signs CRLs.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
     ValueTask<CertificateRevocationList> CreateCrlAsync(CaReference authority, CancellationToken cancellationToken = default);

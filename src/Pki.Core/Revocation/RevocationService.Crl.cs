@@ -16,6 +16,20 @@ internal sealed partial class RevocationService
         return await CreateCrlAsync(CaReference.ById(record.Id), cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<CertificateRevocationList> GetDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
+    {
+        var record = await resolver.FindAsync(authority, cancellationToken).ConfigureAwait(false);
+        var latestBase = await store.GetLatestCrlAsync(record.Id, delta: false, cancellationToken).ConfigureAwait(false);
+        var latest = await store.GetLatestCrlAsync(record.Id, delta: true, cancellationToken).ConfigureAwait(false);
+        if (latestBase is not null && latest is not null && latest.BaseCrlNumber == latestBase.Number
+            && await IsFreshAsync(latest, cancellationToken).ConfigureAwait(false))
+        {
+            return latest;
+        }
+
+        return await CreateDeltaCrlAsync(CaReference.ById(record.Id), cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask<CertificateRevocationList> CreateCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
     {
         var signer = await resolver.ResolveSignerAsync(authority, cancellationToken).ConfigureAwait(false);

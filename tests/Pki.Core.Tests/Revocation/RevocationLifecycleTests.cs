@@ -157,6 +157,33 @@ public sealed class RevocationLifecycleTests
         Assert.Empty(delta.Entries); // nothing changed since its base (the CRL after expiry)
     }
 
+    [Fact]
+    public async Task GetDeltaCrl_serves_the_last_delta_while_it_says_everything()
+    {
+        var clock = PkiTestHost.FakeClock();
+        using var pki = await RevocationFixture.CreateAsync(time: clock);
+        var ca = CaReference.ById(pki.Issuing.Id);
+        var first = await pki.Revocation.GetDeltaCrlAsync(ca);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var again = await pki.Revocation.GetDeltaCrlAsync(ca);
+        Assert.Equal(first.Number, again.Number); // nothing changed: no new signature
+
+        var revoked = await pki.IssueClientAsync("gone@example.com");
+        await pki.RevokeAsync(revoked);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        var afterRevocation = await pki.Revocation.GetDeltaCrlAsync(ca);
+        Assert.True(afterRevocation.Number > again.Number);
+        Assert.Contains(revoked.Record.SerialNumberHex, CrlContents.Read(afterRevocation.Der).Entries.Keys);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var full = await pki.Revocation.CreateCrlAsync(ca);
+        var onNewBase = await pki.Revocation.GetDeltaCrlAsync(ca);
+        Assert.Equal(full.Number, onNewBase.BaseCrlNumber); // a delta on an older base is not served
+
+        clock.Advance(TimeSpan.FromHours(13)); // past half of the delta's day of validity
+        Assert.True((await pki.Revocation.GetDeltaCrlAsync(ca)).Number > onNewBase.Number);
+    }
+
     private static async Task<CrlContents> CrlAsync(RevocationFixture pki) =>
         CrlContents.Read((await pki.Revocation.CreateCrlAsync(CaReference.ById(pki.Issuing.Id))).Der);
 

@@ -55,6 +55,15 @@ internal sealed class GovernedRevocationService(
         return crl;
     }
 
+    public async ValueTask<CertificateRevocationList> GetDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
+    {
+        // As GetCrlAsync: a public document, for any caller that can see the CA.
+        var visible = await lookup.FindVisibleAsync(authority, cancellationToken).ConfigureAwait(false);
+        var crl = await inner.GetDeltaCrlAsync(CaReference.ById(visible.Id), cancellationToken).ConfigureAwait(false);
+        PkiTelemetry.CrlsProduced.Add(1, new KeyValuePair<string, object?>("kind", "delta"));
+        return crl;
+    }
+
     public ValueTask<CertificateRevocationList> CreateCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
         PublishingAsync("crl.create", authority, a => inner.CreateCrlAsync(a, cancellationToken), inOneTransaction: false, cancellationToken);
 
