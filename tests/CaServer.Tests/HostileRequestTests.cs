@@ -285,6 +285,7 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
     [InlineData("/api/v1/certificates/?ca_id=CA", """{"common_name":"x.example","key_algorithm":"1"}""", "InvalidRequest")]
     [InlineData("/api/v1/certificates/?ca_id=CA", """{"common_name":"x.example","certificate_type":"server","key_algorithm":"EcdsaP256,EcdsaP384"}""", "InvalidRequest")]
     [InlineData("/api/v1/cas/", """{"name":"combined","subject_dn":"CN=combined","key_algorithm":"Rsa2048, EcdsaP256"}""", "InvalidRequest")]
+    [InlineData("/api/v1/certificates/?ca_id=CA", """{"common_name":"x.example","certificate_type":"server","key_algorithm":"EcdsaP256","valid_days":"30"}""", "InvalidRequest")]
     [InlineData("/api/v1/certificates/?ca_id=CA", """{"common_name":"x.example","key_size":-1}""", "InvalidRequest")]
     [InlineData("/api/v1/certificates/?ca_id=CA", """{"common_name":"x.example","key_algorithm":"EcdsaP256","certificate_type":"\u0000"}""", "InvalidRequest")]
     [InlineData("/api/v1/certificates/?ca_id=CA", """{"common_name":"x.example","key_algorithm":"EcdsaP256","certificate_type":"server","valid_days":-1}""", "PolicyViolation")]

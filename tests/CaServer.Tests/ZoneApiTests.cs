@@ -123,6 +123,19 @@ public sealed class ZoneApiTests(CaServerFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, otherZone.StatusCode);
         using var noZone = await client.GetAsync("/zones/no-such-zone/client_certificates");
         Assert.Equal(HttpStatusCode.NotFound, noZone.StatusCode);
+
+        // A server certificate of the same CA is not one of the zone's client certificates.
+        using var issued = await client.PostAsync($"/api/v1/certificates/?ca_id={Server.IssuingId}", Http.Json(new
+        {
+            common_name = "server.example.com",
+            certificate_type = "server",
+            key_algorithm = "EcdsaP256",
+            include_private_key = false,
+        }));
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        string serverId = (await issued.ReadJsonAsync()).GetProperty("id").GetString()!;
+        using var notClient = await client.GetAsync($"{Zone}/{serverId}");
+        Assert.Equal(HttpStatusCode.NotFound, notClient.StatusCode);
     }
 
     [Fact]

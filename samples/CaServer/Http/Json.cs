@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Pki.CaServer.Http;
@@ -17,10 +18,15 @@ public static class Json
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
         AllowDuplicateProperties = false,
+        NumberHandling = JsonNumberHandling.Strict, // a number in quotes is the wrong type (the Web defaults read it)
     };
 
     /// <summary>camelCase names (seed 000).</summary>
-    public static JsonSerializerOptions CamelCase { get; } = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
+    public static JsonSerializerOptions CamelCase { get; } = new(JsonSerializerDefaults.Web)
+    {
+        AllowDuplicateProperties = false,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
 
     /// <summary>An instant as the seeds write it: <c>2033-02-20T23:18:00Z</c>.</summary>
     public static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -9,7 +9,7 @@ namespace Pki.CaServer.Http;
 /// response. The same names and rules as <see cref="Json.SnakeCase"/>; without a dictionary key policy (neither type has a
 /// dictionary), so that System.Text.Json writes the response with the generated serializer instead of its converters.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, AllowDuplicateProperties = false)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CertificateResponse))]
 [JsonSerializable(typeof(CertificateRoutes.SignCsrBody))]
 internal sealed partial class SnakeCaseJsonContext : JsonSerializerContext;

@@ -103,7 +103,8 @@ public static class ZoneRoutes
     {
         var authority = await authorities.GetAsync(CaKey.Parse(zoneId), cancellationToken);
         var record = await authorities.GetCertificateAsync(id, cancellationToken);
-        return record.CertificateAuthority.Id == authority.Id
+        // A zone holds its CA's client certificates only (as its list shows): other certificates of the CA are not here.
+        return record.CertificateAuthority.Id == authority.Id && record.Type == CertificateType.Client
             ? record
             : throw new PkiException(PkiErrorCode.CertificateNotFound, $"Certificate '{id}' does not exist in this zone.");
     }
