@@ -111,9 +111,10 @@ internal abstract class MlDsaKey : IDisposable
         public static new BouncyCastleMlDsaKey FromPkcs8(KeyAlgorithm algorithm, ReadOnlySpan<byte> pkcs8)
         {
             object key;
+            byte[] copy = pkcs8.ToArray();
             try
             {
-                key = PrivateKeyFactory.CreateKey(pkcs8.ToArray());
+                key = PrivateKeyFactory.CreateKey(copy);
             }
             catch (IOException ex)
             {
@@ -130,6 +131,10 @@ internal abstract class MlDsaKey : IDisposable
             catch (InvalidCastException ex)
             {
                 throw Invalid(ex);
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(copy); // BouncyCastle keeps its own copy
             }
 
             if (key is not MLDsaPrivateKeyParameters mlDsa || mlDsa.Parameters != MlDsaParameterSets.BouncyCastle(algorithm))

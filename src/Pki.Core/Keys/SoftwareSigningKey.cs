@@ -71,9 +71,10 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
     public static SoftwareSigningKey FromPkcs8(ReadOnlySpan<byte> pkcs8)
     {
         string oid;
+        byte[] copy = pkcs8.ToArray(); // AsnReader reads memory, not spans: a copy of the plaintext, cleared below
         try
         {
-            var reader = new AsnReader(pkcs8.ToArray(), AsnEncodingRules.BER);
+            var reader = new AsnReader(copy, AsnEncodingRules.BER);
             var info = reader.ReadSequence();
             reader.ThrowIfNotEmpty();
             info.ReadInteger();
@@ -82,6 +83,10 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
         catch (AsnContentException ex)
         {
             throw new PkiException(PkiErrorCode.InvalidKey, "The private key is not a well-formed PKCS#8 structure.", ex);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(copy);
         }
 
         try
@@ -217,19 +222,31 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
 
     private static SoftwareSigningKey LoadEd25519(ReadOnlySpan<byte> pkcs8)
     {
-        var reader = new AsnReader(pkcs8.ToArray(), AsnEncodingRules.BER).ReadSequence();
-        reader.ReadInteger();
-        reader.ReadSequence();
-        byte[] inner = reader.ReadOctetString();
-        byte[] seed = new AsnReader(inner, AsnEncodingRules.BER).ReadOctetString();
-        if (seed.Length != Ed25519PrivateKeyParameters.KeySize)
+        byte[] copy = pkcs8.ToArray();
+        byte[] inner = [];
+        byte[] seed = [];
+        try
         {
-            throw new PkiException(PkiErrorCode.InvalidKey, "An Ed25519 private key must be 32 bytes.");
-        }
+            var reader = new AsnReader(copy, AsnEncodingRules.BER).ReadSequence();
+            reader.ReadInteger();
+            reader.ReadSequence();
+            inner = reader.ReadOctetString();
+            seed = new AsnReader(inner, AsnEncodingRules.BER).ReadOctetString();
+            if (seed.Length != Ed25519PrivateKeyParameters.KeySize)
+            {
+                throw new PkiException(PkiErrorCode.InvalidKey, "An Ed25519 private key must be 32 bytes.");
+            }
 
-        var key = new Ed25519PrivateKeyParameters(seed);
-        CryptographicOperations.ZeroMemory(seed);
-        return new SoftwareSigningKey(KeyAlgorithm.Ed25519, null, key, Ed25519PublicKeyInfo(key.GeneratePublicKey().GetEncoded()));
+            var key = new Ed25519PrivateKeyParameters(seed);
+            return new SoftwareSigningKey(KeyAlgorithm.Ed25519, null, key, Ed25519PublicKeyInfo(key.GeneratePublicKey().GetEncoded()));
+        }
+        finally
+        {
+            // Every plaintext copy made on the way (the BouncyCastle key keeps its own).
+            CryptographicOperations.ZeroMemory(copy);
+            CryptographicOperations.ZeroMemory(inner);
+            CryptographicOperations.ZeroMemory(seed);
+        }
     }
 
     private static byte[] Ed25519PublicKeyInfo(byte[] publicKey)

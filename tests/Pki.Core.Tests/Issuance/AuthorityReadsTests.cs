@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Pki.Core.Authority;
-using Pki.Core.Storage.InMemory;
 using Pki.Core.Tests.TestSupport;
 
 namespace Pki.Core.Tests.Issuance;
@@ -168,11 +166,8 @@ public sealed class AuthorityReadsTests
     private static (PkiTestHost Host, CountingAuthorityStore Store, FakeTimeProvider Clock) CountingHost()
     {
         var clock = PkiTestHost.FakeClock();
-        CountingAuthorityStore? store = null;
-        var host = new PkiTestHost(time: clock, services: s => s.AddSingleton<IAuthorityStore>(sp =>
-            store = new CountingAuthorityStore(new InMemoryAuthorityStore(sp.GetRequiredService<IPrivateKeyStore>(), sp.GetRequiredService<ICertificateStore>()))));
-        _ = host.Get<IAuthorityStore>();
-        return (host, store!, clock);
+        var (host, store) = CountingAuthorityStore.Host(clock);
+        return (host, store, clock);
     }
 
     /// <summary>What another host sharing the stores does: changes the record, unseen by this host's engine.</summary>
@@ -203,37 +198,5 @@ public sealed class AuthorityReadsTests
             Profile = CertificateProfiles.Client,
             CsrPem = TestCsrs.Pem(TestCsrs.DotNet(key, "CN=client-1")),
         };
-    }
-
-    private sealed class CountingAuthorityStore(IAuthorityStore _inner) : IAuthorityStore
-    {
-
-        public List<string> Reads { get; } = [];
-
-        public ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken) => _inner.AddAsync(authority, cancellationToken);
-
-        public ValueTask UpdateAsync(AuthorityRecord authority, CancellationToken cancellationToken) => _inner.UpdateAsync(authority, cancellationToken);
-
-        public ValueTask<AuthorityRecord?> GetAsync(string id, CancellationToken cancellationToken)
-        {
-            lock (Reads)
-            {
-                Reads.Add(id);
-            }
-
-            return _inner.GetAsync(id, cancellationToken);
-        }
-
-        public ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken)
-        {
-            lock (Reads)
-            {
-                Reads.Add("name:" + name);
-            }
-
-            return _inner.FindByNameAsync(name, organization, cancellationToken);
-        }
-
-        public IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
     }
 }

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Pki.Core.Revocation;
-using Pki.Core.Storage.InMemory;
 using Pki.Core.Tests.Interop;
 using Pki.Core.Tests.TestSupport;
 
@@ -16,9 +14,8 @@ public sealed class OcspIssuerIndexTests
     public async Task Unknown_issuers_rebuild_the_index_at_most_once_per_interval_and_new_cas_are_found_at_once()
     {
         var clock = PkiTestHost.FakeClock();
-        ListingAuthorityStore? store = null;
-        using var host = new PkiTestHost(time: clock, services: s => s.AddSingleton<IAuthorityStore>(sp =>
-            store = new ListingAuthorityStore(new InMemoryAuthorityStore(sp.GetRequiredService<IPrivateKeyStore>(), sp.GetRequiredService<ICertificateStore>()))));
+        var (host, store) = CountingAuthorityStore.Host(clock);
+        using var _host = host;
         var (_, issuing) = await host.CreateHierarchyAsync();
         var leaf = await host.Signer.SignAsync(Csr(issuing));
         var revocation = host.Get<IRevocationService>();
@@ -28,7 +25,7 @@ public sealed class OcspIssuerIndexTests
         var stranger = await elsewhere.Signer.SignAsync(Csr(foreign));
 
         await revocation.RespondAsync(Request(issuing, leaf)); // the CAs were created here: the index is built once
-        int afterFirst = store!.Lists;
+        int afterFirst = store.Lists;
         for (int i = 0; i < 5; i++)
         {
             await revocation.RespondAsync(Request(foreign, stranger)); // unknown issuer
@@ -59,28 +56,5 @@ public sealed class OcspIssuerIndexTests
             Profile = CertificateProfiles.Client,
             CsrPem = TestCsrs.Pem(TestCsrs.DotNet(key, "CN=client-1")),
         };
-    }
-
-    /// <summary>Counts the listings (what an index rebuild reads).</summary>
-    private sealed class ListingAuthorityStore(IAuthorityStore inner) : IAuthorityStore
-    {
-        private int _lists;
-
-        public int Lists => Volatile.Read(ref _lists);
-
-        public ValueTask AddAsync(AuthorityRecord authority, CancellationToken cancellationToken) => inner.AddAsync(authority, cancellationToken);
-
-        public ValueTask UpdateAsync(AuthorityRecord authority, CancellationToken cancellationToken) => inner.UpdateAsync(authority, cancellationToken);
-
-        public ValueTask<AuthorityRecord?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-        public ValueTask<AuthorityRecord?> FindByNameAsync(string name, string? organization, CancellationToken cancellationToken) =>
-            inner.FindByNameAsync(name, organization, cancellationToken);
-
-        public IAsyncEnumerable<AuthorityRecord> ListAsync(AuthorityQuery query, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _lists);
-            return inner.ListAsync(query, cancellationToken);
-        }
     }
 }
