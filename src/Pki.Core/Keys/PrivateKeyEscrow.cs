@@ -51,19 +51,26 @@ internal sealed class PrivateKeyEscrow(IPrivateKeyStore store, IPrivateKeyProtec
     /// organization never holds U+0000), then the SubjectPublicKeyInfo.</summary>
     internal static byte[] IndexOf(string? organization, ReadOnlySpan<byte> subjectPublicKeyInfo)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        if (organization is null)
+        // One buffer and one-shot SHA-256: this runs for every CSR signed.
+        int organizationLength = organization is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(organization) + 1;
+        int length = 1 + organizationLength + subjectPublicKeyInfo.Length;
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            hash.AppendData([0]);
-        }
-        else
-        {
-            hash.AppendData([1]);
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(organization));
-            hash.AppendData([0]);
-        }
+            var input = buffer.AsSpan(0, length);
+            input[0] = organization is null ? (byte)0 : (byte)1;
+            if (organization is not null)
+            {
+                int written = System.Text.Encoding.UTF8.GetBytes(organization, input[1..]);
+                input[1 + written] = 0;
+            }
 
-        hash.AppendData(subjectPublicKeyInfo);
-        return hash.GetHashAndReset();
+            subjectPublicKeyInfo.CopyTo(input[(1 + organizationLength)..]);
+            return SHA256.HashData(input);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
