@@ -529,6 +529,7 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
     [InlineData("a/b/c")]
     [InlineData("%E2%82%AC")]
     [InlineData("MAA=")]
+    [InlineData("")]
     public async Task OCSP_GET_with_garbage_is_malformedRequest(string request)
     {
         using var anonymous = Server.Client(key: null);

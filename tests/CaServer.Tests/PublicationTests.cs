@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Numerics;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CaServer.Tests.TestSupport;
 using Pki.Core.Tests.TestSupport;
@@ -161,5 +163,57 @@ public sealed class PublicationTests(CaServerFixture fixture)
         using var garbage = await anonymous.GetAsync($"/ocsp/{Server.IssuingId}/not-base64!");
         Assert.Equal(HttpStatusCode.OK, garbage.StatusCode); // an OCSP malformedRequest response, not an HTTP error
         Assert.Equal("application/ocsp-response", garbage.Content.Headers.ContentType?.MediaType);
+    }
+    [Fact]
+    public async Task OCSP_GET_is_cacheable_until_nextUpdate_as_RFC_5019_asks_and_POST_and_errors_are_not()
+    {
+        var (_, pem, _) = await SignClientAsync("ocsp-cache");
+        using var anonymous = Server.Client(key: null);
+        using var openssl = new OpenSsl();
+        using var issuingResponse = await anonymous.GetAsync($"/ca/{Server.IssuingId}.pem");
+        string issuing = openssl.Write("issuing.pem", await issuingResponse.Content.ReadAsStringAsync());
+        string leaf = openssl.Write("leaf.pem", pem);
+        Assert.Equal(0, openssl.Run("ocsp", "-issuer", issuing, "-cert", leaf, "-no_nonce", "-reqout", "req.der").ExitCode);
+        byte[] request = await File.ReadAllBytesAsync(Path.Combine(openssl.Directory, "req.der"));
+        string url = $"/ocsp/{Server.IssuingId}/{Uri.EscapeDataString(Convert.ToBase64String(request))}";
+
+        using var get = await anonymous.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        byte[] der = await get.Content.ReadAsByteArrayAsync();
+        var cacheControl = get.Headers.CacheControl!;
+        Assert.True(cacheControl is { Public: true, NoTransform: true, MustRevalidate: true, NoStore: false });
+        Assert.InRange(cacheControl.MaxAge!.Value, TimeSpan.FromMinutes(50), TimeSpan.FromHours(1)); // until nextUpdate (1 h after thisUpdate)
+#pragma warning disable CA5350 // RFC 5019 recommends the SHA-1 of the response as its ETag: an identifier, not a security function
+        Assert.Equal($"\"{Convert.ToHexString(SHA1.HashData(der)).ToLowerInvariant()}\"", get.Headers.ETag?.Tag);
+#pragma warning restore CA5350
+
+        // Last-Modified and Expires are the response's own thisUpdate and nextUpdate, as openssl reads them.
+        string text = openssl.Run("ocsp", "-respin", openssl.Write("resp.der", der), "-resp_text", "-noverify").Output;
+        Assert.Equal(OpenSslTime(text, "This Update:"), get.Content.Headers.LastModified);
+        Assert.Equal(OpenSslTime(text, "Next Update:"), get.Content.Headers.Expires);
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, url);
+        conditional.Headers.IfNoneMatch.Add(get.Headers.ETag!);
+        using var notModified = await anonymous.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        using var content = new ByteArrayContent(request);
+        content.Headers.ContentType = new("application/ocsp-request");
+        using var post = await anonymous.PostAsync($"/ocsp/{Server.IssuingId}", content);
+        using var garbage = await anonymous.GetAsync($"/ocsp/{Server.IssuingId}/AAAA");
+        foreach (var uncacheable in new[] { post, garbage })
+        {
+            Assert.Equal(HttpStatusCode.OK, uncacheable.StatusCode);
+            Assert.True(uncacheable.Headers.CacheControl?.NoStore);
+            Assert.Null(uncacheable.Content.Headers.Expires);
+        }
+    }
+
+    /// <summary>A time as <c>openssl ocsp -resp_text</c> prints it ("Nov 26 12:00:00 2026 GMT") after <paramref name="label"/>.</summary>
+    private static DateTimeOffset OpenSslTime(string text, string label)
+    {
+        string line = text.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith(label, StringComparison.Ordinal));
+        string value = string.Join(' ', line[label.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return DateTimeOffset.ParseExact(value, "MMM d HH:mm:ss yyyy 'GMT'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 }

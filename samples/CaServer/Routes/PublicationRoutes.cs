@@ -64,33 +64,22 @@ public static class PublicationRoutes
         throw new PkiException(PkiErrorCode.AuthorityNotFound, "A CRL is published as /crl/{ca}.crl or /crl/{ca}-delta.crl.");
     }
 
-    private static async Task<IResult> OcspPostAsync(string ca, HttpRequest request, IRevocationService revocation, CancellationToken cancellationToken)
+    private static async Task<IResult> OcspPostAsync(string ca, HttpContext context, IRevocationService revocation, TimeProvider time, CancellationToken cancellationToken)
     {
-        byte[] body = await Json.ReadBytesAsync(request, cancellationToken);
-        return Ocsp(await revocation.RespondAsync(body, cancellationToken));
+        byte[] body = await Json.ReadBytesAsync(context.Request, cancellationToken);
+        var response = await revocation.AnswerAsync(body, cancellationToken);
+        return OcspHttp.Result(context, response, time.GetUtcNow(), cacheable: false); // RFC 5019 caching is for GET
     }
 
-    private static async Task<IResult> OcspGetAsync(string ca, string request, IRevocationService revocation, CancellationToken cancellationToken)
+    private static async Task<IResult> OcspGetAsync(string ca, string? request, HttpContext context, IRevocationService revocation, TimeProvider time, CancellationToken cancellationToken)
     {
-        byte[] der;
-        try
-        {
-            string base64 = Uri.UnescapeDataString(request).Replace('-', '+').Replace('_', '/');
-            der = Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
-        }
-        catch (FormatException)
-        {
-            der = []; // answered malformedRequest by the library
-        }
-
-        return Ocsp(await revocation.RespondAsync(der, cancellationToken));
+        var response = await revocation.AnswerAsync(OcspHttp.DecodeGetRequest(request), cancellationToken);
+        return OcspHttp.Result(context, response, time.GetUtcNow(), cacheable: true);
     }
 
     /// <summary>The CRL, cacheable until its nextUpdate (RFC 5019 section 6.2 asks the same of OCSP GET responses).</summary>
     private static IResult Crl(CertificateRevocationList crl) =>
         Results.Bytes(crl.Der.ToArray(), "application/pkix-crl", lastModified: crl.ThisUpdate, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{crl.AuthorityId}-{crl.Number}\""));
-
-    private static IResult Ocsp(byte[] response) => Results.Bytes(response, "application/ocsp-response");
 
     /// <summary>An id as it is; a name to the id of the one CA with that name (names are unique per organization; the publication URLs carry names).</summary>
     private static async ValueTask<CaReference> ResolveAsync(string key, ICertificateAuthority authorities, CancellationToken cancellationToken)

@@ -71,8 +71,16 @@ public interface IRevocationService
     /// Answers a DER OCSPRequest (RFC 6960) with a DER OCSPResponse. Never throws for bad input: malformed or oversized
     /// requests get <c>malformedRequest</c>; a request naming no CA the library holds gets <c>unauthorized</c>.
     /// </summary>
-    /// <remarks>Request signatures are not checked. Serial numbers the CA never issued are answered <c>unknown</c>.</remarks>
+    /// <remarks>Request signatures are not checked. Serial numbers the CA never issued are answered <c>unknown</c>. The
+    /// same as <see cref="AnswerAsync"/>'s <see cref="OcspResponse.Der"/>, in an array of the caller's own.</remarks>
     ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Answers a DER OCSPRequest as <see cref="RespondAsync"/> does, with what an HTTP host needs to serve the answer: its
+    /// status, its thisUpdate and nextUpdate, and whether it echoes a nonce — for the caching headers of RFC 5019
+    /// section 6.2 on <c>GET</c> (see <see cref="OcspResponse.IsCacheable"/>). Never throws for bad input.
+    /// </summary>
+    ValueTask<OcspResponse> AnswerAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Issues a delegated OCSP signing certificate (id-kp-OCSPSigning, ocsp-nocheck; RFC 6960 section 4.2.2.2) from the CA

@@ -2,17 +2,6 @@ using System.Formats.Asn1;
 
 namespace Pki.Core.Revocation;
 
-/// <summary>OCSPResponseStatus (RFC 6960 section 4.2.1).</summary>
-internal enum OcspResponseStatus
-{
-    Successful = 0,
-    MalformedRequest = 1,
-    InternalError = 2,
-    TryLater = 3,
-    SigRequired = 5,
-    Unauthorized = 6,
-}
-
 /// <summary>CertStatus choices (RFC 6960 section 4.2.1).</summary>
 internal enum OcspCertStatus
 {

@@ -9,27 +9,32 @@ internal sealed partial class RevocationService
     private const int MaximumCachedResponses = 100_000;
     private static readonly TimeSpan ResponderRecheck = TimeSpan.FromSeconds(10);
 
-    public async ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default)
+    public async ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default) =>
+        (await AnswerAsync(ocspRequestDer, cancellationToken).ConfigureAwait(false)).Der.ToArray(); // never the cached array itself
+
+    public async ValueTask<OcspResponse> AnswerAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default)
     {
         var request = OcspRequestReader.TryRead(ocspRequestDer);
         if (request is null)
         {
-            return OcspResponseWriter.Error(OcspResponseStatus.MalformedRequest);
+            return Unsuccessful(OcspResponseStatus.MalformedRequest);
         }
 
         try
         {
-            return await RespondAsync(request, cancellationToken).ConfigureAwait(false);
+            return await AnswerAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (PkiException ex)
         {
             // A store or key failure must not surface as an exception to an OCSP client (RFC 6960 section 2.3).
             LogOcspFailure(_logger, ex);
-            return OcspResponseWriter.Error(OcspResponseStatus.InternalError);
+            return Unsuccessful(OcspResponseStatus.InternalError);
         }
     }
 
-    private async ValueTask<byte[]> RespondAsync(OcspRequest request, CancellationToken cancellationToken)
+    private static OcspResponse Unsuccessful(OcspResponseStatus status) => new() { Der = OcspResponseWriter.Error(status), Status = status };
+
+    private async ValueTask<OcspResponse> AnswerAsync(OcspRequest request, CancellationToken cancellationToken)
     {
         long generation = Interlocked.Read(ref _generation);
         var settings = Settings;
@@ -39,7 +44,7 @@ internal sealed partial class RevocationService
             : null;
         if (cacheKey is not null && _ocspCache.TryGetValue(cacheKey, out var cached) && cached.Generation == generation && now < cached.Until)
         {
-            return cached.Der;
+            return cached.Response;
         }
 
         // The first CertID naming a CA the library holds chooses the responder; CertIDs of other issuers are answered unknown.
@@ -53,7 +58,7 @@ internal sealed partial class RevocationService
 
         if (authorityId is null)
         {
-            return OcspResponseWriter.Error(OcspResponseStatus.Unauthorized);
+            return Unsuccessful(OcspResponseStatus.Unauthorized);
         }
 
         var signer = await GetResponderAsync(authorityId, now, cancellationToken).ConfigureAwait(false);
@@ -78,7 +83,17 @@ internal sealed partial class RevocationService
 
         byte[] data = OcspResponseWriter.WriteResponseData(signer.KeyHash, now, responses, request.NonceExtension);
         byte[] signature = await signer.Key.SignAsync(data, cancellationToken).ConfigureAwait(false);
-        byte[] der = OcspResponseWriter.Success(data, signer.Signature.AlgorithmIdentifier, signature, signer.CertificateDer);
+        // Every SingleResponse says thisUpdate = producedAt = now and nextUpdate = now + the validity (DER time: whole seconds).
+        var thisUpdate = Asn1.DerTime.TruncateToSecond(now);
+        var response = new OcspResponse
+        {
+            Der = OcspResponseWriter.Success(data, signer.Signature.AlgorithmIdentifier, signature, signer.CertificateDer),
+            Status = OcspResponseStatus.Successful,
+            ProducedAt = thisUpdate,
+            ThisUpdate = thisUpdate,
+            NextUpdate = Asn1.DerTime.TruncateToSecond(now + settings.OcspResponseValidity),
+            HasNonce = request.NonceExtension is not null,
+        };
         if (cacheKey is not null)
         {
             if (_ocspCache.Count >= MaximumCachedResponses)
@@ -86,10 +101,10 @@ internal sealed partial class RevocationService
                 _ocspCache.Clear();
             }
 
-            _ocspCache[cacheKey] = new CachedOcspResponse(der, now + settings.OcspResponseCacheDuration, generation);
+            _ocspCache[cacheKey] = new CachedOcspResponse(response, now + settings.OcspResponseCacheDuration, generation);
         }
 
-        return der;
+        return response;
     }
 
     public async ValueTask<IssuedCertificate> IssueOcspSigningCertificateAsync(CaReference authority, int? validityDays = null, CancellationToken cancellationToken = default)
@@ -163,7 +178,7 @@ internal sealed partial class RevocationService
         return signer;
     }
 
-    private sealed record CachedOcspResponse(byte[] Der, DateTimeOffset Until, long Generation);
+    private sealed record CachedOcspResponse(OcspResponse Response, DateTimeOffset Until, long Generation);
 
     private sealed record ResponderSigner(ISigningKey Key, SignatureAlgorithm Signature, byte[] KeyHash, byte[]? CertificateDer, DateTimeOffset NotAfter, DateTimeOffset CheckedAt);
 }

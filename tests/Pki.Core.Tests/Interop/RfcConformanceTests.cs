@@ -300,11 +300,11 @@ public sealed class RfcConformanceTests
 
     /// <summary>
     /// An OCSPRequest for one certificate (SHA-1 CertID) with a nonce extension whose extnValue <paramref name="writeNonce"/>
-    /// writes; <paramref name="singleRequestExtensions"/> writes after the CertID, and <paramref name="afterExtensions"/>
-    /// inside the requestExtensions' explicit tag after its SEQUENCE (both for malformed variants).
+    /// writes (no requestExtensions when null); <paramref name="singleRequestExtensions"/> writes after the CertID, and
+    /// <paramref name="afterExtensions"/> inside the requestExtensions' explicit tag after its SEQUENCE (both for malformed variants).
     /// </summary>
     internal static byte[] OcspRequest(
-        AuthorityRecord issuer, string leafPem, Action<AsnWriter> writeNonce, Action<AsnWriter>? singleRequestExtensions = null, Action<AsnWriter>? afterExtensions = null)
+        AuthorityRecord issuer, string leafPem, Action<AsnWriter>? writeNonce, Action<AsnWriter>? singleRequestExtensions = null, Action<AsnWriter>? afterExtensions = null)
     {
         using var ca = X509Certificate2.CreateFromPem(issuer.CertificatePem);
         using var leaf = X509Certificate2.CreateFromPem(leafPem);
@@ -337,19 +337,22 @@ public sealed class RfcConformanceTests
                 singleRequestExtensions?.Invoke(writer);
             }
 
-            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, isConstructed: true)))
+            if (writeNonce is not null)
             {
-                using (writer.PushSequence())
-                using (writer.PushSequence())
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, isConstructed: true)))
                 {
-                    writer.WriteObjectIdentifier(NonceOid);
-                    using (writer.PushOctetString())
+                    using (writer.PushSequence())
+                    using (writer.PushSequence())
                     {
-                        writeNonce(writer);
+                        writer.WriteObjectIdentifier(NonceOid);
+                        using (writer.PushOctetString())
+                        {
+                            writeNonce(writer);
+                        }
                     }
-                }
 
-                afterExtensions?.Invoke(writer);
+                    afterExtensions?.Invoke(writer);
+                }
             }
         }
 

@@ -73,7 +73,7 @@ public sealed class OcspFuzzTests
         var reader = new AsnReader(response, AsnEncodingRules.DER);
         var sequence = reader.ReadSequence();
         reader.ThrowIfNotEmpty();
-        int status = (int)sequence.ReadEnumeratedValue<Pki.Core.Revocation.OcspResponseStatus>();
+        int status = (int)sequence.ReadEnumeratedValue<OcspResponseStatus>();
         if (status == 0)
         {
             var bytes = sequence.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, true)).ReadSequence();

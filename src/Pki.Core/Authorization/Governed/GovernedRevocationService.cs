@@ -70,9 +70,12 @@ internal sealed class GovernedRevocationService(
     public ValueTask<CertificateRevocationList> CreateDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
         PublishingAsync("crl.create-delta", authority, a => inner.CreateDeltaCrlAsync(a, cancellationToken), inOneTransaction: false, cancellationToken);
 
-    public async ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default)
+    public async ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default) =>
+        (await AnswerAsync(ocspRequestDer, cancellationToken).ConfigureAwait(false)).Der.ToArray();
+
+    public async ValueTask<OcspResponse> AnswerAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default)
     {
-        byte[] response = await inner.RespondAsync(ocspRequestDer, cancellationToken).ConfigureAwait(false);
+        var response = await inner.AnswerAsync(ocspRequestDer, cancellationToken).ConfigureAwait(false);
         PkiTelemetry.OcspResponses.Add(1);
         return response;
     }
