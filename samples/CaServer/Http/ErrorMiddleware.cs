@@ -54,14 +54,20 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
 
     private static Task WriteAsync(HttpContext context, int status, string code, int zoneCode, string message)
     {
+        var allow = context.Response.Headers.Allow; // a 405 must say which methods the resource takes (RFC 9110 section 15.5.6)
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status405MethodNotAllowed && allow.Count > 0)
+        {
+            context.Response.Headers.Allow = allow;
+        }
+
         if (status == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        if (context.Request.Path.StartsWithSegments("/zones", StringComparison.Ordinal))
+        if (context.Request.Path.StartsWithSegments("/zones", StringComparison.OrdinalIgnoreCase)) // as routing matches it
         {
             return context.Response.WriteAsJsonAsync(Envelope.Failure(zoneCode, message), Json.SnakeCase, context.RequestAborted);
         }

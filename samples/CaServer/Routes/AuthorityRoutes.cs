@@ -26,14 +26,15 @@ public static class AuthorityRoutes
             throw new PkiException(PkiErrorCode.InvalidRequest, "name and subject_dn are required.");
         }
 
-        await PublicationNames.EnsureFreeAsync(name, store, cancellationToken);
+        using var reservation = await PublicationNames.ReserveAsync(name, store, cancellationToken);
 
         var keyAlgorithm = body.KeyAlgorithm is null ? KeyAlgorithm.EcdsaP256 : KeyAlgorithmText.Parse(body.KeyAlgorithm);
         var subject = DistinguishedName.Parse(body.SubjectDn);
         CaReference? parent = body switch
         {
-            { ParentId: { Length: > 0 } id } => CaKey.ById(id),
-            { ParentName: { Length: > 0 } parentName } => CaKey.ByName(parentName),
+            // Present but blank is a 404 (CaKey), never "no parent": an empty variable in a script must not make a new root.
+            { ParentId: { } id } => CaKey.ById(id),
+            { ParentName: { } parentName } => CaKey.ByName(parentName),
             _ => null,
         };
 

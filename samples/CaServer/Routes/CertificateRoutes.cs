@@ -48,8 +48,8 @@ public static class CertificateRoutes
         var body = await Json.ReadBodyAsync(request, SnakeCaseJsonContext.Default.SignCsrBody, cancellationToken);
         var authority = body switch
         {
-            { CaId: { Length: > 0 } id } => CaKey.ById(id),
-            { CaName: { Length: > 0 } name } => CaKey.ByName(name),
+            { CaId: { } id } => CaKey.ById(id), // blank: 404, as documented
+            { CaName: { } name } => CaKey.ByName(name),
             _ => throw new PkiException(PkiErrorCode.InvalidRequest, "ca_id or ca_name is required."),
         };
         var issued = await signer.SignAsync(new SignCsrRequest

@@ -22,10 +22,11 @@ public static class PublicationRoutes
                 HttpCallerAccessor.SetCaller(context.HttpContext, HttpCallerAccessor.Publisher);
                 return next(context);
             });
-        publication.MapGet("/ca/{file}", CertificateAsync);
-        publication.MapGet("/crl/{file}", CrlAsync);
+        string[] getOrHead = [HttpMethods.Get, HttpMethods.Head]; // HEAD for monitors and caches (RFC 9110 section 9.3.2)
+        publication.MapMethods("/ca/{file}", getOrHead, CertificateAsync);
+        publication.MapMethods("/crl/{file}", getOrHead, CrlAsync);
         publication.MapPost("/ocsp/{ca}", OcspPostAsync);
-        publication.MapGet("/ocsp/{ca}/{**request}", OcspGetAsync);
+        publication.MapMethods("/ocsp/{ca}/{**request}", getOrHead, OcspGetAsync);
     }
 
     private static async Task<IResult> CertificateAsync(string file, ICertificateAuthority authorities, CancellationToken cancellationToken)
@@ -46,19 +47,19 @@ public static class PublicationRoutes
         return Results.Bytes(certificate.RawData, "application/pkix-cert");
     }
 
-    private static async Task<IResult> CrlAsync(string file, ICertificateAuthority authorities, IRevocationService revocation, CancellationToken cancellationToken)
+    private static async Task<IResult> CrlAsync(string file, HttpContext context, ICertificateAuthority authorities, IRevocationService revocation, CancellationToken cancellationToken)
     {
         const string delta = "-delta.crl";
         if (file.EndsWith(delta, StringComparison.Ordinal))
         {
             var reference = await ResolveAsync(file[..^delta.Length], authorities, cancellationToken);
-            return Crl(await revocation.GetDeltaCrlAsync(reference, cancellationToken)); // the last one while it is fresh
+            return Crl(context, await revocation.GetDeltaCrlAsync(reference, cancellationToken)); // the last one while it is fresh
         }
 
         if (file.EndsWith(".crl", StringComparison.Ordinal))
         {
             var reference = await ResolveAsync(file[..^4], authorities, cancellationToken);
-            return Crl(await revocation.GetCrlAsync(reference, cancellationToken));
+            return Crl(context, await revocation.GetCrlAsync(reference, cancellationToken));
         }
 
         throw new PkiException(PkiErrorCode.AuthorityNotFound, "A CRL is published as /crl/{ca}.crl or /crl/{ca}-delta.crl.");
@@ -77,9 +78,16 @@ public static class PublicationRoutes
         return OcspHttp.Result(context, response, time.GetUtcNow(), cacheable: true);
     }
 
-    /// <summary>The CRL, cacheable until its nextUpdate (RFC 5019 section 6.2 asks the same of OCSP GET responses).</summary>
-    private static IResult Crl(CertificateRevocationList crl) =>
-        Results.Bytes(crl.Der.ToArray(), "application/pkix-crl", lastModified: crl.ThisUpdate, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{crl.AuthorityId}-{crl.Number}\""));
+    /// <summary>
+    /// The CRL, which caches may store but must revalidate on every use (<c>no-cache</c>): this server makes a new CRL as
+    /// soon as a status changes, long before the last one's nextUpdate, and a cache keeping the old one until then would
+    /// hide a revocation. Revalidation is cheap: the ETag (CA and CRL number) and Last-Modified answer 304 while it is current.
+    /// </summary>
+    private static IResult Crl(HttpContext context, CertificateRevocationList crl)
+    {
+        context.Response.GetTypedHeaders().CacheControl = new Microsoft.Net.Http.Headers.CacheControlHeaderValue { Public = true, NoCache = true, NoTransform = true };
+        return Results.Bytes(crl.Der.ToArray(), "application/pkix-crl", lastModified: crl.ThisUpdate, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{crl.AuthorityId}-{crl.Number}\""));
+    }
 
     /// <summary>An id as it is; a name to the id of the one CA with that name (names are unique per organization; the publication URLs carry names).</summary>
     private static async ValueTask<CaReference> ResolveAsync(string key, ICertificateAuthority authorities, CancellationToken cancellationToken)
