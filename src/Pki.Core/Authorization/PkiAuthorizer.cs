@@ -58,6 +58,20 @@ internal sealed class PkiAuthorizer(ICallerAccessor callers)
         throw new PkiException(PkiErrorCode.Forbidden, $"'{caller.Subject}' may not file certificates or tokens under another organization.");
     }
 
+    /// <summary>
+    /// How a listing of certificates or tokens is narrowed to what the caller may see, inside the store's query so that
+    /// a page (Limit, After) is a page of visible records: a superuser lists everything (no organization), a caller of an
+    /// organization that organization's records, a caller of none only those of the CA the query names, when it holds a
+    /// capability there. False when the caller may see nothing the query asks for.
+    /// </summary>
+    public bool TryScopeListing(string? authorityId, out string? organization)
+    {
+        var caller = Caller;
+        organization = caller.IsSuperuser ? null : caller.Organization;
+        return caller.IsSuperuser || caller.Organization is not null
+            || (authorityId is not null && caller.CapabilitiesOn(authorityId) != PkiCapabilities.None);
+    }
+
     /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/> when not allowed.</exception>
     public void Demand(PkiOperation operation, string? authorityId, string? organization)
     {

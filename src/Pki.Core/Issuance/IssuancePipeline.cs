@@ -58,7 +58,7 @@ internal sealed partial class IssuancePipeline(
         var subject = MergeSubject(order, settings.Csr.MaximumSubjectAttributes);
         var names = SubjectAlternativeNamePolicy.Apply(
             order.NamesOverride ?? order.RequestedNames, subject.CommonName, profile, order.Profile, settings.Csr.MaximumSubjectAlternativeNames);
-        NameConstraintsPolicy.Enforce(issuer.NameConstraints, names);
+        NameConstraintsPolicy.Enforce(issuer.NameConstraints, names, subject);
         if (subject.Components.Count == 0 && names.IsEmpty)
         {
             throw new PkiException(PkiErrorCode.PolicyViolation, "A certificate needs a subject or at least one subject alternative name.");

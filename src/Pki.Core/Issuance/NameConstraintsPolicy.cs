@@ -4,21 +4,37 @@ namespace Pki.Core.Issuance;
 
 /// <summary>
 /// Refuses names outside the name constraints of the issuing CA and its ancestors (RFC 5280 section 4.2.1.10), so the
-/// library never signs a certificate that path validation would reject.
+/// library never signs a certificate that path validation would reject: the SANs, the subject's emailAddress attributes
+/// (which section 4.2.1.10 puts under rfc822Name constraints), and a host-name common name when there is no dNSName SAN
+/// (a dotted host name, as OpenSSL checks it). A wildcard SAN is refused when it could stand for an excluded name.
 /// </summary>
 internal static class NameConstraintsPolicy
 {
     /// <exception cref="PkiException"><see cref="PkiErrorCode.PolicyViolation"/> naming the offending value.</exception>
-    public static void Enforce(IReadOnlyList<NameConstraints> constraints, SubjectAlternativeNames names)
+    public static void Enforce(IReadOnlyList<NameConstraints> constraints, SubjectAlternativeNames names, DistinguishedName subject)
     {
+        if (constraints.Count == 0)
+        {
+            return;
+        }
+
+        var subjectEmails = subject.Components.Where(c => c.Oid == DistinguishedNameOids.EmailAddress).Select(c => c.Value).ToList();
+        // OpenSSL's rule: a common name with at least one dot that is a valid host name (not an address).
+        string? hostCommonName = names.DnsNames.Count == 0 && subject.CommonName is { } cn && cn.Contains('.', StringComparison.Ordinal)
+            && SubjectAlternativeNameSyntax.IsDnsName(cn) && !IPAddress.TryParse(cn, out _) ? cn : null;
         foreach (var constraint in constraints)
         {
             foreach (string dns in names.DnsNames)
             {
-                Check(dns, "DNS name", constraint.PermittedDnsDomains, constraint.ExcludedDnsDomains, DnsMatches);
+                Check(dns, "DNS name", constraint.PermittedDnsDomains, constraint.ExcludedDnsDomains, DnsMatches, WildcardCovers);
             }
 
-            foreach (string email in names.EmailAddresses)
+            if (hostCommonName is not null)
+            {
+                Check(hostCommonName, "common name", constraint.PermittedDnsDomains, constraint.ExcludedDnsDomains, DnsMatches, WildcardCovers);
+            }
+
+            foreach (string email in names.EmailAddresses.Concat(subjectEmails))
             {
                 Check(email, "email address", constraint.PermittedEmailDomains, constraint.ExcludedEmailDomains, EmailMatches);
             }
@@ -30,14 +46,15 @@ internal static class NameConstraintsPolicy
         }
     }
 
-    private static void Check<T>(T name, string kind, IReadOnlyList<string> permitted, IReadOnlyList<string> excluded, Func<T, string, bool> matches)
+    private static void Check<T>(
+        T name, string kind, IReadOnlyList<string> permitted, IReadOnlyList<string> excluded, Func<T, string, bool> matches, Func<T, string, bool>? overlaps = null)
     {
         if (permitted.Count > 0 && !permitted.Any(p => matches(name, p)))
         {
             throw new PkiException(PkiErrorCode.PolicyViolation, $"The {kind} '{name}' is outside the issuing CA's permitted name constraints.");
         }
 
-        if (excluded.Any(e => matches(name, e)))
+        if (excluded.Any(e => matches(name, e) || (overlaps?.Invoke(name, e) ?? false)))
         {
             throw new PkiException(PkiErrorCode.PolicyViolation, $"The {kind} '{name}' is excluded by the issuing CA's name constraints.");
         }
@@ -59,6 +76,14 @@ internal static class NameConstraintsPolicy
         return name.Equals(constraint, StringComparison.OrdinalIgnoreCase)
             || (name.Length > constraint.Length && name.EndsWith(constraint, StringComparison.OrdinalIgnoreCase) && name[^(constraint.Length + 1)] == '.');
     }
+
+    /// <summary>
+    /// True when the wildcard <paramref name="name"/> ("*.example.com") could stand for a name in the excluded subtree
+    /// <paramref name="constraint"/>: the subtree lies at or under the wildcard's base ("host.example.com", "example.com"
+    /// itself, ".x.example.com"). Conservative, as browsers match wildcards against excluded subtrees.
+    /// </summary>
+    internal static bool WildcardCovers(string name, string constraint) =>
+        name.StartsWith("*.", StringComparison.Ordinal) && constraint.TrimStart('.') is { Length: > 0 } subtree && DnsMatches(subtree, name[2..]);
 
     /// <summary>"a@example.com" matches that mailbox; "example.com" any mailbox at that host; ".example.com" any mailbox below it.</summary>
     internal static bool EmailMatches(string address, string constraint)

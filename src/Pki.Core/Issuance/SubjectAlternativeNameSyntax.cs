@@ -174,11 +174,17 @@ internal static class SubjectAlternativeNameSyntax
             return "a wildcard needs a domain after it";
         }
 
+        if (start == 2 && name.IndexOf('.', start) < 0)
+        {
+            return "a wildcard must be followed by at least two labels (a wildcard over a top-level domain)";
+        }
+
         while (true)
         {
             int dot = name.IndexOf('.', start);
             int end = dot < 0 ? name.Length : dot;
-            string? labelError = CheckLabel(name.AsSpan(start, end - start));
+            var label = name.AsSpan(start, end - start);
+            string? labelError = CheckLabel(label);
             if (labelError is not null)
             {
                 return labelError;
@@ -186,12 +192,34 @@ internal static class SubjectAlternativeNameSyntax
 
             if (dot < 0)
             {
-                return null;
+                // No top-level domain is all digits (RFC 3696 section 2), so "10.0.0.1" is an address: an iPAddress SAN,
+                // which IP name constraints see, not a dNSName.
+                return label.ContainsAnyExcept(Digits) ? null : "the last label is all digits (an IP address belongs in an IP address SAN)";
             }
 
             start = dot + 1;
         }
     }
+
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
+
+    /// <summary>An A-label ("xn--…") must be valid Punycode that IDNA maps back to itself (RFC 5890 section 2.3.2.1).</summary>
+    private static bool IsValidALabel(ReadOnlySpan<char> label)
+    {
+        string ascii = label.ToString().ToLowerInvariant();
+        try
+        {
+            string unicode = s_idn.GetUnicode(ascii);
+            return !string.Equals(unicode, ascii, StringComparison.Ordinal)
+                && string.Equals(s_idn.GetAscii(unicode), ascii, StringComparison.Ordinal);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static readonly System.Globalization.IdnMapping s_idn = new() { UseStd3AsciiRules = true };
 
     private static string? CheckLabel(ReadOnlySpan<char> label)
     {
@@ -215,6 +243,20 @@ internal static class SubjectAlternativeNameSyntax
             if (!char.IsAsciiLetterOrDigit(c) && c != '-')
             {
                 return "only ASCII letters, digits and hyphens are allowed in a label";
+            }
+        }
+
+        if (label.Length >= 4 && label[2] == '-' && label[3] == '-')
+        {
+            // Hyphens in the third and fourth positions are reserved for IDNA's "xn--" (RFC 5891 section 4.2.3.1).
+            if (!label.StartsWith("xn--", StringComparison.OrdinalIgnoreCase))
+            {
+                return "a label has hyphens in its third and fourth positions but is not an IDNA A-label (xn--)";
+            }
+
+            if (!IsValidALabel(label))
+            {
+                return "a label starting with xn-- is not valid Punycode for an internationalized name";
             }
         }
 

@@ -76,4 +76,66 @@ public sealed class NameConstraintsTests
         }).AsTask());
         Assert.Equal(PkiErrorCode.InvalidRequest, error.Code);
     }
+
+    [Theory]
+    [InlineData("*.acme.example", "secret.acme.example", true)] // the wildcard stands for secret.acme.example
+    [InlineData("*.acme.example", "acme.example", true)]
+    [InlineData("*.acme.example", ".deep.acme.example", true)] // conservative: a subtree under the wildcard's base
+    [InlineData("*.acme.example", "other.example", false)]
+    [InlineData("*.acme.example", "example", false)] // matched by DnsMatches instead: the whole name is under it
+    [InlineData("api.acme.example", "secret.acme.example", false)] // only wildcards
+    public void A_wildcard_covers_excluded_subtrees_at_or_under_its_base(string name, string constraint, bool covers) =>
+        Assert.Equal(covers, Pki.Core.Issuance.NameConstraintsPolicy.WildcardCovers(name, constraint));
+
+    [Fact]
+    public async Task Wildcards_subject_emails_and_host_common_names_are_held_to_the_constraints_openssl_applies()
+    {
+        using var host = new PkiTestHost(o => o.Profiles["client-open"] = new CertificateProfile
+        {
+            Type = CertificateType.Client, AllowedSubjectAlternativeNames = SubjectAlternativeNameTypes.All, ExtendedKeyUsages = { "1.3.6.1.5.5.7.3.2" },
+        });
+        var root = await host.Authority.CreateRootAsync(new CreateRootAuthorityRequest
+        {
+            Name = "root",
+            Subject = DistinguishedName.Create(commonName: "Constrained Root"),
+            NameConstraints = new NameConstraints
+            {
+                PermittedDnsDomains = ["acme.example"],
+                ExcludedDnsDomains = ["secret.acme.example"],
+                PermittedEmailDomains = ["acme.example"],
+            },
+        });
+
+        Task<IssuedCertificate> Issue(string profile, DistinguishedName subject, SubjectAlternativeNames? names = null) =>
+            host.Authority.IssueAsync(new IssueCertificateRequest
+            {
+                Authority = CaReference.ById(root.Id), Profile = profile, Subject = subject, SubjectAlternativeNames = names,
+            }).AsTask();
+
+        async Task Refused(string profile, DistinguishedName subject, SubjectAlternativeNames? names = null) =>
+            Assert.Equal(PkiErrorCode.PolicyViolation, (await Assert.ThrowsAsync<PkiException>(() => Issue(profile, subject, names))).Code);
+
+        // A wildcard whose base holds an excluded name: verifiers would accept it for secret.acme.example.
+        await Refused(CertificateProfiles.Server, DistinguishedName.Create(commonName: "*.acme.example"));
+        // A client certificate with a host-name CN and no DNS SAN: OpenSSL checks the CN against the DNS constraints.
+        await Refused("client-open", DistinguishedName.Create(commonName: "api.evil.example"), new SubjectAlternativeNames(uris: [new Uri("urn:example:device")]));
+        // An emailAddress in the subject falls under rfc822Name constraints (RFC 5280 section 4.2.1.10).
+        await Refused("client-open", DistinguishedName.Create(commonName: "Mallory").With(DistinguishedNameOids.EmailAddress, "mallory@evil.example"),
+            new SubjectAlternativeNames(uris: [new Uri("urn:example:device")]));
+
+        // Inside the constraints, the same shapes are issued, and OpenSSL accepts what was issued.
+        using var openssl = new OpenSsl();
+        var inside = new[]
+        {
+            await Issue(CertificateProfiles.Server, DistinguishedName.Create(commonName: "*.public.acme.example")),
+            await Issue("client-open", DistinguishedName.Create(commonName: "api.acme.example"), new SubjectAlternativeNames(uris: [new Uri("urn:example:device")])),
+            await Issue("client-open", DistinguishedName.Create(commonName: "Alice").With(DistinguishedNameOids.EmailAddress, "alice@acme.example"),
+                new SubjectAlternativeNames(uris: [new Uri("urn:example:device")])),
+        };
+        foreach (var issued in inside)
+        {
+            var verify = openssl.Verify(root.CertificatePem, root.CertificatePem, issued.CertificatePem, "any");
+            Assert.True(verify.ExitCode == 0, verify.Output);
+        }
+    }
 }

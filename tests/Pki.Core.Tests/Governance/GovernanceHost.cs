@@ -21,11 +21,11 @@ public sealed class GovernanceHost : IDisposable
 
     public AuthorityRecord GlobexCa { get; private set; } = null!;
 
-    public GovernanceHost() => Host = new PkiTestHost(services: s => s.AddSingleton<ICallerAccessor>(Callers));
+    public GovernanceHost(Action<PkiOptions>? configure = null) => Host = new PkiTestHost(configure, services: s => s.AddSingleton<ICallerAccessor>(Callers));
 
-    public static async Task<GovernanceHost> CreateAsync()
+    public static async Task<GovernanceHost> CreateAsync(Action<PkiOptions>? configure = null)
     {
-        var host = new GovernanceHost();
+        var host = new GovernanceHost(configure);
         host.AcmeCa = await host.Host.Authority.CreateRootAsync(new CreateRootAuthorityRequest { Name = "acme-ca", Organization = "acme", Subject = DistinguishedName.Create(commonName: "Acme CA") });
         host.GlobexCa = await host.Host.Authority.CreateRootAsync(new CreateRootAuthorityRequest { Name = "globex-ca", Organization = "globex", Subject = DistinguishedName.Create(commonName: "Globex CA") });
         return host;

@@ -17,7 +17,7 @@ public sealed class IssuanceRulePropertyTests
         from count in Gen.Choose(1, 4)
         from labels in Gen.ArrayOf(Gen.Elements(Labels.Where(l => l != "*")), count)
         from wildcard in Gen.Elements(false, false, true)
-        select (wildcard ? "*." : "") + string.Join('.', labels);
+        select (wildcard && count > 1 ? "*." : "") + string.Join('.', labels); // a wildcard over one label is refused
 
     private static Gen<SubjectAlternativeNames> Names() =>
         from dnsCount in Gen.Choose(0, 2)

@@ -21,7 +21,9 @@ public sealed class SubjectAlternativeNameSyntaxTests
             from first in Gen.Elements(Alphabet.ToCharArray())
             from middle in Gen.ArrayOf(Gen.Elements((Alphabet + "-").ToCharArray()), Math.Max(0, length - 2))
             from last in Gen.Elements(Alphabet.ToCharArray())
-            select length == 1 ? first.ToString() : first + new string(middle) + last;
+            let label = length == 1 ? first.ToString() : first + new string(middle) + last
+            where !(label.Length >= 4 && label[2] == '-' && label[3] == '-') // reserved for IDNA A-labels (xn--)
+            select label;
 
         public static Arbitrary<ValidLabel> ValidLabel() => Label().Select(l => new ValidLabel(l)).ToArbitrary();
 
@@ -29,8 +31,8 @@ public sealed class SubjectAlternativeNameSyntaxTests
             (from count in Gen.Choose(1, 4)
              from labels in Gen.ArrayOf(Label(), count)
              from wildcard in Gen.Elements(true, false)
-             let name = (wildcard ? "*." : string.Empty) + string.Join('.', labels)
-             where name.Length <= 253
+             let name = (wildcard && count > 1 ? "*." : string.Empty) + string.Join('.', labels)
+             where name.Length <= 253 && labels[^1].Any(char.IsAsciiLetter) // no top-level domain is all digits
              select new ValidDnsName(name)).ToArbitrary();
     }
 
@@ -91,6 +93,9 @@ public sealed class SubjectAlternativeNameSyntaxTests
     [InlineData("xn--caf-dma.example")]
     [InlineData("a-b.c-d.example")]
     [InlineData("EXAMPLE.COM")]
+    [InlineData("XN--CAF-DMA.example")]
+    [InlineData("10.0.0.1.example")]
+    [InlineData("a--b.example")]
     public void Valid_dns_names_pass(string name) => SubjectAlternativeNameSyntax.ValidateDnsName(name);
 
     [Theory]
@@ -108,6 +113,12 @@ public sealed class SubjectAlternativeNameSyntaxTests
     [InlineData("f*.example.com")]
     [InlineData("café.example")]
     [InlineData("a..b")]
+    [InlineData("10.0.0.1")] // an address: an IP address SAN, which IP name constraints see
+    [InlineData("host.123")]
+    [InlineData("*.com")] // a wildcard over a top-level domain
+    [InlineData("xn--a.example.com")] // not valid Punycode
+    [InlineData("xn--.example.com")]
+    [InlineData("ab--cd.example.com")] // hyphens in positions 3 and 4 are reserved for A-labels
     public void Invalid_dns_names_fail(string name) =>
         Assert.Equal(PkiErrorCode.InvalidSubjectAlternativeName, Fails(() => SubjectAlternativeNameSyntax.ValidateDnsName(name)));
 

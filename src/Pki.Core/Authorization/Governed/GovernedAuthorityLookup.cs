@@ -1,9 +1,10 @@
 using Pki.Core.Authority;
+using Pki.Core.Issuance.Profiles;
 
 namespace Pki.Core.Authorization.Governed;
 
 /// <summary>Finds CAs the way a caller may: names resolve within the caller's organization, and invisible CAs do not exist.</summary>
-internal sealed class GovernedAuthorityLookup(AuthorityResolver resolver, PkiAuthorizer authorizer)
+internal sealed class GovernedAuthorityLookup(AuthorityResolver resolver, PkiAuthorizer authorizer, ProfileCatalog profiles)
 {
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/> when the CA does not exist or the caller cannot see it.</exception>
     public ValueTask<AuthorityRecord> FindVisibleAsync(CaReference reference, CancellationToken cancellationToken) =>
@@ -24,11 +25,28 @@ internal sealed class GovernedAuthorityLookup(AuthorityResolver resolver, PkiAut
     /// change, so visibility and permission are decided as on a fresh record.
     /// </summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/> or <see cref="PkiErrorCode.Forbidden"/>.</exception>
-    public async ValueTask<AuthorityRecord> DemandIssuerAsync(CaReference reference, CancellationToken cancellationToken)
+    public async ValueTask<AuthorityRecord> DemandIssuerAsync(CaReference reference, string profile, CancellationToken cancellationToken)
     {
         var authority = await FindVisibleAsync(reference, forIssuance: true, cancellationToken).ConfigureAwait(false);
         authorizer.Demand(PkiOperation.Issue, authority.Id, authority.Organization);
+        DemandProfile(profile, authority);
         return authority;
+    }
+
+    /// <summary>
+    /// A profile whose certificates answer OCSP for the CA (id-kp-OCSPSigning, or ocsp-nocheck) makes a delegated
+    /// responder: whoever holds its key can sign "good" for any certificate of the CA, a revoked one included. Issuing one
+    /// — or a token for one — takes <see cref="PkiOperation.Publish"/> on the CA, as
+    /// <see cref="IRevocationService.IssueOcspSigningCertificateAsync"/> does, whichever way it is asked for.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/>; <see cref="PkiErrorCode.InvalidRequest"/> for an unknown profile.</exception>
+    public void DemandProfile(string profile, AuthorityRecord authority)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        if (profiles.Get(profile).MakesOcspResponders)
+        {
+            authorizer.Demand(PkiOperation.Publish, authority.Id, authority.Organization);
+        }
     }
 
     private async ValueTask<AuthorityRecord> FindVisibleAsync(CaReference reference, bool forIssuance, CancellationToken cancellationToken)

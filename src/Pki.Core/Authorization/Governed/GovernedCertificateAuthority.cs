@@ -122,7 +122,7 @@ internal sealed class GovernedCertificateAuthority(
         return audit.RecordAsync("certificate.issue", AuditObjects.Certificate, null, async () =>
         {
             using var activity = PkiTelemetry.Source.StartActivity("pki.issue");
-            var authority = await lookup.DemandIssuerAsync(request.Authority, cancellationToken).ConfigureAwait(false);
+            var authority = await lookup.DemandIssuerAsync(request.Authority, request.Profile, cancellationToken).ConfigureAwait(false);
             authorizer.DemandOwner(request.Organization, authority);
             long started = Stopwatch.GetTimestamp();
             var issued = await inner.IssueAsync(request with { Authority = CaReference.ById(authority.Id) }, authority, cancellationToken).ConfigureAwait(false);
@@ -142,18 +142,14 @@ internal sealed class GovernedCertificateAuthority(
     public async IAsyncEnumerable<CertificateRecord> ListCertificatesAsync(CertificateQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         query ??= new CertificateQuery();
-        var caller = authorizer.Caller;
-        if (!caller.IsSuperuser && caller.Organization is null)
+        if (!authorizer.TryScopeListing(query.AuthorityId, out string? organization))
         {
-            // A caller of no organization sees only certificates of the CAs it holds a capability on: it lists them per CA.
-            if (query.AuthorityId is null || caller.CapabilitiesOn(query.AuthorityId) == PkiCapabilities.None)
-            {
-                yield break;
-            }
+            yield break;
         }
-        else if (!caller.IsSuperuser)
+
+        if (organization is not null)
         {
-            query = query with { Organization = caller.Organization };
+            query = query with { Organization = organization };
         }
 
         await foreach (var certificate in inner.ListCertificatesAsync(query, cancellationToken).ConfigureAwait(false))

@@ -14,7 +14,7 @@ internal sealed class GovernedCsrSigner(CsrSigner inner, GovernedAuthorityLookup
         return audit.RecordAsync("certificate.sign-csr", AuditObjects.Certificate, null, async () =>
         {
             using var activity = PkiTelemetry.Source.StartActivity("pki.sign-csr");
-            var authority = await lookup.DemandIssuerAsync(request.Authority, cancellationToken).ConfigureAwait(false);
+            var authority = await lookup.DemandIssuerAsync(request.Authority, request.Profile, cancellationToken).ConfigureAwait(false);
             authorizer.DemandOwner(request.Organization, authority);
             long started = Stopwatch.GetTimestamp();
             var issued = await inner.SignAsync(request with { Authority = CaReference.ById(authority.Id) }, authority, cancellationToken).ConfigureAwait(false);

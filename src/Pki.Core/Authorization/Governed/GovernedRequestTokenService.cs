@@ -23,6 +23,7 @@ internal sealed class GovernedRequestTokenService(
         {
             var authority = await lookup.DemandAsync(request.Authority, PkiOperation.ManageToken, cancellationToken).ConfigureAwait(false);
             authorizer.DemandOwner(request.OwnerOrganization, authority);
+            lookup.DemandProfile(request.Profile, authority); // a token is redeemed anonymously: the creator answers for what it makes
             var created = await inner.CreateAsync(request with { Authority = CaReference.ById(authority.Id) }, cancellationToken).ConfigureAwait(false);
             PkiTelemetry.TokensCreated.Add(1, new KeyValuePair<string, object?>("ca", authority.Id));
             return created;
@@ -51,6 +52,20 @@ internal sealed class GovernedRequestTokenService(
 
     public async IAsyncEnumerable<RequestTokenRecord> ListAsync(RequestTokenQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // The visibility rule goes into the query (filtering a page afterwards returned short or empty pages with no way
+        // to go on), as for certificates.
+        query ??= new RequestTokenQuery();
+        if (!authorizer.TryScopeListing(query.AuthorityId, out string? organization)
+            || (organization is not null && query.OwnerOrganization is not null && !string.Equals(query.OwnerOrganization, organization, StringComparison.Ordinal)))
+        {
+            yield break; // nothing visible, or another organization's tokens
+        }
+
+        if (organization is not null)
+        {
+            query = query with { OwnerOrganization = organization };
+        }
+
         await foreach (var token in inner.ListAsync(query, cancellationToken).ConfigureAwait(false))
         {
             if (Visible(token))

@@ -41,6 +41,12 @@ public sealed class CertificateProfile
     /// <summary>Add the id-pkix-ocsp-nocheck extension (RFC 6960 section 4.2.2.2.1), for delegated OCSP responders. Default false.</summary>
     public bool OcspNoCheck { get; set; }
 
+    /// <summary>
+    /// True when its certificates can answer OCSP for the CA (id-kp-OCSPSigning, or ocsp-nocheck): issuing one takes the
+    /// same permission as revoking (<see cref="PkiOperation.Publish"/>).
+    /// </summary>
+    internal bool MakesOcspResponders => OcspNoCheck || ExtendedKeyUsages.Contains(OcspSigning);
+
     /// <summary>The key algorithms this profile (template) accepts; empty accepts every algorithm. An enrollment pattern that
     /// sets its own <see cref="EnrollmentPolicy.AllowedKeyAlgorithms"/> replaces this list.</summary>
     public ISet<KeyAlgorithm> AllowedKeyAlgorithms { get; } = new HashSet<KeyAlgorithm>();
