@@ -109,6 +109,24 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         return number;
     }
 
+    public async ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return 0;
+        }
+
+        // FOR SHARE waits for a transaction that has incremented the counter and not yet ended (READ COMMITTED alone would
+        // show the number before it), then reads the row as it was committed.
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT last_number FROM {_crlNumbers} WHERE authority_id = @authority_id FOR SHARE", lease.Connection);
+        command.AddText("authority_id", authorityId);
+        long number = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long found ? found : 0;
+        await lease.CompleteAsync().ConfigureAwait(false);
+        return number;
+    }
+
     public async ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crl);

@@ -81,6 +81,8 @@ public abstract partial class RevocationStoreConformance
         await HostileText.AssertRefusedAsync(async () => await revocation.SetOcspResponderAsync(responder with { KeyId = hostile }, NoCancellation), nameof(OcspResponderRecord.KeyId));
         await HostileText.AssertRefusedAsync(async () => await revocation.SetOcspResponderAsync(responder with { CertificatePem = hostile }, NoCancellation), nameof(OcspResponderRecord.CertificatePem));
 
+        await revocation.NextCrlNumberAsync(decoy, NoCancellation);
+        Assert.Equal(0, await revocation.GetLastCrlNumberAsync(hostile, NoCancellation));
         Assert.Null(await revocation.GetLatestCrlAsync(hostile, delta: false, NoCancellation));
         Assert.Null(await revocation.GetOcspResponderAsync(hostile, NoCancellation));
         Assert.Null(await revocation.GetOcspResponderAsync(authority, NoCancellation));

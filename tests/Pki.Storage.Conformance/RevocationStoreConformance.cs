@@ -172,6 +172,22 @@ public abstract partial class RevocationStoreConformance : StoreConformanceBase
     }
 
     [Fact]
+    public async Task The_last_CRL_number_is_the_last_one_handed_out_per_CA()
+    {
+        var (_, revocation) = await NewStoresAsync();
+        string a = ConformanceRecords.NewId();
+        string b = ConformanceRecords.NewId();
+        Assert.Equal(0, await revocation.GetLastCrlNumberAsync(a, NoCancellation));
+
+        long first = await revocation.NextCrlNumberAsync(a, NoCancellation);
+        Assert.Equal(first, await revocation.GetLastCrlNumberAsync(a, NoCancellation));
+        long second = await revocation.NextCrlNumberAsync(a, NoCancellation);
+        Assert.Equal(second, await revocation.GetLastCrlNumberAsync(a, NoCancellation));
+        Assert.Equal(0, await revocation.GetLastCrlNumberAsync(b, NoCancellation));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await revocation.GetLastCrlNumberAsync(null!, NoCancellation));
+    }
+
+    [Fact]
     public async Task GetLatestCrl_of_a_null_CA_throws_ArgumentNullException()
     {
         var (_, revocation) = await NewStoresAsync();

@@ -26,6 +26,14 @@ public interface IRevocationStore
     ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The last CRL number <see cref="NextCrlNumberAsync"/> handed out for the CA, 0 before the first: the committed one,
+    /// after waiting for a transaction that has taken one and not yet ended (or the number the caller's own transaction
+    /// took). A CRL builder compares it with its own number after reading the entries: equal means no other builder took
+    /// a higher number meanwhile, so no CRL with a higher number can list less than this one.
+    /// </summary>
+    ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Remembers a CRL in the CA's history. It becomes the CA's latest full or delta CRL unless one with a higher number is
     /// already stored; saving a number the CA already has stored changes nothing.
     /// </summary>

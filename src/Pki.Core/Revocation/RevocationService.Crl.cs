@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Pki.Core.Authority;
 
 namespace Pki.Core.Revocation;
@@ -13,7 +14,7 @@ internal sealed partial class RevocationService
             return latest;
         }
 
-        return await CreateCrlAsync(CaReference.ById(record.Id), cancellationToken).ConfigureAwait(false);
+        return await CreateCurrentAsync(record.Id, delta: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<CertificateRevocationList> GetDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
@@ -27,8 +28,47 @@ internal sealed partial class RevocationService
             return latest;
         }
 
-        return await CreateDeltaCrlAsync(CaReference.ById(record.Id), cancellationToken).ConfigureAwait(false);
+        return await CreateCurrentAsync(record.Id, delta: true, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A new current CRL for <see cref="GetCrlAsync"/> / <see cref="GetDeltaCrlAsync"/>. In this process one such creation
+    /// runs per CA and kind at a time, and a request takes the last one made if it started after the request arrived —
+    /// its entries were read after the request was made, so a revocation the caller made before asking is on it. A burst
+    /// of downloads right after a revocation thus signs and stores one or two CRLs, not one each (concurrent builders
+    /// would also keep overtaking each other's numbers: see <see cref="CreateAsync(AuthorityContext, CertificateRevocationList?, CancellationToken)"/>).
+    /// </summary>
+    private async ValueTask<CertificateRevocationList> CreateCurrentAsync(string authorityId, bool delta, CancellationToken cancellationToken)
+    {
+        if (StoreTransaction.Current is not null)
+        {
+            return await CreateAsync(authorityId, delta, cancellationToken).ConfigureAwait(false); // the caller's transaction: its own
+        }
+
+        long arrival = Interlocked.Increment(ref _crlRequests);
+        var key = (authorityId, delta);
+        var gate = _crlCreationGates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_lastCreated.TryGetValue(key, out var last) && last.RequestsBeforeStart >= arrival)
+            {
+                return last.Crl;
+            }
+
+            long requestsBeforeStart = Interlocked.Read(ref _crlRequests);
+            var crl = await CreateAsync(authorityId, delta, cancellationToken).ConfigureAwait(false);
+            _lastCreated[key] = (requestsBeforeStart, crl);
+            return crl;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private ValueTask<CertificateRevocationList> CreateAsync(string authorityId, bool delta, CancellationToken cancellationToken) =>
+        delta ? CreateDeltaCrlAsync(CaReference.ById(authorityId), cancellationToken) : CreateCrlAsync(CaReference.ById(authorityId), cancellationToken);
 
     public async ValueTask<CertificateRevocationList> CreateCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
     {
@@ -62,15 +102,62 @@ internal sealed partial class RevocationService
         return true;
     }
 
-    /// <summary>Creates a full CRL, or a delta CRL against <paramref name="baseCrl"/>; stores and returns it.</summary>
+    /// <summary>How often a CRL is re-read when concurrent builders of the same CA keep taking numbers during its read.</summary>
+    private const int CrlAttempts = 16;
+
+    /// <summary>
+    /// Creates a full CRL, or a delta CRL against <paramref name="baseCrl"/>; stores and returns it. A CRL's number is
+    /// taken before its entries are read, and after the read the CA's last number must still be that one: otherwise
+    /// another builder took a higher number while this one read — its CRL may list less than this read found — so this
+    /// one waits a random moment, takes a new number and reads again. Thus of any two CRLs of a CA, the one with the
+    /// higher number read its entries after the other finished reading: a higher number never lists less (RFC 5280
+    /// section 5.2.3). Builders of one CA in this process take turns, so only other processes can overtake one.
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.ConcurrencyConflict"/> when concurrent builders kept winning.</exception>
     private async ValueTask<CertificateRevocationList> CreateAsync(AuthorityContext signer, CertificateRevocationList? baseCrl, CancellationToken cancellationToken)
     {
-        var settings = Settings;
         string authorityId = signer.Authority.Id;
-        long number = await store.NextCrlNumberAsync(authorityId, cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
-        var thisUpdate = Asn1.DerTime.TruncateToSecond(now);
-        var nextUpdate = thisUpdate + (baseCrl is null ? settings.CrlValidity : settings.DeltaCrlValidity);
+
+        // Not inside a store transaction: that one holds the store's writer, which a builder waiting here may need.
+        var turn = StoreTransaction.Current is null ? _crlBuildTurns.GetOrAdd(authorityId, _ => new SemaphoreSlim(1, 1)) : null;
+        if (turn is not null)
+        {
+            await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                long number = await store.NextCrlNumberAsync(authorityId, cancellationToken).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                var entries = await ReadEntriesAsync(authorityId, baseCrl, Asn1.DerTime.TruncateToSecond(now), now, cancellationToken).ConfigureAwait(false);
+                if (await store.GetLastCrlNumberAsync(authorityId, cancellationToken).ConfigureAwait(false) == number)
+                {
+                    return await SignAndSaveAsync(signer, baseCrl, number, now, entries, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (attempt == CrlAttempts)
+                {
+                    throw new PkiException(PkiErrorCode.ConcurrencyConflict, $"Concurrent CRL creations for CA '{authorityId}' kept taking newer numbers; try again.");
+                }
+
+                // Two builders that retry in step would overtake each other forever: a random pause breaks the tie.
+                var pause = TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, Math.Min(64, 2 << attempt)));
+                await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            turn?.Release();
+        }
+    }
+
+    /// <summary>The entries a CRL made at <paramref name="now"/> lists (a delta: what changed since <paramref name="baseCrl"/>).</summary>
+    private async ValueTask<List<CrlEntry>> ReadEntriesAsync(
+        string authorityId, CertificateRevocationList? baseCrl, DateTimeOffset thisUpdate, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = Settings;
 
         // The CA's previous full CRL (a delta's base): what it listed is known, so what may leave the list now too.
         var previous = baseCrl ?? await store.GetLatestCrlAsync(authorityId, delta: false, cancellationToken).ConfigureAwait(false);
@@ -97,6 +184,16 @@ internal sealed partial class RevocationService
             }
         }
 
+        return entries;
+    }
+
+    private async ValueTask<CertificateRevocationList> SignAndSaveAsync(
+        AuthorityContext signer, CertificateRevocationList? baseCrl, long number, DateTimeOffset now, List<CrlEntry> entries, CancellationToken cancellationToken)
+    {
+        var settings = Settings;
+        string authorityId = signer.Authority.Id;
+        var thisUpdate = Asn1.DerTime.TruncateToSecond(now);
+        var nextUpdate = thisUpdate + (baseCrl is null ? settings.CrlValidity : settings.DeltaCrlValidity);
         var fields = new CrlFields(
             signer.Signature.AlgorithmIdentifier, signer.Name, signer.KeyIdentifier, thisUpdate, nextUpdate, number, baseCrl?.Number,
             signer.Authority.CrlDistributionPoint);

@@ -34,6 +34,15 @@ internal sealed partial class RevocationService(
     private readonly ConcurrentDictionary<string, CachedOcspResponse> _ocspCache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ResponderSigner> _responders = new(StringComparer.Ordinal);
 
+    // CreateCurrentAsync: one creation at a time per CA and kind (full or delta), and the last one made with how many
+    // requests had arrived when it started.
+    private readonly ConcurrentDictionary<(string AuthorityId, bool Delta), SemaphoreSlim> _crlCreationGates = new();
+    private readonly ConcurrentDictionary<(string AuthorityId, bool Delta), (long RequestsBeforeStart, CertificateRevocationList Crl)> _lastCreated = new();
+    private long _crlRequests;
+
+    /// <summary>CRL builders of one CA in this process take turns (see CreateAsync in the CRL part).</summary>
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _crlBuildTurns = new(StringComparer.Ordinal);
+
     /// <summary>Bumped by every status change made through this instance; cached OCSP responses of older generations are discarded.</summary>
     private long _generation;
 

@@ -30,6 +30,8 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
         "INSERT INTO crl_numbers (authority_id, last_number) VALUES (@authority_id, 1) "
         + "ON CONFLICT (authority_id) DO UPDATE SET last_number = crl_numbers.last_number + 1 RETURNING last_number;";
 
+    private const string LastNumber = "SELECT COALESCE((SELECT last_number FROM crl_numbers WHERE authority_id = @authority_id), 0);";
+
     private const string UpsertCrl =
         "INSERT INTO crls (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
         + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
@@ -163,6 +165,21 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
                 return Convert.ToInt64(await command.ExecuteScalarAsync(token).ConfigureAwait(false), CultureInfo.InvariantCulture);
             },
             cancellationToken);
+    }
+
+    public async ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return 0;
+        }
+
+        // A read transaction sees the last committed number; a writer still holding an uncommitted one holds the write
+        // lock, so no entry read by the caller can have been committed after that writer's snapshot (see the contract).
+        using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Sql.Command(connection, null, LastNumber).With("@authority_id", authorityId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
     public ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)

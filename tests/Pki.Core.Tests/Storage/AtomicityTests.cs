@@ -96,6 +96,9 @@ public sealed class AtomicityTests
         public IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, CancellationToken cancellationToken) =>
             inner.ListEntriesAsync(query, cancellationToken);
 
+        public ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken) =>
+            inner.GetLastCrlNumberAsync(authorityId, cancellationToken);
+
         public async ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested(); // as a SQL store does before it writes

@@ -59,6 +59,15 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    public ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorityId);
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_crlNumbers.GetValueOrDefault(authorityId));
+        }
+    }
+
     public ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(authorityId);
