@@ -42,20 +42,24 @@ internal static class SubjectAlternativeNamePolicy
             return names;
         }
 
+        // A server's CN that names a host is one of its SANs (CA/Browser Forum baseline requirements 7.1.4.3; clients
+        // ignore the CN once there are SANs, so a CN missing from them names a host the certificate is not valid for).
         bool serves = type is CertificateType.Server or CertificateType.Dual;
-        if (serves && names.DnsNames.Count == 0)
+        if (serves)
         {
-            // An IP literal is checked first: "10.1.2.3" is also a syntactically valid DNS name.
+            // An IP literal is checked first: "10.1.2.3" would otherwise be read as a DNS name.
             if (IPAddress.TryParse(commonName, out var address) && address.ToString() == commonName)
             {
-                return names.IpAddresses.Count == 0
-                    ? new SubjectAlternativeNames(names.DnsNames, [address], names.EmailAddresses, names.Uris)
-                    : names;
+                return names.IpAddresses.Contains(address)
+                    ? names
+                    : new SubjectAlternativeNames(names.DnsNames, [.. names.IpAddresses, address], names.EmailAddresses, names.Uris);
             }
 
             if (SubjectAlternativeNameSyntax.IsDnsName(commonName))
             {
-                return new SubjectAlternativeNames([commonName.ToLowerInvariant()], names.IpAddresses, names.EmailAddresses, names.Uris);
+                return names.DnsNames.Contains(commonName, StringComparer.OrdinalIgnoreCase)
+                    ? names
+                    : new SubjectAlternativeNames([.. names.DnsNames, commonName.ToLowerInvariant()], names.IpAddresses, names.EmailAddresses, names.Uris);
             }
         }
 

@@ -44,12 +44,18 @@ public sealed class IssueCertificateTests : IClassFixture<HierarchyFixture>
     }
 
     [Fact]
-    public async Task Explicit_dns_sans_are_kept_and_the_common_name_is_not_added()
+    public async Task Explicit_sans_are_kept_and_a_host_common_name_missing_from_them_is_added()
     {
+        // CA/Browser Forum baseline requirements 7.1.4.3: a CN is one of the SANs (clients read only the SANs).
         var issued = await IssueAsync(CertificateProfiles.Server, "api.example.com",
             new SubjectAlternativeNames(["api-v2.example.com"], [IPAddress.Parse("10.0.0.42")]));
-        Assert.Equal(["api-v2.example.com"], issued.Record.SubjectAlternativeNames.DnsNames);
+        Assert.Equal(["api-v2.example.com", "api.example.com"], issued.Record.SubjectAlternativeNames.DnsNames);
         Assert.Equal([IPAddress.Parse("10.0.0.42")], issued.Record.SubjectAlternativeNames.IpAddresses);
+
+        var already = await IssueAsync(CertificateProfiles.Server, "API.example.com", new SubjectAlternativeNames(["api.example.com"]));
+        Assert.Equal(["api.example.com"], already.Record.SubjectAlternativeNames.DnsNames);
+        var ip = await IssueAsync(CertificateProfiles.Server, "10.0.0.7", new SubjectAlternativeNames(["api.example.com"], [IPAddress.Parse("10.0.0.42")]));
+        Assert.Equal([IPAddress.Parse("10.0.0.42"), IPAddress.Parse("10.0.0.7")], ip.Record.SubjectAlternativeNames.IpAddresses);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class SignCsrTests : IClassFixture<HierarchyFixture>
         });
 
         Assert.Equal("CN=final.example.com,O=Acme Corp,C=US", issued.Record.Subject.ToString());
-        Assert.Equal(["alt.example.com"], issued.Record.SubjectAlternativeNames.DnsNames);
+        Assert.Equal(["alt.example.com", "final.example.com"], issued.Record.SubjectAlternativeNames.DnsNames); // the CN joins its SANs
         Assert.Equal(10, issued.Record.ValidityDays);
     }
 
