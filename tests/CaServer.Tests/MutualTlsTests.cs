@@ -60,8 +60,21 @@ public sealed class MutualTlsTests
         using var stranger = SelfSigned();
         Assert.Equal(HttpStatusCode.Forbidden, await HelloAsync(https, root, stranger));
 
+        // Renewal (due two thirds into the 30 days): new connections present the new certificate, with its chain.
+        var listener = state.TlsCertificate!;
+        Assert.Equal(listener.Thumbprint, s_presented);
+        var notBefore = new DateTimeOffset(listener.NotBefore.ToUniversalTime());
+        Assert.InRange(TlsListenerCertificate.RenewalDue(listener), notBefore + TimeSpan.FromDays(19.9), notBefore + TimeSpan.FromDays(20.1));
+        await app.Services.GetRequiredService<TlsCertificateRenewal>().RenewAsync(CancellationToken.None);
+        Assert.NotEqual(listener.Thumbprint, state.TlsCertificate!.Thumbprint);
+        Assert.Equal(HttpStatusCode.OK, await HelloAsync(https, root, clientCertificate));
+        Assert.Equal(state.TlsCertificate.Thumbprint, s_presented);
+
         await app.StopAsync();
     }
+
+    /// <summary>The certificate the server presented on the last handshake of <see cref="HelloAsync"/>.</summary>
+    private static string? s_presented;
 
     /// <summary>One request on a new connection; the server is trusted only through the server's own root.</summary>
     private static async Task<HttpStatusCode> HelloAsync(string baseUrl, X509Certificate2 root, X509Certificate2? clientCertificate)
@@ -75,6 +88,8 @@ public sealed class MutualTlsTests
                 {
                     return false;
                 }
+
+                s_presented = server.Thumbprint;
 
                 // The chain the handshake delivered (its extra store holds the intermediates the server sent), anchored
                 // only at the server's own root.

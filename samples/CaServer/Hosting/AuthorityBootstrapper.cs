@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Pki.CaServer.Security;
@@ -58,17 +57,9 @@ public sealed partial class AuthorityBootstrapper(
         RegisterAdminKey(settings);
         await RegisterConfiguredKeysAsync(settings, cancellationToken);
 
-        var tls = await authorities.IssueAsync(new IssueCertificateRequest
-        {
-            Authority = CaReference.ById(issuing.Id),
-            Profile = CertificateProfiles.Server,
-            Subject = DistinguishedName.Parse("CN=localhost,O=Pki.Core Sample"),
-            SubjectAlternativeNames = new SubjectAlternativeNames(["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback]),
-            ValidityDays = 30,
-            KeyAlgorithm = KeyAlgorithm.EcdsaP256,
-        }, cancellationToken);
+        var tls = await TlsListenerCertificate.IssueAsync(authorities, issuing.Id, cancellationToken);
         string chain = await authorities.GetChainPemAsync(CaReference.ById(issuing.Id), cancellationToken);
-        state.Set(root.Id, issuing.Id, X509Certificate2.CreateFromPem(root.CertificatePem), chain, tls.ToX509Certificate2WithPrivateKey());
+        state.Set(root.Id, issuing.Id, X509Certificate2.CreateFromPem(root.CertificatePem), chain, tls);
     }
 
     /// <inheritdoc />

@@ -34,6 +34,8 @@ public static class CaServerHostingExtensions
         builder.Services.AddSingleton<CaServerState>();
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddHostedService<AuthorityBootstrapper>();
+        builder.Services.AddSingleton<TlsCertificateRenewal>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TlsCertificateRenewal>());
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -48,6 +50,8 @@ public static class CaServerHostingExtensions
                 var chain = new X509Certificate2Collection();
                 chain.ImportFromPem(state.IssuingChainPem);
                 https.ServerCertificateChain = chain;
+                // Each new connection presents the current certificate: the renewal replaces it without a restart.
+                https.OnAuthenticate = (_, ssl) => ssl.ServerCertificateContext = state.TlsContext ?? ssl.ServerCertificateContext;
                 // Client certificates are optional at the TLS layer and judged by the route (/mtls/hello) against the library.
                 https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                 https.ClientCertificateValidation = static (_, _, _) => true;

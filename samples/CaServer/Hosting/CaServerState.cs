@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Pki.CaServer.Hosting;
@@ -19,8 +20,13 @@ public sealed class CaServerState
     /// <summary>The issuing CA's chain in PEM, up to the root.</summary>
     public string IssuingChainPem { get; private set; } = "";
 
-    /// <summary>The HTTPS listener's certificate with its key, issued by the issuing CA at start-up.</summary>
-    public X509Certificate2? TlsCertificate { get; private set; }
+    private volatile TlsIdentity? _tls;
+
+    /// <summary>The HTTPS listener's current certificate with its key, issued by the issuing CA (renewed: see <see cref="TlsCertificateRenewal"/>).</summary>
+    public X509Certificate2? TlsCertificate => _tls?.Certificate;
+
+    /// <summary>The current certificate with the issuing chain, as new TLS connections present it.</summary>
+    internal SslStreamCertificateContext? TlsContext => _tls?.Context;
 
     /// <summary>Completes when the bootstrap has run.</summary>
     public Task Ready => _ready.Task;
@@ -31,7 +37,17 @@ public sealed class CaServerState
         IssuingId = issuingId;
         RootCertificate = root;
         IssuingChainPem = issuingChainPem;
-        TlsCertificate = tls;
+        SetTls(tls);
         _ready.TrySetResult();
     }
+
+    /// <summary>Makes <paramref name="tls"/> the certificate new connections get, with the issuing chain.</summary>
+    internal void SetTls(X509Certificate2 tls)
+    {
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPem(IssuingChainPem);
+        _tls = new TlsIdentity(tls, SslStreamCertificateContext.Create(tls, chain, offline: true));
+    }
+
+    private sealed record TlsIdentity(X509Certificate2 Certificate, SslStreamCertificateContext Context);
 }
