@@ -4,8 +4,8 @@ using Pki.Core;
 namespace Pki.Storage.PostgreSql;
 
 /// <summary>
-/// Tidy: one transaction deletes a batch of expired certificates (never CA certificates, never one a request token
-/// references) and then the escrowed keys only they referenced.
+/// Tidy: one transaction locks a batch of expired certificates (never CA certificates, never one a request token
+/// references), deletes those no token references by then, and then the escrowed keys only they referenced.
 /// </summary>
 /// <remarks>
 /// Under READ COMMITTED, a CSR signed on another host at the same moment for the public key of an escrowed key being
@@ -21,22 +21,40 @@ internal sealed partial class PostgreSqlCertificateStore
         await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await lease.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var keyIds = new HashSet<string>(StringComparer.Ordinal);
-        int certificates = 0;
-        await using (var delete = new NpgsqlCommand { Connection = lease.Connection, Transaction = transaction })
+        // Two statements, so that the second sees what the first's snapshot could not. Only constant fragments are
+        // appended; every value is a parameter.
+        // 1. Lock a batch of candidates FOR UPDATE SKIP LOCKED. A token being stored for one of them holds its row FOR KEY
+        //    SHARE until it commits, so that certificate is skipped now and kept by the next pass; a token that comes
+        //    after the lock waits for this transaction and then finds the certificate gone.
+        var candidates = new List<string>(Math.Min(purge.Limit, 1024)); // a limit may be int.MaxValue
+        await using (var select = new NpgsqlCommand { Connection = lease.Connection, Transaction = transaction })
         {
-            // Only constant fragments are appended; every value is a parameter. The candidates are locked FOR UPDATE SKIP
-            // LOCKED: a token being stored for one of them holds its row FOR KEY SHARE until it commits (its reference is
-            // invisible to this statement's snapshot), so that certificate is skipped now and kept by the next pass; a
-            // token that comes after the lock waits for this transaction and then finds the certificate gone.
-            delete.CommandText = $"DELETE FROM {_table} WHERE id IN (SELECT c.id FROM {_table} c WHERE "
+            select.CommandText = $"SELECT c.id FROM {_table} c WHERE "
                 + (purge.KeepNotActive ? "c.status = @active AND " : string.Empty)
                 + "c.expires_on < @expired_before AND c.type <> @ca "
                 + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_request_tokens")} t WHERE t.certificate_id = c.id) LIMIT @limit "
-                + "FOR UPDATE OF c SKIP LOCKED) RETURNING private_key_id";
-            delete.AddSmallint("active", (int)CertificateStatus.Active);
-            delete.AddSmallint("ca", (int)CertificateType.CertificateAuthority);
-            delete.AddBigint("expired_before", PostgreSqlTime.ToTicks(purge.ExpiredBefore));
-            delete.AddInteger("limit", purge.Limit);
+                + "FOR UPDATE OF c SKIP LOCKED";
+            select.AddSmallint("active", (int)CertificateStatus.Active);
+            select.AddSmallint("ca", (int)CertificateType.CertificateAuthority);
+            select.AddBigint("expired_before", PostgreSqlTime.ToTicks(purge.ExpiredBefore));
+            select.AddInteger("limit", purge.Limit);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                candidates.Add(reader.GetString(0));
+            }
+        }
+
+        // 2. Delete them, checking the tokens again with a fresh snapshot: a token committed after the first statement's
+        //    snapshot but before its lock reached the row (it had released its own lock by then) keeps its certificate.
+        int certificates = 0;
+        if (candidates.Count > 0)
+        {
+            await using var delete = new NpgsqlCommand(
+                $"DELETE FROM {_table} c WHERE c.id = ANY(@ids) "
+                + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_request_tokens")} t WHERE t.certificate_id = c.id) RETURNING c.private_key_id",
+                lease.Connection, transaction);
+            delete.AddTextArray("ids", candidates);
             await using var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -52,7 +52,7 @@ internal sealed partial class IssuancePipeline(
             // A CSR made by ICsrGenerator: marry the certificate to the key kept for it (matched by public key and by the
             // organization the certificate is for: see PrivateKeyEscrow).
             string? owner = order.OwnerOrganization ?? issuer.Authority.Organization;
-            order = order with { PrivateKeyId = await escrow.FindAsync(order.SubjectPublicKeyInfo, owner, cancellationToken).ConfigureAwait(false) };
+            order = order with { PrivateKeyId = await escrow.FindGeneratedAsync(order.SubjectPublicKeyInfo, owner, cancellationToken).ConfigureAwait(false) };
         }
 
         var subject = MergeSubject(order, settings.Csr.MaximumSubjectAttributes);

@@ -8,7 +8,9 @@ namespace Pki.Storage.Sqlite;
 /// <summary>
 /// Tidy: one <c>BEGIN IMMEDIATE</c> transaction deletes a batch of expired certificates (never CA certificates, never one
 /// a request token references, so the deferred foreign key holds at commit) and then the escrowed keys only they
-/// referenced. The write lock is held throughout, so no issuance can link one of those keys in between.
+/// referenced. The write lock is held throughout, so no certificate stored meanwhile can reference one of those keys
+/// (an issuance that found such a key on a reader connection just before may still store its certificate afterwards,
+/// linked to the removed key, which is then not exportable; see docs/storage.md).
 /// </summary>
 internal sealed partial class SqliteCertificateStore
 {

@@ -167,19 +167,24 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
             cancellationToken);
     }
 
-    public async ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
+    public ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorityId);
         if (!StoreInputRules.IsStorable(authorityId))
         {
-            return 0;
+            return ValueTask.FromResult(0L);
         }
 
-        // A read transaction sees the last committed number; a writer still holding an uncommitted one holds the write
-        // lock, so no entry read by the caller can have been committed after that writer's snapshot (see the contract).
-        using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Sql.Command(connection, null, LastNumber).With("@authority_id", authorityId);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        // Read under the write lock (WriteAsync: BEGIN IMMEDIATE, behind this process's held transactions), as
+        // NextCrlNumberAsync takes numbers: a transaction of any process that has taken a number and not ended is waited
+        // for, as the contract asks.
+        return database.WriteAsync(
+            async (connection, transaction, token) =>
+            {
+                using var command = Sql.Command(connection, transaction, LastNumber).With("@authority_id", authorityId);
+                return Convert.ToInt64(await command.ExecuteScalarAsync(token).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            },
+            cancellationToken);
     }
 
     public ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)

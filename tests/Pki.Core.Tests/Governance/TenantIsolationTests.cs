@@ -34,6 +34,40 @@ public sealed class TenantIsolationTests
     }
 
     [Fact]
+    public async Task A_generated_csr_is_married_only_to_a_certificate_its_generator_requests()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var prod = await g.Host.Authority.CreateRootAsync(new CreateRootAuthorityRequest { Name = "acme-prod", Organization = "acme", Subject = DistinguishedName.Create(commonName: "Acme Prod") });
+        var operatorCaller = GovernanceHost.Member("acme", capabilities: new Dictionary<string, PkiCapabilities>
+        {
+            [prod.Id] = PkiCapabilities.CreateCertificate | PkiCapabilities.ExportPrivateKey,
+        }) with { Subject = "operator" };
+        // A contractor (another organization, or a colleague) granted create and export on one other Acme CA only.
+        var contractors = new[]
+        {
+            GovernanceHost.Member("globex", capabilities: new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.CreateCertificate | PkiCapabilities.ExportPrivateKey }),
+            GovernanceHost.Member("acme", capabilities: new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.CreateCertificate | PkiCapabilities.ExportPrivateKey }) with { Subject = "colleague" },
+        };
+        var generated = await g.AsAsync(operatorCaller, () => g.Host.Get<ICsrGenerator>().GenerateAsync(new GenerateCsrRequest
+        {
+            Subject = DistinguishedName.Create(commonName: "device.acme.example"),
+            Key = KeySpecification.For(KeyAlgorithm.EcdsaP256),
+        }).AsTask());
+        var own = await g.AsAsync(operatorCaller, () => g.Host.Signer.SignAsync(Sign(prod, generated.CsrPem)).AsTask());
+        Assert.Equal(generated.PrivateKeyId, own.Record.PrivateKeyId);
+
+        // The CSR is no secret: replayed on the CA they hold export rights on, it gets a certificate but not the key.
+        foreach (var contractor in contractors)
+        {
+            var replay = await g.AsAsync(contractor, () => g.Host.Signer.SignAsync(Sign(g.AcmeCa, generated.CsrPem)).AsTask());
+            Assert.Null(replay.Record.PrivateKeyId);
+            var export = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(contractor,
+                () => g.Host.Get<IPrivateKeyExporter>().ExportAsync(replay.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null).AsTask()));
+            Assert.Equal(PkiErrorCode.PrivateKeyNotFound, export.Code);
+        }
+    }
+
+    [Fact]
     public async Task A_member_may_not_file_a_certificate_or_a_token_under_another_organization()
     {
         using var g = await GovernanceHost.CreateAsync();

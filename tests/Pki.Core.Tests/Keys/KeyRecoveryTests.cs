@@ -149,6 +149,9 @@ public sealed class KeyRecoveryTests(HierarchyFixture ca) : IClassFixture<Hierar
     [InlineData(PrivateKeyExportFormat.EncryptedPkcs8Pem, null)]
     [InlineData(PrivateKeyExportFormat.Pkcs8Pem, "secret")]
     [InlineData((PrivateKeyExportFormat)99, "secret")]
+    [InlineData(PrivateKeyExportFormat.Pkcs12, "pass\0word")] // .NET's PKCS#12 writer would throw ArgumentException
+    [InlineData(PrivateKeyExportFormat.EncryptedPkcs8Pem, "tab\tbed")]
+    [InlineData(PrivateKeyExportFormat.Pkcs12, "del\u007F")]
     public async Task Bad_passwords_and_formats_are_InvalidRequest(PrivateKeyExportFormat format, string? password)
     {
         var issued = await ca.Host.Authority.IssueAsync(new IssueCertificateRequest

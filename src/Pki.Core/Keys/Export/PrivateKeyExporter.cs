@@ -84,6 +84,13 @@ internal sealed partial class PrivateKeyExporter(
             throw new PkiException(PkiErrorCode.InvalidRequest, $"{format} needs a password of 1 to {MaximumPasswordLength} characters.");
         }
 
+        if (password.AsSpan().ContainsAnyInRange('\u0000', '\u001F') || password.Contains('\u007F', StringComparison.Ordinal))
+        {
+            // .NET's PKCS#12 writer refuses U+0000, and OpenSSL cannot open a file protected with one; control characters
+            // are never typed in a password.
+            throw new PkiException(PkiErrorCode.InvalidRequest, "The password may not contain control characters.");
+        }
+
         try
         {
             _ = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetByteCount(password);

@@ -17,7 +17,6 @@ internal sealed partial class CsrGenerator(
     EnrollmentPolicyEnforcer enrollment,
     ProfileCatalog profiles,
     PrivateKeyEscrow escrow,
-    ScopedCallerAccessor callers,
     IOptions<PkiOptions> options,
     ILogger<CsrGenerator>? logger = null) : ICsrGenerator
 {
@@ -51,8 +50,8 @@ internal sealed partial class CsrGenerator(
         // What we hand out must pass our own strict intake (and so every other CSR reader).
         CsrReader.Read(der, settings.Csr, settings.KeyPolicy);
 
-        // Kept for the caller's organization: only a certificate of that organization is linked to it later.
-        var kept = await escrow.PrepareAsync(key, callers.Caller.Organization, cancellationToken).ConfigureAwait(false);
+        // Kept for the caller and its organization: only a certificate this caller requests for it is linked to it later.
+        var kept = await escrow.PrepareGeneratedAsync(key, cancellationToken).ConfigureAwait(false);
         await escrow.AddAsync(kept, cancellationToken).ConfigureAwait(false);
         LogGenerated(_logger, kept.Id, algorithm, request.Subject);
         return new GeneratedCsr(Pem.Encode("CERTIFICATE REQUEST", der), kept.Id, request.Key);
