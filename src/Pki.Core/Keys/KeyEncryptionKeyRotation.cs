@@ -15,6 +15,7 @@ internal sealed partial class KeyEncryptionKeyRotation(
     public async ValueTask<int> RewrapAllAsync(CancellationToken cancellationToken = default)
     {
         int rewrapped = 0;
+        var unreadable = new List<string>();
         string? after = null;
         try
         {
@@ -25,16 +26,23 @@ internal sealed partial class KeyEncryptionKeyRotation(
                 {
                     seen++;
                     after = key.Id;
-                    if (await RewrapAsync(key, cancellationToken).ConfigureAwait(false))
+                    try
                     {
-                        rewrapped++;
+                        if (await RewrapAsync(key, cancellationToken).ConfigureAwait(false))
+                        {
+                            rewrapped++;
+                        }
+                    }
+                    catch (PkiException ex) when (ex.Code == PkiErrorCode.InvalidKey)
+                    {
+                        unreadable.Add(key.Id); // one damaged key, or one under a retired KEK, must not keep the rest under the old one
                     }
                 }
 
                 if (seen < PageSize)
                 {
                     LogRotated(_logger, rewrapped);
-                    return rewrapped;
+                    return unreadable.Count == 0 ? rewrapped : throw Unreadable(unreadable, rewrapped);
                 }
             }
         }
@@ -45,6 +53,16 @@ internal sealed partial class KeyEncryptionKeyRotation(
             LogRotated(_logger, rewrapped);
             return rewrapped;
         }
+    }
+
+    private static PkiException Unreadable(List<string> ids, int rewrapped)
+    {
+        const int Named = 10;
+        string named = string.Join(", ", ids.Take(Named).Select(id => $"'{id}'")) + (ids.Count > Named ? $" and {ids.Count - Named} more" : string.Empty);
+        return new PkiException(
+            PkiErrorCode.InvalidKey,
+            $"{ids.Count} stored key(s) could not be decrypted with the configured key-encryption keys ({named}); the other keys were " +
+            $"re-wrapped ({rewrapped} in this pass). Configure the key-encryption key they were made under in PreviousKeyEncryptionKeys, or remove them.");
     }
 
     /// <summary>Re-wraps one key; a concurrent change is retried from the newly stored bytes.</summary>

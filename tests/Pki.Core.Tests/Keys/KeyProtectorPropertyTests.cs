@@ -140,4 +140,36 @@ public sealed class KeyProtectorPropertyTests
         var again = await rotated.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(issuing.Id), Profile = CertificateProfiles.Server, Subject = DistinguishedName.Parse("CN=s.example.com") });
         Assert.NotNull(again.Record.PrivateKeyId);
     }
+
+    [Fact]
+    public async Task An_unreadable_key_does_not_keep_the_others_under_the_old_kek()
+    {
+        byte[] oldKek = KekA;
+        var store = new Pki.Core.Storage.InMemory.InMemoryPrivateKeyStore();
+        using var before = new Pki.Core.Tests.TestSupport.PkiTestHost(
+            o => { o.KeyEncryptionKey = oldKek; o.KeyEncryptionKeyId = "2025"; },
+            services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store));
+        var (_, issuing) = await before.CreateHierarchyAsync();
+        var issued = await before.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(issuing.Id), Profile = CertificateProfiles.Server, Subject = DistinguishedName.Parse("CN=u.example.com") });
+        // Listed first (the lowest id): a damaged blob.
+        await store.AddAsync(new StoredPrivateKey("00000000000000000000000000000000", KeyAlgorithm.EcdsaP256, new byte[64], before.Get<TimeProvider>().GetUtcNow()), CancellationToken.None);
+
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection> shared = s =>
+        {
+            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store);
+            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<ICertificateStore>());
+            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<IAuthorityStore>());
+        };
+        using var after = new Pki.Core.Tests.TestSupport.PkiTestHost(
+            o => { o.KeyEncryptionKey = KekB; o.KeyEncryptionKeyId = "2026"; o.PreviousKeyEncryptionKeys["2025"] = oldKek; }, services: shared);
+        var error = await Assert.ThrowsAsync<PkiException>(() => after.Get<IKeyEncryptionKeyRotation>().RewrapAllAsync().AsTask());
+        Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
+        Assert.Contains("'00000000000000000000000000000000'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(3 in this pass)", error.Message, StringComparison.Ordinal);
+
+        // Every readable key is under the new KEK: with only that one configured, the certificate's key still exports.
+        using var rotated = new Pki.Core.Tests.TestSupport.PkiTestHost(o => { o.KeyEncryptionKey = KekB; o.KeyEncryptionKeyId = "2026"; }, services: shared);
+        var exported = await rotated.Get<IPrivateKeyExporter>().ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null);
+        Assert.Equal(issued.PrivateKeyPem, exported.Pem);
+    }
 }
