@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Pkcs;
 using Pki.Core.Asn1;
 
@@ -13,6 +15,13 @@ namespace Pki.Core.Authority;
 internal static class CaImportMaterial
 {
     private const int MaxInputSize = 1024 * 1024;
+
+    /// <summary>
+    /// The most password-based key-derivation iterations an import runs (PBKDF2 or the PKCS#12 KDF, per encryption and
+    /// for the PKCS#12 MAC): an encrypted key sets its own count, and the derivation runs synchronously, so an unbounded
+    /// count is hours of CPU per request. Common tools use 2,048 (OpenSSL) to 600,000 (OWASP's PBKDF2-SHA256 advice).
+    /// </summary>
+    internal const int MaximumKeyDerivationIterations = 10_000_000;
 
     public static (byte[] CertificateDer, byte[] Pkcs8) Read(ImportAuthorityRequest request)
     {
@@ -78,7 +87,9 @@ internal static class CaImportMaterial
                     throw new PkiException(PkiErrorCode.InvalidKey, "The private key is encrypted; give its password.");
                 }
 
-                return PrivateKeyInfoFactory.CreatePrivateKeyInfo(password.ToCharArray(), EncryptedPrivateKeyInfo.GetInstance(der)).GetDerEncoded();
+                var encrypted = EncryptedPrivateKeyInfo.GetInstance(der);
+                CheckIterations(encrypted.EncryptionAlgorithm);
+                return PrivateKeyInfoFactory.CreatePrivateKeyInfo(password.ToCharArray(), encrypted).GetDerEncoded();
             case "EC PRIVATE KEY":
                 using (var ecdsa = ECDsa.Create())
                 {
@@ -100,6 +111,7 @@ internal static class CaImportMaterial
 
     private static (byte[], byte[]) ReadPkcs12(ReadOnlyMemory<byte> pkcs12, string? password)
     {
+        CheckPkcs12Iterations(pkcs12.ToArray());
         var store = new Pkcs12StoreBuilder().Build();
         using (var stream = new MemoryStream(pkcs12.ToArray(), writable: false))
         {
@@ -146,6 +158,67 @@ internal static class CaImportMaterial
         if (!keyCertSign)
         {
             throw new PkiException(PkiErrorCode.NotACertificateAuthority, "The CA certificate's keyUsage does not include keyCertSign.");
+        }
+    }
+
+    /// <summary>The iteration counts a PKCS#12 file shows before anything is decrypted: its MAC, each encrypted content,
+    /// each shrouded key bag in plain content.</summary>
+    private static void CheckPkcs12Iterations(byte[] der)
+    {
+        var pfx = Pfx.GetInstance(der);
+        if (pfx.MacData is { } mac)
+        {
+            CheckCount(mac.IterationCount);
+        }
+
+        var contents = AuthenticatedSafe.GetInstance(Asn1OctetString.GetInstance(pfx.AuthSafe.Content).GetOctets());
+        foreach (var content in contents.GetContentInfo())
+        {
+            if (content.ContentType.Equals(PkcsObjectIdentifiers.EncryptedData))
+            {
+                CheckIterations(EncryptedData.GetInstance(content.Content).EncryptionAlgorithm);
+            }
+            else if (content.ContentType.Equals(PkcsObjectIdentifiers.Data))
+            {
+                foreach (var element in Asn1Sequence.GetInstance(Asn1OctetString.GetInstance(content.Content).GetOctets()))
+                {
+                    var bag = SafeBag.GetInstance(element);
+                    if (bag.BagID.Equals(PkcsObjectIdentifiers.Pkcs8ShroudedKeyBag))
+                    {
+                        CheckIterations(EncryptedPrivateKeyInfo.GetInstance(bag.BagValue).EncryptionAlgorithm);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The iteration count of a password-based encryption (PBES2 with PBKDF2, PKCS#12 PBE or PKCS#5 PBES1).</summary>
+    private static void CheckIterations(AlgorithmIdentifier algorithm)
+    {
+        if (algorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdPbeS2))
+        {
+            var derivation = PbeS2Parameters.GetInstance(algorithm.Parameters).KeyDerivationFunc;
+            if (derivation.Algorithm.Equals(PkcsObjectIdentifiers.IdPbkdf2))
+            {
+                CheckCount(Pbkdf2Params.GetInstance(derivation.Parameters).IterationCount);
+            }
+        }
+        else if (algorithm.Algorithm.Id.StartsWith("1.2.840.113549.1.12.1.", StringComparison.Ordinal))
+        {
+            CheckCount(Pkcs12PbeParams.GetInstance(algorithm.Parameters).Iterations);
+        }
+        else if (algorithm.Algorithm.Id.StartsWith("1.2.840.113549.1.5.", StringComparison.Ordinal))
+        {
+            CheckCount(PbeParameter.GetInstance(algorithm.Parameters).IterationCount);
+        }
+    }
+
+    private static void CheckCount(Org.BouncyCastle.Math.BigInteger iterations)
+    {
+        if (iterations.BitLength > 31 || iterations.IntValue > MaximumKeyDerivationIterations)
+        {
+            throw new PkiException(PkiErrorCode.InvalidKey,
+                $"The key's password-based encryption asks for more than {MaximumKeyDerivationIterations} iterations; re-encrypt it with fewer.");
         }
     }
 }

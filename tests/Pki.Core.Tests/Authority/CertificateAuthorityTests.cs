@@ -168,6 +168,40 @@ public sealed class CertificateAuthorityTests
     }
 
     [Fact]
+    public async Task Import_refuses_key_derivations_with_more_iterations_than_it_runs()
+    {
+        // The counts are rewritten in the encodings (nothing is derived with them): the import must refuse before deriving.
+        using var external = CreateExternalCa(out string certificatePem, out _);
+        using var host = new PkiTestHost();
+        using var key = external.GetECDsaPrivateKey()!;
+        var encrypted = Org.BouncyCastle.Asn1.Pkcs.EncryptedPrivateKeyInfo.GetInstance(
+            key.ExportEncryptedPkcs8PrivateKey("secret", new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
+        var pbes2 = Org.BouncyCastle.Asn1.Pkcs.PbeS2Parameters.GetInstance(encrypted.EncryptionAlgorithm.Parameters);
+        var pbkdf2 = Org.BouncyCastle.Asn1.Pkcs.Pbkdf2Params.GetInstance(pbes2.KeyDerivationFunc.Parameters);
+        var slow = new Org.BouncyCastle.Asn1.Pkcs.EncryptedPrivateKeyInfo(
+            new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.IdPbeS2, new Org.BouncyCastle.Asn1.Pkcs.PbeS2Parameters(
+                new Org.BouncyCastle.Asn1.Pkcs.KeyDerivationFunc(Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.IdPbkdf2,
+                    new Org.BouncyCastle.Asn1.Pkcs.Pbkdf2Params(pbkdf2.GetSalt(), int.MaxValue, pbkdf2.Prf)),
+                pbes2.EncryptionScheme)),
+            encrypted.GetEncryptedData());
+        string slowPem = PemEncoding.WriteString("ENCRYPTED PRIVATE KEY", slow.GetEncoded());
+
+        var pfx = Org.BouncyCastle.Asn1.Pkcs.Pfx.GetInstance(external.Export(X509ContentType.Pkcs12, "pw"));
+        var slowPfx = new Org.BouncyCastle.Asn1.Pkcs.Pfx(pfx.AuthSafe, new Org.BouncyCastle.Asn1.Pkcs.MacData(pfx.MacData.Mac, pfx.MacData.GetSalt(), int.MaxValue));
+
+        foreach (var request in new[]
+        {
+            new ImportAuthorityRequest { Name = "slow-pem", CertificatePem = certificatePem, PrivateKeyPem = slowPem, Password = "secret" },
+            new ImportAuthorityRequest { Name = "slow-pfx", Pkcs12 = slowPfx.GetEncoded(), Password = "pw" },
+        })
+        {
+            var error = await Assert.ThrowsAsync<PkiException>(() => host.Authority.ImportAsync(request).AsTask());
+            Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
+            Assert.Contains("iterations", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Import_refuses_a_key_that_does_not_match()
     {
         using var external = CreateExternalCa(out string certificatePem, out _);
