@@ -40,8 +40,11 @@ public sealed class StoreTransaction : IAsyncDisposable
     /// it: committing or disposing it does nothing, and the outer one commits everything.
     /// </summary>
     /// <remarks>Always dispose it (<c>await using</c>): until the outermost one is committed or disposed, an enlisted
-    /// database keeps its transaction open — SQLite's writer of this process, a PostgreSQL connection and its locks.</remarks>
-    public static StoreTransaction Begin()
+    /// database keeps its transaction open — SQLite's writer of this process, a PostgreSQL connection and its locks.
+    /// Internal: only the engine opens transactions, around its own operations. A host that wrapped library calls in one
+    /// and disposed it without committing would erase issued certificates (already in the caller's hands) and their
+    /// audit events.</remarks>
+    internal static StoreTransaction Begin()
     {
         var transaction = new StoreTransaction(Current);
         Ambient.Value = transaction;
@@ -130,7 +133,7 @@ public sealed class StoreTransaction : IAsyncDisposable
     /// nothing: the outer one commits. Once the commit has been sent, <paramref name="cancellationToken"/> no longer counts.
     /// </summary>
     /// <exception cref="InvalidOperationException">The transaction is no longer open.</exception>
-    public async ValueTask CommitAsync(CancellationToken cancellationToken)
+    internal async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
         if (_outer is not null)
         {

@@ -68,6 +68,29 @@ public sealed class TenantIsolationTests
     }
 
     [Fact]
+    public async Task An_admin_may_not_hang_a_ca_under_another_organizations_ca_it_can_merely_see()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        // A globex Admin who holds only the revoke capability on the Acme CA (so the CA is visible to it).
+        var globexAdmin = GovernanceHost.Member("globex", PkiRoles.Admin, new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.RevokeCertificate });
+
+        var error = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(globexAdmin, () => g.Host.Authority.CreateIntermediateAsync(new CreateIntermediateAuthorityRequest
+        {
+            Name = "planted", Parent = CaReference.ById(g.AcmeCa.Id), Organization = "globex", Subject = DistinguishedName.Create(commonName: "Planted"),
+        }).AsTask()));
+
+        Assert.Equal(PkiErrorCode.Forbidden, error.Code);
+        Assert.DoesNotContain(await g.Host.Authority.ListAsync().ToListAsync(), a => a.Name == "planted");
+
+        // Acme's own Admin still creates sub-CAs under it.
+        var sub = await g.AsAsync(AcmeAdmin, () => g.Host.Authority.CreateIntermediateAsync(new CreateIntermediateAuthorityRequest
+        {
+            Name = "acme-sub", Parent = CaReference.ById(g.AcmeCa.Id), Organization = "acme", Subject = DistinguishedName.Create(commonName: "Acme Sub"),
+        }).AsTask());
+        Assert.Equal(g.AcmeCa.Id, sub.ParentId);
+    }
+
+    [Fact]
     public async Task A_member_may_not_file_a_certificate_or_a_token_under_another_organization()
     {
         using var g = await GovernanceHost.CreateAsync();

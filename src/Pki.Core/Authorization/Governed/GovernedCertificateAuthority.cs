@@ -32,6 +32,9 @@ internal sealed class GovernedCertificateAuthority(
         return audit.RecordAsync("authority.create", AuditObjects.Authority, null, async () =>
         {
             var parent = await lookup.FindVisibleAsync(request.Parent, cancellationToken).ConfigureAwait(false);
+            // Managing CAs in the parent's organization as well as in the new CA's: a capability that only makes the
+            // parent visible (revoke, export) must not let another organization's Admin hang a CA under it.
+            authorizer.Demand(PkiOperation.ManageAuthority, parent.Id, parent.Organization);
             authorizer.Demand(PkiOperation.ManageAuthority, parent.Id, request.Organization);
             return await inner.CreateIntermediateAsync(request with { Parent = CaReference.ById(parent.Id) }, cancellationToken).ConfigureAwait(false);
         }, a => (a.Id, a.Id), inOneTransaction: true, cancellationToken);
