@@ -7,7 +7,7 @@ namespace Pki.Core.Authorization;
 /// </summary>
 internal sealed class PkiAuthorizer(ICallerAccessor callers)
 {
-    public PkiCaller Caller => callers.Caller ?? throw new InvalidOperationException("The caller accessor returned no caller.");
+    public PkiCaller Caller => callers.Caller ?? throw new InvalidOperationException("The ICallerAccessor returned no caller. Register it as a singleton that reads the current request (see ICallerAccessor).");
 
     /// <summary>True when the caller may do <paramref name="operation"/> on a CA with this id and organization.</summary>
     public static bool IsAllowed(PkiCaller caller, PkiOperation operation, string? authorityId, string? organization)

@@ -22,7 +22,7 @@ internal sealed class ScopedCallerAccessor(ICallerAccessor host) : ICallerAccess
                 return PkiCaller.System;
             }
 
-            var caller = host.Caller ?? throw new InvalidOperationException("The caller accessor returned no caller.");
+            var caller = host.Caller ?? throw new InvalidOperationException("The ICallerAccessor returned no caller. Register it as a singleton that reads the current request (see ICallerAccessor).");
             RequestText.CheckCaller(caller);
             return caller;
         }
