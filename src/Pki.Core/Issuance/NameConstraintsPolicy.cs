@@ -6,7 +6,7 @@ namespace Pki.Core.Issuance;
 /// Refuses names outside the name constraints of the issuing CA and its ancestors (RFC 5280 section 4.2.1.10), so the
 /// library never signs a certificate that path validation would reject: the SANs, the subject's emailAddress attributes
 /// (which section 4.2.1.10 puts under rfc822Name constraints), and a host-name common name when there is no dNSName SAN
-/// (a dotted host name, as OpenSSL checks it). A wildcard SAN is refused when it could stand for an excluded name.
+/// (every common name OpenSSL reads as a host name). A wildcard SAN is refused when it could stand for an excluded name.
 /// </summary>
 internal static class NameConstraintsPolicy
 {
@@ -19,9 +19,10 @@ internal static class NameConstraintsPolicy
         }
 
         var subjectEmails = subject.Components.Where(c => c.Oid == DistinguishedNameOids.EmailAddress).Select(c => c.Value).ToList();
-        // OpenSSL's rule: a common name with at least one dot that is a valid host name (not an address).
-        string? hostCommonName = names.DnsNames.Count == 0 && subject.CommonName is { } cn && cn.Contains('.', StringComparison.Ordinal)
-            && SubjectAlternativeNameSyntax.IsDnsName(cn) && !IPAddress.TryParse(cn, out _) ? cn : null;
+        // OpenSSL's rule: with no DNS SAN, every common name that reads as a host name is held to the DNS constraints.
+        var hostCommonNames = names.DnsNames.Count == 0
+            ? subject.Components.Where(c => c.Oid == DistinguishedNameOids.CommonName && LooksLikeHostName(c.Value)).Select(c => c.Value).ToList()
+            : [];
         foreach (var constraint in constraints)
         {
             foreach (string dns in names.DnsNames)
@@ -29,7 +30,7 @@ internal static class NameConstraintsPolicy
                 Check(dns, "DNS name", constraint.PermittedDnsDomains, constraint.ExcludedDnsDomains, DnsMatches, WildcardCovers);
             }
 
-            if (hostCommonName is not null)
+            foreach (string hostCommonName in hostCommonNames)
             {
                 Check(hostCommonName, "common name", constraint.PermittedDnsDomains, constraint.ExcludedDnsDomains, DnsMatches, WildcardCovers);
             }
@@ -76,6 +77,33 @@ internal static class NameConstraintsPolicy
         return name.Equals(constraint, StringComparison.OrdinalIgnoreCase)
             || (name.Length > constraint.Length && name.EndsWith(constraint, StringComparison.OrdinalIgnoreCase) && name[^(constraint.Length + 1)] == '.');
     }
+
+    /// <summary>
+    /// How OpenSSL decides that a common name is a host name (its <c>cn2dnsid</c>): at least one dot, non-empty labels of
+    /// letters, digits, '-' and '_', an optional leading "*." — and not an IP address.
+    /// </summary>
+    internal static bool LooksLikeHostName(string value)
+    {
+        var name = value.StartsWith("*.", StringComparison.Ordinal) ? value.AsSpan(2) : value.AsSpan();
+        if (name.IndexOf('.') < 0 || IPAddress.TryParse(value, out _))
+        {
+            return false;
+        }
+
+        foreach (var range in name.Split('.'))
+        {
+            var label = name[range];
+            if (label.IsEmpty || label.ContainsAnyExcept(HostNameCharacters))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> HostNameCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
 
     /// <summary>
     /// True when the wildcard <paramref name="name"/> ("*.example.com") could stand for a name in the excluded subtree

@@ -58,7 +58,13 @@ internal sealed class PrivateKeyEscrow(
     /// (the owner of the certificate being issued), or null.</summary>
     public async ValueTask<string?> FindGeneratedAsync(ReadOnlyMemory<byte> subjectPublicKeyInfo, string? organization, CancellationToken cancellationToken)
     {
-        byte[] index = IndexOf(organization, callers.Caller.Subject, subjectPublicKeyInfo.Span);
+        var caller = callers.Caller;
+        if (!string.Equals(caller.Organization, organization, StringComparison.Ordinal))
+        {
+            return null; // a caller of another organization (or of none) whose subject happens to match is not the generator
+        }
+
+        byte[] index = IndexOf(organization, caller.Subject, subjectPublicKeyInfo.Span);
         var stored = await store.FindBySubjectPublicKeyHashAsync(index, cancellationToken).ConfigureAwait(false);
         return stored?.Id;
     }

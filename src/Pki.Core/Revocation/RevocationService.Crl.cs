@@ -144,7 +144,9 @@ internal sealed partial class RevocationService
 
                 // Two builders that retry in step would overtake each other forever: a random pause breaks the tie.
                 var pause = TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, Math.Min(64, 2 << attempt)));
-                await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+                // Real time, not the host's TimeProvider: the other builders are other processes, and a manual clock in a
+                // test would never end the pause (while this builder holds the CA's turn).
+                await Task.Delay(pause, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
         }
         finally

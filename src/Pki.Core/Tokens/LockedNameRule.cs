@@ -11,14 +11,15 @@ namespace Pki.Core.Tokens;
 internal static class LockedNameRule
 {
     /// <exception cref="PkiException"><see cref="PkiErrorCode.PolicyViolation"/> naming the first name the token did not approve.</exception>
-    public static void Check(string? lockedCommonName, SubjectAlternativeNames requested)
+    public static void Check(string? lockedCommonName, SubjectAlternativeNames requested, DistinguishedName requestedSubject)
     {
-        if (lockedCommonName is null || requested.IsEmpty)
+        if (lockedCommonName is null)
         {
             return;
         }
 
-        var address = IPAddress.TryParse(lockedCommonName, out var parsed) ? parsed : null;
+        // Only the canonical text of an address: "167772161" or "010.0.0.1" also parse as addresses.
+        var address = IPAddress.TryParse(lockedCommonName, out var parsed) && parsed.ToString() == lockedCommonName ? parsed : null;
         string? other =
             requested.DnsNames.FirstOrDefault(name => !string.Equals(name, lockedCommonName, StringComparison.OrdinalIgnoreCase))
             ?? requested.EmailAddresses.FirstOrDefault(email => !string.Equals(email, lockedCommonName, StringComparison.OrdinalIgnoreCase))
@@ -28,6 +29,16 @@ internal static class LockedNameRule
         {
             throw new PkiException(PkiErrorCode.PolicyViolation,
                 $"The token locks the common name '{lockedCommonName}'; the CSR may not ask for the subject alternative name '{other}'.");
+        }
+
+        // The subject's emailAddress is an identity too (mail clients fall back to it when there is no email SAN).
+        foreach (var attribute in requestedSubject.Components)
+        {
+            if (attribute.Oid == DistinguishedNameOids.EmailAddress && !string.Equals(attribute.Value, lockedCommonName, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PkiException(PkiErrorCode.PolicyViolation,
+                    $"The token locks the common name '{lockedCommonName}'; the CSR may not ask for the email address '{attribute.Value}' in its subject.");
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ internal sealed partial class RequestTokenService
 
         // The same strict reader and the same pipeline as ICsrSigner; a CSR that fails here leaves the token unused.
         var csr = CsrSigner.ReadCsr(pem, default, options.Value);
-        LockedNameRule.Check(token.CommonName, csr.RequestedNames);
+        LockedNameRule.Check(token.CommonName, csr.RequestedNames, csr.Subject);
         var order = CsrSigner.CreateOrder(
             new SignCsrRequest
             {

@@ -119,6 +119,10 @@ public sealed class NameConstraintsTests
         await Refused(CertificateProfiles.Server, DistinguishedName.Create(commonName: "*.acme.example"));
         // A client certificate with a host-name CN and no DNS SAN: OpenSSL checks the CN against the DNS constraints.
         await Refused("client-open", DistinguishedName.Create(commonName: "api.evil.example"), new SubjectAlternativeNames(uris: [new Uri("urn:example:device")]));
+        // Every CN OpenSSL reads as a host name: with an underscore, or a second CN.
+        await Refused("client-open", DistinguishedName.Create(commonName: "api_1.evil.example"), new SubjectAlternativeNames(uris: [new Uri("urn:example:device")]));
+        await Refused("client-open", DistinguishedName.FromComponents([new(DistinguishedNameOids.CommonName, "api.acme.example"), new(DistinguishedNameOids.CommonName, "api.evil.example")]),
+            new SubjectAlternativeNames(uris: [new Uri("urn:example:device")]));
         // An emailAddress in the subject falls under rfc822Name constraints (RFC 5280 section 4.2.1.10).
         await Refused("client-open", DistinguishedName.Create(commonName: "Mallory").With(DistinguishedNameOids.EmailAddress, "mallory@evil.example"),
             new SubjectAlternativeNames(uris: [new Uri("urn:example:device")]));

@@ -56,7 +56,12 @@ public sealed class TenantIsolationTests
         var own = await g.AsAsync(operatorCaller, () => g.Host.Signer.SignAsync(Sign(prod, generated.CsrPem)).AsTask());
         Assert.Equal(generated.PrivateKeyId, own.Record.PrivateKeyId);
 
-        // The CSR is no secret: replayed on the CA they hold export rights on, it gets a certificate but not the key.
+        // The CSR is no secret: replayed on the CA they hold export rights on, it gets a certificate but not the key —
+        // also by a caller of another organization whose subject happens to be the generator's.
+        contractors = [.. contractors, GovernanceHost.Member("globex", capabilities: new Dictionary<string, PkiCapabilities>
+        {
+            [g.AcmeCa.Id] = PkiCapabilities.CreateCertificate | PkiCapabilities.ExportPrivateKey,
+        }) with { Subject = "operator" }];
         foreach (var contractor in contractors)
         {
             var replay = await g.AsAsync(contractor, () => g.Host.Signer.SignAsync(Sign(g.AcmeCa, generated.CsrPem)).AsTask());

@@ -72,4 +72,26 @@ public sealed class LockedNameTests : IAsyncLifetime
 
         Assert.Equal("spiffe://acme.example/device/7", Assert.Single(issued.Record.SubjectAlternativeNames.Uris).OriginalString);
     }
+
+    [Fact]
+    public async Task A_subject_email_other_than_the_locked_common_name_is_refused()
+    {
+        var token = await _ca.CreateAsync(commonName: "device-7");
+        Assert.Equal(PkiErrorCode.PolicyViolation, await _ca.RedeemFailsAsync(token.Secret, TokenTestHost.Csr("E=ceo@acme.example, CN=device-7")));
+        Assert.Equal(RequestTokenState.Unused, (await _ca.Tokens.GetAsync(token.Token.Id)).State);
+    }
+
+    [Fact]
+    public async Task Only_the_canonical_text_of_an_address_locks_an_ip_san()
+    {
+        var token = await _ca.CreateAsync(commonName: "167772161"); // also parses as 10.0.0.1
+        Assert.Equal(PkiErrorCode.PolicyViolation, await _ca.RedeemFailsAsync(token.Secret, Csr("CN=167772161", b => b.AddIpAddress(IPAddress.Parse("10.0.0.1")))));
+    }
+
+    [Fact]
+    public async Task A_token_without_a_profile_is_a_client_token()
+    {
+        var created = await _ca.Tokens.CreateAsync(new CreateRequestTokenRequest { Name = "no-profile", Authority = CaReference.ById(_ca.Issuing.Id), Profile = null! });
+        Assert.Equal(CertificateProfiles.Client, created.Token.Profile);
+    }
 }

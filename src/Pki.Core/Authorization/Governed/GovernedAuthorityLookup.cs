@@ -40,10 +40,10 @@ internal sealed class GovernedAuthorityLookup(AuthorityResolver resolver, PkiAut
     /// <see cref="IRevocationService.IssueOcspSigningCertificateAsync"/> does, whichever way it is asked for.
     /// </summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/>; <see cref="PkiErrorCode.InvalidRequest"/> for an unknown profile.</exception>
-    public void DemandProfile(string profile, AuthorityRecord authority)
+    public void DemandProfile(string? profile, AuthorityRecord authority)
     {
-        ArgumentNullException.ThrowIfNull(profile);
-        if (profiles.Get(profile).MakesOcspResponders)
+        // No profile: the operation's own default (a token's is client) or its own error, decided by the engine.
+        if (profile is not null && profiles.Get(profile).MakesOcspResponders)
         {
             authorizer.Demand(PkiOperation.Publish, authority.Id, authority.Organization);
         }
