@@ -31,6 +31,8 @@ internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durabl
             $"KeyPolicy.MaximumRsaKeySize must be between MinimumRsaKeySize ({keys.MinimumRsaKeySize}) and 16384, not {keys.MaximumRsaKeySize}.");
         Check(options.DefaultRootValidityDays is >= 1 and <= 36_600, $"DefaultRootValidityDays must be between 1 and 36600, not {options.DefaultRootValidityDays}.");
         Check(options.DefaultIntermediateValidityDays is >= 1 and <= 36_600, $"DefaultIntermediateValidityDays must be between 1 and 36600, not {options.DefaultIntermediateValidityDays}.");
+        Check(options.ValidityNesting != ValidityNesting.Reject || options.DefaultIntermediateValidityDays <= options.DefaultRootValidityDays,
+            $"With ValidityNesting.Reject, DefaultIntermediateValidityDays ({options.DefaultIntermediateValidityDays}) must not exceed DefaultRootValidityDays ({options.DefaultRootValidityDays}): every intermediate created with the defaults would outlive its root and be refused.");
         Check(Enum.IsDefined(options.ValidityNesting), $"ValidityNesting {options.ValidityNesting} is not defined.");
         Check(options.KeyEncryptionKey is null || options.KeyEncryptionKey.Length == 32,
             $"KeyEncryptionKey must be 32 bytes (AES-256), not {options.KeyEncryptionKey?.Length}.");

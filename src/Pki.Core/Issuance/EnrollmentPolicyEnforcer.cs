@@ -41,6 +41,27 @@ internal sealed class EnrollmentPolicyEnforcer(IOptions<PkiOptions> options)
         }
     }
 
+    /// <summary>
+    /// The validity of a request that gives none: the profile's default, but no more than the system-wide policy's and the
+    /// pattern's maximum — a default the policy would refuse would make every such request fail.
+    /// </summary>
+    public int DefaultValidityDays(CertificateProfile profile, string? patternName)
+    {
+        var settings = options.Value;
+        int days = profile.DefaultValidityDays;
+        if (settings.EnrollmentPolicy.MaximumValidityDays is int maximum)
+        {
+            days = Math.Min(days, maximum);
+        }
+
+        if (patternName is not null && settings.EnrollmentPatterns.TryGetValue(patternName, out var pattern) && pattern.MaximumValidityDays is int patternMaximum)
+        {
+            days = Math.Min(days, patternMaximum); // an unknown pattern is refused by Enforce
+        }
+
+        return days;
+    }
+
     private static void Check(EnrollmentPolicy policy, string source, KeyAlgorithm? algorithm, string key, string? profileName, int? validityDays)
     {
         CheckKey(policy.AllowedKeyAlgorithms, source, algorithm, key);

@@ -46,7 +46,8 @@ internal sealed partial class IssuancePipeline(
                 $"CA '{issuer.Authority.Name}' has pathLenConstraint {issuerPath} and cannot issue a CA certificate with pathLenConstraint {profile.PathLengthConstraint}.");
         }
 
-        enrollment.Enforce(order.PublicKeyFamily, order.PublicKeySize, order.Profile, profile, order.ValidityDays ?? profile.DefaultValidityDays, order.EnrollmentPattern);
+        int validityDays = order.ValidityDays ?? enrollment.DefaultValidityDays(profile, order.EnrollmentPattern);
+        enrollment.Enforce(order.PublicKeyFamily, order.PublicKeySize, order.Profile, profile, validityDays, order.EnrollmentPattern);
         if (order.PrivateKeyId is null && order.CsrPem is not null)
         {
             // A CSR made by ICsrGenerator: marry the certificate to the key kept for it (matched by public key and by the
@@ -71,7 +72,7 @@ internal sealed partial class IssuancePipeline(
 
         SubjectKeyUsage.Check(profile, order.PublicKeyFamily, order.Profile);
         var validity = ValidityWindow.Compute(
-            time.GetUtcNow(), order.ValidityDays ?? profile.DefaultValidityDays, profile.MaximumValidityDays, profile.Backdate,
+            time.GetUtcNow(), validityDays, profile.MaximumValidityDays, profile.Backdate,
             issuer.Authority.NotBefore, issuer.Authority.NotAfter, settings.ValidityNesting);
 
         var extensions = new ExtensionState(

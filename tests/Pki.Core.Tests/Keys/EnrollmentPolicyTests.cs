@@ -89,7 +89,7 @@ public sealed class EnrollmentPolicyTests
         };
 
         Assert.Equal(PkiErrorCode.PolicyViolation, (await Assert.ThrowsAsync<PkiException>(() => host.Authority.IssueAsync(Issue("short", 8)).AsTask())).Code);
-        Assert.Equal(PkiErrorCode.PolicyViolation, (await Assert.ThrowsAsync<PkiException>(() => host.Authority.IssueAsync(Issue("short", null)).AsTask())).Code);
+        Assert.Equal(7, (await host.Authority.IssueAsync(Issue("short", null))).Record.ValidityDays); // the default, capped at the pattern's maximum
         Assert.NotNull((await host.Authority.IssueAsync(Issue("short", 7))).Record);
         Assert.Equal(PkiErrorCode.PolicyViolation, (await Assert.ThrowsAsync<PkiException>(() => host.Authority.IssueAsync(Issue("web-rsa", 7, CertificateProfiles.Client) with { KeyAlgorithm = KeyAlgorithm.Rsa3072 }).AsTask())).Code);
         Assert.Equal(PkiErrorCode.InvalidRequest, (await Assert.ThrowsAsync<PkiException>(() => host.Authority.IssueAsync(Issue("nope", 7)).AsTask())).Code);
@@ -142,5 +142,33 @@ public sealed class EnrollmentPolicyTests
         }
 
         return count;
+    }
+
+    [Fact]
+    public async Task A_request_without_a_validity_gets_the_profile_default_capped_at_the_policy_maximum()
+    {
+        using var host = new PkiTestHost(o =>
+        {
+            o.EnrollmentPolicy.MaximumValidityDays = 90;
+            o.EnrollmentPatterns["week"] = new EnrollmentPolicy { MaximumValidityDays = 7 };
+        });
+        var (_, issuing) = await host.CreateHierarchyAsync();
+        IssueCertificateRequest Request(string? pattern) => new()
+        {
+            Authority = CaReference.ById(issuing.Id), Profile = CertificateProfiles.Server, CommonName = "d.example.com", EnrollmentPattern = pattern,
+        };
+
+        Assert.Equal(90, (await host.Authority.IssueAsync(Request(null))).Record.ValidityDays); // the server profile's default is 365
+        Assert.Equal(7, (await host.Authority.IssueAsync(Request("week"))).Record.ValidityDays);
+        var asked = await Assert.ThrowsAsync<PkiException>(() => host.Authority.IssueAsync(Request(null) with { ValidityDays = 91 }).AsTask());
+        Assert.Equal(PkiErrorCode.PolicyViolation, asked.Code); // an explicit validity is still checked, not capped
+    }
+
+    [Fact]
+    public void Default_intermediates_that_would_outlive_default_roots_are_refused_at_start_up()
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new PkiTestHost(o => o.DefaultRootValidityDays = 365));
+        Assert.Contains("DefaultIntermediateValidityDays", error.Message, StringComparison.Ordinal);
+        using var clipped = new PkiTestHost(o => { o.DefaultRootValidityDays = 365; o.ValidityNesting = ValidityNesting.Clip; });
     }
 }
