@@ -362,7 +362,7 @@ public sealed class RfcConformanceTests
     internal static int ResponseStatus(byte[] response)
     {
         var outer = new AsnReader(response, AsnEncodingRules.DER).ReadSequence();
-        return (int)outer.ReadEnumeratedValue<OcspStatus>();
+        return (int)outer.ReadEnumeratedValue<OcspResponseStatus>();
     }
 
     /// <summary>The nonce value in the responseExtensions of a successful response.</summary>
@@ -392,13 +392,4 @@ public sealed class RfcConformanceTests
         throw new InvalidOperationException("The response has no nonce.");
     }
 
-    private enum OcspStatus
-    {
-        Successful = 0,
-        MalformedRequest = 1,
-        InternalError = 2,
-        TryLater = 3,
-        SigRequired = 5,
-        Unauthorized = 6,
-    }
 }

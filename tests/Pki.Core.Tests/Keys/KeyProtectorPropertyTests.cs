@@ -117,24 +117,14 @@ public sealed class KeyProtectorPropertyTests
 
         using var after = new Pki.Core.Tests.TestSupport.PkiTestHost(
             o => { o.KeyEncryptionKey = KekB; o.KeyEncryptionKeyId = "2026"; o.PreviousKeyEncryptionKeys["2025"] = oldKek; },
-            services: s =>
-            {
-                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store);
-                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<ICertificateStore>());
-                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<IAuthorityStore>());
-            });
+            services: SharedStores(before, store));
         Assert.Equal(3, await after.Get<IKeyEncryptionKeyRotation>().RewrapAllAsync());
         Assert.Equal(0, await after.Get<IKeyEncryptionKeyRotation>().RewrapAllAsync());
 
         // Only the new KEK now: the certificate's key still exports, and the CAs still sign.
         using var rotated = new Pki.Core.Tests.TestSupport.PkiTestHost(
             o => { o.KeyEncryptionKey = KekB; o.KeyEncryptionKeyId = "2026"; },
-            services: s =>
-            {
-                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store);
-                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<ICertificateStore>());
-                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<IAuthorityStore>());
-            });
+            services: SharedStores(before, store));
         var exported = await rotated.Get<IPrivateKeyExporter>().ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null);
         Assert.Equal(issued.PrivateKeyPem, exported.Pem);
         var again = await rotated.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(issuing.Id), Profile = CertificateProfiles.Server, Subject = DistinguishedName.Parse("CN=s.example.com") });
@@ -154,12 +144,7 @@ public sealed class KeyProtectorPropertyTests
         // Listed first (the lowest id): a damaged blob.
         await store.AddAsync(new StoredPrivateKey("00000000000000000000000000000000", KeyAlgorithm.EcdsaP256, new byte[64], before.Get<TimeProvider>().GetUtcNow()), CancellationToken.None);
 
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection> shared = s =>
-        {
-            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store);
-            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<ICertificateStore>());
-            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<IAuthorityStore>());
-        };
+        var shared = SharedStores(before, store);
         using var after = new Pki.Core.Tests.TestSupport.PkiTestHost(
             o => { o.KeyEncryptionKey = KekB; o.KeyEncryptionKeyId = "2026"; o.PreviousKeyEncryptionKeys["2025"] = oldKek; }, services: shared);
         var error = await Assert.ThrowsAsync<PkiException>(() => after.Get<IKeyEncryptionKeyRotation>().RewrapAllAsync().AsTask());
@@ -172,4 +157,13 @@ public sealed class KeyProtectorPropertyTests
         var exported = await rotated.Get<IPrivateKeyExporter>().ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs8Pem, null);
         Assert.Equal(issued.PrivateKeyPem, exported.Pem);
     }
+
+    /// <summary>A later host over the same stores as <paramref name="before"/> (its keys in <paramref name="store"/>).</summary>
+    private static Action<Microsoft.Extensions.DependencyInjection.IServiceCollection> SharedStores(
+        Pki.Core.Tests.TestSupport.PkiTestHost before, Pki.Core.Storage.InMemory.InMemoryPrivateKeyStore store) => s =>
+    {
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<ICertificateStore>());
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<IAuthorityStore>());
+    };
 }
