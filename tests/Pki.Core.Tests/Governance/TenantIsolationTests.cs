@@ -96,6 +96,35 @@ public sealed class TenantIsolationTests
     }
 
     [Fact]
+    public async Task The_cas_admin_sees_and_revokes_what_its_ca_issued_under_another_owner_organization()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        // A globex member with the create capability on the Acme CA files a certificate under globex.
+        var contractor = GovernanceHost.Member("globex", capabilities: new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.CreateCertificate });
+        var issued = await g.AsAsync(contractor, () => g.Host.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(g.AcmeCa.Id), Profile = CertificateProfiles.Client, CommonName = "globex-device", Organization = "globex", IncludePrivateKey = false,
+        }).AsTask());
+        Assert.Equal("globex", issued.Record.OwnerOrganization);
+
+        var seen = await g.AsAsync(AcmeAdmin, () => g.Host.Authority.GetCertificateAsync(issued.Record.Id).AsTask());
+        var listed = await g.AsAsync(AcmeAdmin, () => g.Host.Authority.ListCertificatesAsync(new CertificateQuery { AuthorityId = g.AcmeCa.Id }).ToListAsync().AsTask());
+        var revoked = await g.AsAsync(AcmeAdmin, () => g.Host.Get<IRevocationService>().RevokeAsync(new RevokeCertificateRequest
+        {
+            Certificate = CertificateReference.ById(issued.Record.Id), Reason = RevocationReason.KeyCompromise,
+        }).AsTask());
+
+        Assert.Equal(issued.Record.Id, seen.Id);
+        Assert.Contains(listed, c => c.Id == issued.Record.Id);
+        Assert.Equal(CertificateStatus.Revoked, revoked.Status);
+
+        // Globex's Admin, of another organization than the CA's, still does not list the Acme CA's other certificates.
+        var own = await g.Host.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(g.AcmeCa.Id), Profile = CertificateProfiles.Client, CommonName = "acme-own", IncludePrivateKey = false });
+        var globexList = await g.AsAsync(GlobexAdmin, () => g.Host.Authority.ListCertificatesAsync(new CertificateQuery { AuthorityId = g.AcmeCa.Id }).ToListAsync().AsTask());
+        Assert.DoesNotContain(globexList, c => c.Id == own.Record.Id);
+    }
+
+    [Fact]
     public async Task A_member_may_not_file_a_certificate_or_a_token_under_another_organization()
     {
         using var g = await GovernanceHost.CreateAsync();

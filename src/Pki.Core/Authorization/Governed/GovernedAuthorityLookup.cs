@@ -49,6 +49,38 @@ internal sealed class GovernedAuthorityLookup(AuthorityResolver resolver, PkiAut
         }
     }
 
+    /// <summary>
+    /// Whether the caller can see <paramref name="certificate"/>: by its owner organization or a capability on its CA (see
+    /// <see cref="PkiAuthorizer.CanSee"/>), or as an Admin of the organization of the CA that issued it — who may revoke
+    /// what that CA issued, whichever organization the certificate was filed under. The CA is read only in that last case.
+    /// </summary>
+    public async ValueTask<bool> CanSeeCertificateAsync(CertificateRecord certificate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return authorizer.CanSee(certificate.CertificateAuthority.Id, certificate.OwnerOrganization)
+            || await IsAdminOfAuthorityAsync(certificate.CertificateAuthority.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the caller is an Admin of the organization of CA <paramref name="authorityId"/> (which exists).</summary>
+    public async ValueTask<bool> IsAdminOfAuthorityAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        var caller = authorizer.Caller;
+        if (!caller.Roles.HasFlag(PkiRoles.Admin) || caller.Organization is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            var authority = await resolver.FindAsync(CaReference.ById(authorityId), cancellationToken).ConfigureAwait(false);
+            return string.Equals(authority.Organization, caller.Organization, StringComparison.Ordinal);
+        }
+        catch (PkiException e) when (e.Code == PkiErrorCode.AuthorityNotFound)
+        {
+            return false;
+        }
+    }
+
     private async ValueTask<AuthorityRecord> FindVisibleAsync(CaReference reference, bool forIssuance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);

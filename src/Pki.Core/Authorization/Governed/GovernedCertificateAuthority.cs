@@ -137,7 +137,7 @@ internal sealed class GovernedCertificateAuthority(
     public async ValueTask<CertificateRecord> GetCertificateAsync(string id, CancellationToken cancellationToken = default)
     {
         var certificate = await inner.GetCertificateAsync(id, cancellationToken).ConfigureAwait(false);
-        return authorizer.CanSee(certificate.CertificateAuthority.Id, certificate.OwnerOrganization)
+        return await lookup.CanSeeCertificateAsync(certificate, cancellationToken).ConfigureAwait(false)
             ? certificate
             : throw new PkiException(PkiErrorCode.CertificateNotFound, $"Certificate '{id}' does not exist.");
     }
@@ -150,7 +150,8 @@ internal sealed class GovernedCertificateAuthority(
             yield break;
         }
 
-        if (organization is not null)
+        // An Admin of the CA's organization lists everything that CA issued, whichever organization it was filed under.
+        if (organization is not null && !(query.AuthorityId is { } authorityId && await lookup.IsAdminOfAuthorityAsync(authorityId, cancellationToken).ConfigureAwait(false)))
         {
             query = query with { Organization = organization };
         }

@@ -38,7 +38,7 @@ internal sealed class GovernedRevocationService(
     public async ValueTask<CertificateRecord> GetStatusAsync(CertificateReference certificate, CancellationToken cancellationToken = default)
     {
         var record = await inner.GetStatusAsync(certificate, cancellationToken).ConfigureAwait(false);
-        return authorizer.CanSee(record.CertificateAuthority.Id, record.OwnerOrganization)
+        return await lookup.CanSeeCertificateAsync(record, cancellationToken).ConfigureAwait(false)
             ? record
             : throw new PkiException(PkiErrorCode.CertificateNotFound, "The certificate does not exist.");
     }
