@@ -27,4 +27,25 @@ public sealed class TokenListingTests
         Assert.Equal(3, globex.Count);
         Assert.Empty(await g.AsAsync(holder, () => tokens.ListAsync().ToListAsync().AsTask()));
     }
+
+    [Fact]
+    public async Task The_cas_admin_sees_tokens_of_its_ca_filed_under_another_organization()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var tokens = g.Host.Get<IRequestTokenService>();
+        var contractor = GovernanceHost.Member("globex", capabilities: new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.CreateCertificate });
+        var filed = await g.AsAsync(contractor, () => tokens.CreateAsync(new CreateRequestTokenRequest
+        {
+            Name = "globex-owned", Authority = CaReference.ById(g.AcmeCa.Id), OwnerOrganization = "globex",
+        }).AsTask());
+        var acmeAdmin = GovernanceHost.Member("acme", PkiRoles.Admin);
+
+        var seen = await g.AsAsync(acmeAdmin, () => tokens.GetAsync(filed.Token.Id).AsTask());
+        var listed = await g.AsAsync(acmeAdmin, () => tokens.ListAsync(new RequestTokenQuery { AuthorityId = g.AcmeCa.Id }).ToListAsync().AsTask());
+        var deleted = await g.AsAsync(acmeAdmin, () => tokens.DeleteAsync(filed.Token.Id).AsTask());
+
+        Assert.Equal(filed.Token.Id, seen.Id);
+        Assert.Equal([filed.Token.Id], listed.Select(t => t.Id));
+        Assert.Equal(RequestTokenState.Deleted, deleted.State);
+    }
 }

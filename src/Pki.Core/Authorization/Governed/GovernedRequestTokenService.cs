@@ -47,7 +47,9 @@ internal sealed class GovernedRequestTokenService(
     public async ValueTask<RequestTokenRecord> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         var token = await inner.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return Visible(token) ? token : throw TokenErrors.NotFound();
+        return Visible(token) || await lookup.IsAdminOfAuthorityAsync(token.Authority.Id, cancellationToken).ConfigureAwait(false)
+            ? token
+            : throw TokenErrors.NotFound(); // an Admin of the token's CA sees it whichever organization owns it, as for certificates
     }
 
     public async IAsyncEnumerable<RequestTokenRecord> ListAsync(RequestTokenQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -55,20 +57,21 @@ internal sealed class GovernedRequestTokenService(
         // The visibility rule goes into the query (filtering a page afterwards returned short or empty pages with no way
         // to go on), as for certificates.
         query ??= new RequestTokenQuery();
+        bool authorityAdmin = query.AuthorityId is { } authorityId && await lookup.IsAdminOfAuthorityAsync(authorityId, cancellationToken).ConfigureAwait(false);
         if (!authorizer.TryScopeListing(query.AuthorityId, out string? organization)
-            || (organization is not null && query.OwnerOrganization is not null && !string.Equals(query.OwnerOrganization, organization, StringComparison.Ordinal)))
+            || (!authorityAdmin && organization is not null && query.OwnerOrganization is not null && !string.Equals(query.OwnerOrganization, organization, StringComparison.Ordinal)))
         {
             yield break; // nothing visible, or another organization's tokens
         }
 
-        if (organization is not null)
+        if (organization is not null && !authorityAdmin)
         {
             query = query with { OwnerOrganization = organization };
         }
 
         await foreach (var token in inner.ListAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            if (Visible(token))
+            if (authorityAdmin || Visible(token))
             {
                 yield return token;
             }
