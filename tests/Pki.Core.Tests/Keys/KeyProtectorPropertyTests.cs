@@ -109,9 +109,7 @@ public sealed class KeyProtectorPropertyTests
     {
         byte[] oldKek = KekA;
         var store = new Pki.Core.Storage.InMemory.InMemoryPrivateKeyStore();
-        using var before = new Pki.Core.Tests.TestSupport.PkiTestHost(
-            o => { o.KeyEncryptionKey = oldKek; o.KeyEncryptionKeyId = "2025"; },
-            services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store));
+        using var before = OldKekHost(oldKek, store);
         var (_, issuing) = await before.CreateHierarchyAsync();
         var issued = await before.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(issuing.Id), Profile = CertificateProfiles.Server, Subject = DistinguishedName.Parse("CN=r.example.com") });
 
@@ -136,9 +134,7 @@ public sealed class KeyProtectorPropertyTests
     {
         byte[] oldKek = KekA;
         var store = new Pki.Core.Storage.InMemory.InMemoryPrivateKeyStore();
-        using var before = new Pki.Core.Tests.TestSupport.PkiTestHost(
-            o => { o.KeyEncryptionKey = oldKek; o.KeyEncryptionKeyId = "2025"; },
-            services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store));
+        using var before = OldKekHost(oldKek, store);
         var (_, issuing) = await before.CreateHierarchyAsync();
         var issued = await before.Authority.IssueAsync(new IssueCertificateRequest { Authority = CaReference.ById(issuing.Id), Profile = CertificateProfiles.Server, Subject = DistinguishedName.Parse("CN=u.example.com") });
         // Listed first (the lowest id): a damaged blob.
@@ -166,4 +162,9 @@ public sealed class KeyProtectorPropertyTests
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<ICertificateStore>());
         Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, before.Get<IAuthorityStore>());
     };
+
+    /// <summary>A host whose keys are wrapped under <paramref name="oldKek"/> (id "2025") and kept in <paramref name="store"/>.</summary>
+    private static Pki.Core.Tests.TestSupport.PkiTestHost OldKekHost(byte[] oldKek, Pki.Core.Storage.InMemory.InMemoryPrivateKeyStore store) => new(
+        o => { o.KeyEncryptionKey = oldKek; o.KeyEncryptionKeyId = "2025"; },
+        services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IPrivateKeyStore>(s, store));
 }
