@@ -152,23 +152,9 @@ internal sealed class PostgreSqlAuditStore(PostgreSqlDatabase db) : IAuditStore
             command.AddBigint("to", PostgreSqlTime.ToTicks(to));
         }
 
-        if (query.Actor is not null)
-        {
-            sql.Append(" AND actor = @actor");
-            command.AddText("actor", query.Actor);
-        }
-
-        if (query.ObjectId is not null)
-        {
-            sql.Append(" AND object_id = @object_id");
-            command.AddText("object_id", query.ObjectId);
-        }
-
-        if (query.Action is not null)
-        {
-            sql.Append(" AND action = @action");
-            command.AddText("action", query.Action);
-        }
+        command.AndTextIfSet(sql, "actor", "actor", query.Actor);
+        command.AndTextIfSet(sql, "object_id", "object_id", query.ObjectId);
+        command.AndTextIfSet(sql, "action", "action", query.Action);
 
         sql.Append(" ORDER BY sequence LIMIT @limit");
         command.AddInteger("limit", Math.Max(0, query.Limit));

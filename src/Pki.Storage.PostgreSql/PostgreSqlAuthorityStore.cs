@@ -104,17 +104,8 @@ internal sealed class PostgreSqlAuthorityStore(PostgreSqlDatabase db) : IAuthori
         await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = lease.Connection };
         var sql = new StringBuilder($"SELECT {AuthorityRows.Columns} FROM {_table} WHERE TRUE");
-        if (query.Organization is not null)
-        {
-            sql.Append(" AND organization = @organization");
-            command.AddText("organization", query.Organization);
-        }
-
-        if (query.ParentId is not null)
-        {
-            sql.Append(" AND parent_id = @parent_id");
-            command.AddText("parent_id", query.ParentId);
-        }
+        command.AndTextIfSet(sql, "organization", "organization", query.Organization);
+        command.AndTextIfSet(sql, "parent_id", "parent_id", query.ParentId);
 
         PostgreSqlQueries.FinishKeysetPage(sql, command, query.After, query.Limit);
         await foreach (var row in PostgreSqlQueries.ReadAllAsync(lease, command, AuthorityRows.Read, cancellationToken).ConfigureAwait(false))

@@ -94,17 +94,8 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
 
         // Only fixed SQL fragments are appended; every value is a parameter.
         var sql = new StringBuilder($"SELECT {CertificateRows.Columns} FROM {_table} WHERE TRUE");
-        if (query.AuthorityId is not null)
-        {
-            sql.Append(" AND authority_id = @authority_id");
-            command.AddText("authority_id", query.AuthorityId);
-        }
-
-        if (query.Organization is not null)
-        {
-            sql.Append(" AND owner_organization = @organization");
-            command.AddText("organization", query.Organization);
-        }
+        command.AndTextIfSet(sql, "authority_id", "authority_id", query.AuthorityId);
+        command.AndTextIfSet(sql, "owner_organization", "organization", query.Organization);
 
         if (query.Status is { } status)
         {

@@ -24,4 +24,17 @@ internal static class PostgreSqlParameters
     public static void AddBytes(this NpgsqlCommand command, string name, ReadOnlySpan<byte> value) => command.Add(name, NpgsqlDbType.Bytea, value.ToArray());
 
     public static void AddBoolean(this NpgsqlCommand command, string name, bool value) => command.Add(name, NpgsqlDbType.Boolean, value);
+
+    /// <summary>
+    /// Appends <c> AND {column} = @{name}</c> and binds the text when <paramref name="value"/> is set: the one shape of
+    /// every optional equality filter. <paramref name="column"/> and <paramref name="name"/> are constants.
+    /// </summary>
+    public static void AndTextIfSet(this NpgsqlCommand command, System.Text.StringBuilder sql, string column, string name, string? value)
+    {
+        if (value is not null)
+        {
+            sql.Append(" AND ").Append(column).Append(" = @").Append(name);
+            command.AddText(name, value);
+        }
+    }
 }

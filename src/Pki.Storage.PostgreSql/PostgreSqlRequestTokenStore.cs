@@ -117,17 +117,8 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = lease.Connection };
         var sql = new StringBuilder($"SELECT {RequestTokenRows.Columns} FROM {_table} WHERE TRUE");
-        if (query.AuthorityId is not null)
-        {
-            sql.Append(" AND authority_id = @authority_id");
-            command.AddText("authority_id", query.AuthorityId);
-        }
-
-        if (query.OwnerOrganization is not null)
-        {
-            sql.Append(" AND owner_organization = @owner_organization");
-            command.AddText("owner_organization", query.OwnerOrganization);
-        }
+        command.AndTextIfSet(sql, "authority_id", "authority_id", query.AuthorityId);
+        command.AndTextIfSet(sql, "owner_organization", "owner_organization", query.OwnerOrganization);
 
         if (query.State is { } state)
         {

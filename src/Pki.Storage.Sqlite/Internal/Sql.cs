@@ -53,7 +53,6 @@ internal static class Sql
         return command;
     }
 
-    /// <summary>An instant as UTC ticks, exact to the tick (the offset is not kept; instants compare equal).</summary>
     /// <summary>
     /// Appends <c> AND {condition}</c> and binds <paramref name="name"/> when <paramref name="value"/> is set: the one shape
     /// of every optional query filter. <paramref name="condition"/> is a constant fragment; the value is always a parameter.
@@ -67,6 +66,7 @@ internal static class Sql
         }
     }
 
+    /// <summary>An instant as UTC ticks, exact to the tick (the offset is not kept; instants compare equal).</summary>
     public static long Ticks(DateTimeOffset value) => value.UtcTicks;
 
     /// <summary>An optional instant as UTC ticks.</summary>

@@ -79,17 +79,8 @@ internal sealed partial class SqliteCertificateStore(SqliteDatabase database) : 
     {
         // Only constant fragments are appended; every value is a parameter.
         var sql = new StringBuilder("SELECT ").Append(CertificateRows.Columns).Append(" FROM certificates WHERE 1 = 1");
-        if (query.AuthorityId is not null)
-        {
-            sql.Append(" AND authority_id = @authority_id");
-            command.With("@authority_id", query.AuthorityId);
-        }
-
-        if (query.Organization is not null)
-        {
-            sql.Append(" AND owner_organization = @organization");
-            command.With("@organization", query.Organization);
-        }
+        command.AndIfSet(sql, "authority_id = @authority_id", "@authority_id", query.AuthorityId);
+        command.AndIfSet(sql, "owner_organization = @organization", "@organization", query.Organization);
 
         if (query.Status is { } status)
         {

@@ -217,17 +217,8 @@ internal sealed class SqliteRequestTokenStore(SqliteDatabase database) : IReques
     {
         // Only constant fragments are appended; every value is a parameter.
         var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM request_tokens WHERE 1 = 1");
-        if (query.AuthorityId is not null)
-        {
-            sql.Append(" AND authority_id = @authority_id");
-            command.With("@authority_id", query.AuthorityId);
-        }
-
-        if (query.OwnerOrganization is not null)
-        {
-            sql.Append(" AND owner_organization = @owner_organization");
-            command.With("@owner_organization", query.OwnerOrganization);
-        }
+        command.AndIfSet(sql, "authority_id = @authority_id", "@authority_id", query.AuthorityId);
+        command.AndIfSet(sql, "owner_organization = @owner_organization", "@owner_organization", query.OwnerOrganization);
 
         switch (query.State)
         {
