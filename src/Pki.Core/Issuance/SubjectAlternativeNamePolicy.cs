@@ -57,9 +57,25 @@ internal static class SubjectAlternativeNamePolicy
 
             if (SubjectAlternativeNameSyntax.IsDnsName(commonName))
             {
-                return names.DnsNames.Contains(commonName, StringComparer.OrdinalIgnoreCase)
-                    ? names
-                    : new SubjectAlternativeNames([.. names.DnsNames, commonName.ToLowerInvariant()], names.IpAddresses, names.EmailAddresses, names.Uris);
+                // The CN must be a character-for-character copy of a dNSName (7.1.4.3). DNS names compare without
+                // case, so a SAN that differs from the CN only in case takes the CN's spelling.
+                var dns = names.DnsNames.ToList();
+                int same = dns.FindIndex(name => string.Equals(name, commonName, StringComparison.OrdinalIgnoreCase));
+                if (same >= 0 && dns[same] == commonName)
+                {
+                    return names;
+                }
+
+                if (same >= 0)
+                {
+                    dns[same] = commonName;
+                }
+                else
+                {
+                    dns.Add(commonName);
+                }
+
+                return new SubjectAlternativeNames(dns, names.IpAddresses, names.EmailAddresses, names.Uris);
             }
         }
 

@@ -61,7 +61,9 @@ internal sealed partial class RevocationService
             return Unsuccessful(OcspResponseStatus.Unauthorized);
         }
 
-        var signer = await GetResponderAsync(authorityId, now, cancellationToken).ConfigureAwait(false);
+        var signer = await GetResponderAsync(authorityId, now, settings.OcspResponseValidity, cancellationToken).ConfigureAwait(false);
+        // No response may outlive the certificate that signs it: caches keep a response until its nextUpdate (RFC 5019).
+        var nextUpdate = Min(now + settings.OcspResponseValidity, signer.NotAfter);
         var responses = new OcspSingleResponse[request.CertIds.Count];
         for (int i = 0; i < responses.Length; i++)
         {
@@ -78,7 +80,7 @@ internal sealed partial class RevocationService
                 revokedAt = record.RevokedAt ?? record.StatusChangedAt ?? now;
             }
 
-            responses[i] = new OcspSingleResponse(certId.Encoded, status, revokedAt, reason, now, now + settings.OcspResponseValidity);
+            responses[i] = new OcspSingleResponse(certId.Encoded, status, revokedAt, reason, now, nextUpdate);
         }
 
         byte[] data = OcspResponseWriter.WriteResponseData(signer.KeyHash, now, responses, request.NonceExtension);
@@ -91,7 +93,7 @@ internal sealed partial class RevocationService
             Status = OcspResponseStatus.Successful,
             ProducedAt = thisUpdate,
             ThisUpdate = thisUpdate,
-            NextUpdate = Asn1.DerTime.TruncateToSecond(now + settings.OcspResponseValidity),
+            NextUpdate = Asn1.DerTime.TruncateToSecond(nextUpdate),
             HasNonce = request.NonceExtension is not null,
         };
         if (cacheKey is not null)
@@ -149,19 +151,21 @@ internal sealed partial class RevocationService
         return issued;
     }
 
-    /// <summary>The CA's delegated responder while its certificate is valid and active, else the CA itself; re-read from
-    /// the store every few seconds. A revoked (or held) responder certificate stops signing at once: it carries
-    /// id-pkix-ocsp-nocheck, so relying parties could not find out themselves (RFC 6960, section 4.2.2.2.1).</summary>
-    private async ValueTask<ResponderSigner> GetResponderAsync(string authorityId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The CA's delegated responder while its certificate is active and valid for at least one more response
+    /// validity, else the CA itself; re-read from the store every few seconds. A revoked (or held) responder certificate
+    /// stops signing at once: it carries id-pkix-ocsp-nocheck, so relying parties could not find out themselves (RFC 6960,
+    /// section 4.2.2.2.1). In its last <paramref name="validity"/> the CA signs, so that no response outlives its signer.</summary>
+    private async ValueTask<ResponderSigner> GetResponderAsync(string authorityId, DateTimeOffset now, TimeSpan validity, CancellationToken cancellationToken)
     {
-        if (_responders.TryGetValue(authorityId, out var cached) && now < cached.CheckedAt + ResponderRecheck && now < cached.NotAfter)
+        if (_responders.TryGetValue(authorityId, out var cached) && now < cached.CheckedAt + ResponderRecheck
+            && (cached.CertificateDer is null || now + validity <= cached.NotAfter))
         {
             return cached;
         }
 
         ResponderSigner signer;
         var delegated = await store.GetOcspResponderAsync(authorityId, cancellationToken).ConfigureAwait(false);
-        if (delegated is not null && now < delegated.NotAfter
+        if (delegated is not null && now + validity <= delegated.NotAfter
             && (await certificates.GetAsync(delegated.CertificateId, cancellationToken).ConfigureAwait(false))?.Status == CertificateStatus.Active)
         {
             var key = await keys.GetAsync(delegated.KeyId, cancellationToken).ConfigureAwait(false);
@@ -171,12 +175,14 @@ internal sealed partial class RevocationService
         else
         {
             var ca = await resolver.ResolveSignerAsync(CaReference.ById(authorityId), cancellationToken).ConfigureAwait(false);
-            signer = new ResponderSigner(ca.Key, ca.Signature, KeyIdentifier.Compute(ca.Key.SubjectPublicKeyInfo), null, DateTimeOffset.MaxValue, now);
+            signer = new ResponderSigner(ca.Key, ca.Signature, KeyIdentifier.Compute(ca.Key.SubjectPublicKeyInfo), null, ca.Authority.NotAfter, now);
         }
 
         _responders[authorityId] = signer;
         return signer;
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
 
     private sealed record CachedOcspResponse(OcspResponse Response, DateTimeOffset Until, long Generation);
 

@@ -52,10 +52,28 @@ public sealed class IssueCertificateTests : IClassFixture<HierarchyFixture>
         Assert.Equal(["api-v2.example.com", "api.example.com"], issued.Record.SubjectAlternativeNames.DnsNames);
         Assert.Equal([IPAddress.Parse("10.0.0.42")], issued.Record.SubjectAlternativeNames.IpAddresses);
 
-        var already = await IssueAsync(CertificateProfiles.Server, "API.example.com", new SubjectAlternativeNames(["api.example.com"]));
-        Assert.Equal(["api.example.com"], already.Record.SubjectAlternativeNames.DnsNames);
+        var already = await IssueAsync(CertificateProfiles.Server, "api.example.com", new SubjectAlternativeNames(["www.example.com", "api.example.com"]));
+        Assert.Equal(["www.example.com", "api.example.com"], already.Record.SubjectAlternativeNames.DnsNames);
         var ip = await IssueAsync(CertificateProfiles.Server, "10.0.0.7", new SubjectAlternativeNames(["api.example.com"], [IPAddress.Parse("10.0.0.42")]));
         Assert.Equal([IPAddress.Parse("10.0.0.42"), IPAddress.Parse("10.0.0.7")], ip.Record.SubjectAlternativeNames.IpAddresses);
+    }
+
+    [Theory]
+    [InlineData(CertificateProfiles.Server)]
+    [InlineData(CertificateProfiles.Dual)]
+    public async Task A_host_common_name_is_a_character_for_character_copy_of_its_dns_san(string profile)
+    {
+        // Baseline requirements 7.1.4.3: the CN is "a character-for-character copy of the dNSName entry" (zlint:
+        // e_subject_common_name_not_exactly_from_san). DNS names compare without case, so the SAN takes the CN's spelling.
+        var added = await IssueAsync(profile, "WWW.Example.COM");
+        Assert.Equal(["WWW.Example.COM"], added.Record.SubjectAlternativeNames.DnsNames);
+
+        var given = await IssueAsync(profile, "Api.Example.com", new SubjectAlternativeNames(["www.example.com", "api.example.com"]));
+        Assert.Equal(["www.example.com", "Api.Example.com"], given.Record.SubjectAlternativeNames.DnsNames);
+
+        using var certificate = given.ToX509Certificate2();
+        var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        Assert.Contains(certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false), san.EnumerateDnsNames());
     }
 
     [Fact]

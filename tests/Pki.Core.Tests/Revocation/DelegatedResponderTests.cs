@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Org.BouncyCastle.Ocsp;
 using Pki.Core.Tests.Interop;
 using Pki.Core.Tests.TestSupport;
@@ -29,6 +30,28 @@ public sealed class DelegatedResponderTests
             await pki.Revocation.ReactivateAsync(CertificateReference.ById(responder.Record.Id));
             Assert.Equal(delegated, Signer(await AskAsync(pki, leaf)));
         }
+    }
+
+    [Fact]
+    public async Task No_response_outlives_the_certificate_that_signed_it()
+    {
+        // RFC 5019 lets caches serve a response until its nextUpdate; a responder certificate that expires before then
+        // would leave them serving a response no client can verify. In its last OcspResponseValidity the CA signs.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        using var pki = await RevocationFixture.CreateAsync(time: clock);
+        var leaf = await pki.IssueClientAsync("leaf@example.com");
+        var responder = await pki.Revocation.IssueOcspSigningCertificateAsync(CaReference.ById(pki.Issuing.Id), validityDays: 1);
+        var validity = TimeSpan.FromHours(1); // the default
+
+        clock.SetUtcNow(responder.Record.ExpiresOn - validity - TimeSpan.FromMinutes(1));
+        var early = await AskAsync(pki, leaf);
+        Assert.NotNull(Signer(early));
+        Assert.True(early.Responses[0].NextUpdate <= responder.Record.ExpiresOn.UtcDateTime);
+
+        clock.SetUtcNow(responder.Record.ExpiresOn - TimeSpan.FromMinutes(12));
+        var late = await AskAsync(pki, leaf);
+        Assert.Null(Signer(late)); // the CA's own key, whose certificate outlives the response
+        Assert.True(late.Responses[0].NextUpdate <= pki.Issuing.NotAfter.UtcDateTime);
     }
 
     private static async Task<BasicOcspResp> AskAsync(RevocationFixture pki, IssuedCertificate leaf)
