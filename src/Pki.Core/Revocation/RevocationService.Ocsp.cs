@@ -6,7 +6,6 @@ namespace Pki.Core.Revocation;
 
 internal sealed partial class RevocationService
 {
-    private const int MaximumCachedResponses = 100_000;
     private static readonly TimeSpan ResponderRecheck = TimeSpan.FromSeconds(10);
 
     public async ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default) =>
@@ -39,7 +38,9 @@ internal sealed partial class RevocationService
         long generation = Interlocked.Read(ref _generation);
         var settings = Settings;
         var now = time.GetUtcNow();
-        string? cacheKey = request.CertIds.Count == 1 && request.NonceExtension is null && settings.OcspResponseCacheDuration > TimeSpan.Zero
+        // Only answers about one valid serial are kept: a CertID's serial may be any length up to the request's size.
+        string? cacheKey = request.CertIds.Count == 1 && request.CertIds[0].SerialNumber is not null && request.NonceExtension is null
+            && settings.OcspResponseCacheDuration > TimeSpan.Zero
             ? Convert.ToBase64String(request.CertIds[0].Encoded.Span)
             : null;
         if (cacheKey is not null && _ocspCache.TryGetValue(cacheKey, out var cached) && cached.Generation == generation && now < cached.Until)
@@ -98,12 +99,7 @@ internal sealed partial class RevocationService
         };
         if (cacheKey is not null)
         {
-            if (_ocspCache.Count >= MaximumCachedResponses)
-            {
-                _ocspCache.Clear();
-            }
-
-            _ocspCache[cacheKey] = new CachedOcspResponse(response, now + settings.OcspResponseCacheDuration, generation);
+            Cache(cacheKey, new CachedOcspResponse(response, now + settings.OcspResponseCacheDuration, generation));
         }
 
         return response;
@@ -181,6 +177,40 @@ internal sealed partial class RevocationService
         _responders[authorityId] = signer;
         return signer;
     }
+
+    /// <summary>
+    /// Keeps <paramref name="entry"/> while the cache weighs less than <see cref="MaximumCachedOcspBytes"/>; past that the
+    /// cache starts again empty (anyone may ask about any serial, so entries are not kept by count alone). The weight is
+    /// approximate under concurrent inserts, by at most one entry per concurrent caller.
+    /// </summary>
+    private void Cache(string key, CachedOcspResponse entry)
+    {
+        long cost = OcspCacheEntryCost(key, entry.Response.Der);
+        if (_ocspCache.TryRemove(key, out var previous))
+        {
+            Interlocked.Add(ref _ocspCacheBytes, -OcspCacheEntryCost(key, previous.Response.Der));
+        }
+
+        if (Interlocked.Add(ref _ocspCacheBytes, cost) > MaximumCachedOcspBytes)
+        {
+            _ocspCache.Clear();
+            Interlocked.Exchange(ref _ocspCacheBytes, cost);
+        }
+
+        _ocspCache[key] = entry;
+    }
+
+    /// <summary>What an entry holds on to, roughly: its key (UTF-16), its response and the objects around them.</summary>
+    internal static long OcspCacheEntryCost(string key, ReadOnlyMemory<byte> response) => (key.Length * 2L) + response.Length + 256;
+
+    /// <summary>The most the OCSP answer cache may weigh, in bytes (settable for tests).</summary>
+    internal long MaximumCachedOcspBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>How many OCSP answers the cache holds (for tests).</summary>
+    internal int CachedOcspResponses => _ocspCache.Count;
+
+    /// <summary>The cache's approximate weight in bytes (for tests).</summary>
+    internal long CachedOcspBytes => Interlocked.Read(ref _ocspCacheBytes);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
 

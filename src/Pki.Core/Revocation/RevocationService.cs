@@ -32,6 +32,7 @@ internal sealed partial class RevocationService(
 
     private readonly ILogger _logger = logger ?? NullLogger<RevocationService>.Instance;
     private readonly ConcurrentDictionary<string, CachedOcspResponse> _ocspCache = new(StringComparer.Ordinal);
+    private long _ocspCacheBytes;
     private readonly ConcurrentDictionary<string, ResponderSigner> _responders = new(StringComparer.Ordinal);
 
     // CreateCurrentAsync: one creation at a time per CA and kind (full or delta), and the last one made with how many

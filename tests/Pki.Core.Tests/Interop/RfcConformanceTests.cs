@@ -301,10 +301,12 @@ public sealed class RfcConformanceTests
     /// <summary>
     /// An OCSPRequest for one certificate (SHA-1 CertID) with a nonce extension whose extnValue <paramref name="writeNonce"/>
     /// writes (no requestExtensions when null); <paramref name="singleRequestExtensions"/> writes after the CertID, and
-    /// <paramref name="afterExtensions"/> inside the requestExtensions' explicit tag after its SEQUENCE (both for malformed variants).
+    /// <paramref name="afterExtensions"/> inside the requestExtensions' explicit tag after its SEQUENCE (both for malformed variants);
+    /// <paramref name="serialNumber"/>, big-endian unsigned, replaces the leaf's serial.
     /// </summary>
     internal static byte[] OcspRequest(
-        AuthorityRecord issuer, string leafPem, Action<AsnWriter>? writeNonce, Action<AsnWriter>? singleRequestExtensions = null, Action<AsnWriter>? afterExtensions = null)
+        AuthorityRecord issuer, string leafPem, Action<AsnWriter>? writeNonce, Action<AsnWriter>? singleRequestExtensions = null, Action<AsnWriter>? afterExtensions = null,
+        byte[]? serialNumber = null)
     {
         using var ca = X509Certificate2.CreateFromPem(issuer.CertificatePem);
         using var leaf = X509Certificate2.CreateFromPem(leafPem);
@@ -331,7 +333,7 @@ public sealed class RfcConformanceTests
                     writer.WriteOctetString(SHA1.HashData(ca.SubjectName.RawData));
                     writer.WriteOctetString(SHA1.HashData(keyBits));
 #pragma warning restore CA5350
-                    writer.WriteIntegerUnsigned(leaf.SerialNumberBytes.Span);
+                    writer.WriteIntegerUnsigned(serialNumber ?? leaf.SerialNumberBytes.Span);
                 }
 
                 singleRequestExtensions?.Invoke(writer);

@@ -51,6 +51,48 @@ public sealed class OcspAnswerTests
     }
 
     [Fact]
+    public async Task Only_answers_about_valid_serial_numbers_are_kept_in_the_cache()
+    {
+        // A CertID may carry a serial of any length up to the request's size; caching those let one client fill memory
+        // with 16 KiB keys and responses (about 59 KiB each). They are answered "unknown", signed afresh each time.
+        using var pki = await RevocationFixture.CreateAsync(o => o.Revocation.OcspResponseCacheDuration = TimeSpan.FromMinutes(1));
+        var leaf = await pki.IssueClientAsync();
+        var service = pki.Host.Get<Pki.Core.Revocation.RevocationService>();
+        byte[] oversized = RandomNumberGenerator.GetBytes(4096);
+        oversized[0] = 1;
+        byte[] request = RfcConformanceTests.OcspRequest(pki.Issuing, leaf.CertificatePem, writeNonce: null, serialNumber: oversized);
+
+        var first = await pki.Revocation.AnswerAsync(request);
+        var second = await pki.Revocation.AnswerAsync(request);
+
+        Assert.Equal(OcspResponseStatus.Successful, first.Status);
+        Assert.False(first.Der.Span.SequenceEqual(second.Der.Span)); // ECDSA signs with a fresh nonce: two signatures
+        Assert.Equal(0, service.CachedOcspResponses);
+
+        await pki.Revocation.AnswerAsync(RfcConformanceTests.OcspRequest(pki.Issuing, leaf.CertificatePem, writeNonce: null));
+        Assert.Equal(1, service.CachedOcspResponses);
+    }
+
+    [Fact]
+    public async Task The_cache_is_bounded_by_weight_and_starts_again_when_full()
+    {
+        using var pki = await RevocationFixture.CreateAsync(o => o.Revocation.OcspResponseCacheDuration = TimeSpan.FromMinutes(1));
+        var leaf = await pki.IssueClientAsync();
+        var service = pki.Host.Get<Pki.Core.Revocation.RevocationService>();
+        service.MaximumCachedOcspBytes = 8 * 1024;
+
+        for (int i = 1; i <= 40; i++)
+        {
+            byte[] serial = RandomNumberGenerator.GetBytes(16); // unknown serials: anyone may ask about them
+            serial[0] = (byte)i;
+            await pki.Revocation.AnswerAsync(RfcConformanceTests.OcspRequest(pki.Issuing, leaf.CertificatePem, writeNonce: null, serialNumber: serial));
+            Assert.InRange(service.CachedOcspBytes, 1, service.MaximumCachedOcspBytes);
+        }
+
+        Assert.InRange(service.CachedOcspResponses, 1, 39); // it was emptied at least once
+    }
+
+    [Fact]
     public async Task An_answer_with_a_nonce_is_not_cacheable()
     {
         using var pki = await RevocationFixture.CreateAsync();
