@@ -19,7 +19,8 @@ internal static class NameConstraintsReader
     /// <summary>The constraints of <paramref name="certificate"/>, or null when it has none.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> when the extension is malformed;
     /// <see cref="PkiErrorCode.InvalidRequest"/> when it constrains a kind of name the library cannot enforce (directory
-    /// names, URIs, other names…) or uses minimum/maximum, which it would otherwise silently ignore.</exception>
+    /// names, URIs, other names…) or uses minimum/maximum, which it would otherwise silently ignore;
+    /// <see cref="PkiErrorCode.InputTooLarge"/> past <see cref="Authority.AuthorityCertificateFactory.MaximumNameConstraints"/> subtrees.</exception>
     public static NameConstraints? Read(X509Certificate2 certificate)
     {
         var extension = certificate.Extensions.Cast<X509Extension>().FirstOrDefault(e => e.Oid?.Value == X509Oids.NameConstraints);
@@ -45,6 +46,7 @@ internal static class NameConstraintsReader
                 PermittedEmailDomains = permitted.Email,
                 ExcludedEmailDomains = excluded.Email,
             };
+            Authority.AuthorityCertificateFactory.CheckNameConstraintCount(constraints);
             return constraints.IsEmpty ? null : constraints;
         }
         catch (AsnContentException ex)

@@ -64,9 +64,28 @@ internal static class AuthorityCertificateFactory
 
     public static string Fingerprint(ReadOnlySpan<byte> der) => Convert.ToHexStringLower(SHA256.HashData(der));
 
-    /// <summary>Checks name constraints for a new CA: every list present, every entry well-formed.</summary>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> naming the offending entry.</exception>
+    /// <summary>
+    /// The most subtrees a CA's name constraints may hold, permitted and excluded together: every issuance under the CA
+    /// checks each of them, and its certificate carries them all.
+    /// </summary>
+    internal const int MaximumNameConstraints = 1_000;
+
+    /// <summary>Checks name constraints for a new CA: every list present, every entry well-formed, not too many.</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> naming the offending entry;
+    /// <see cref="PkiErrorCode.InputTooLarge"/> past <see cref="MaximumNameConstraints"/>.</exception>
     public static void CheckNameConstraints(NameConstraints? constraints) => _ = ParseIpRanges(constraints);
+
+    /// <summary>Throws when <paramref name="constraints"/> hold more than <see cref="MaximumNameConstraints"/> subtrees.</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InputTooLarge"/>.</exception>
+    public static void CheckNameConstraintCount(NameConstraints constraints)
+    {
+        long count = (long)constraints.PermittedDnsDomains.Count + constraints.ExcludedDnsDomains.Count + constraints.PermittedIpRanges.Count
+            + constraints.ExcludedIpRanges.Count + constraints.PermittedEmailDomains.Count + constraints.ExcludedEmailDomains.Count;
+        if (count > MaximumNameConstraints)
+        {
+            throw new PkiException(PkiErrorCode.InputTooLarge, $"A CA's name constraints hold at most {MaximumNameConstraints} subtrees, not {count}.");
+        }
+    }
 
     private static (List<IPNetwork> Permitted, List<IPNetwork> Excluded) ParseIpRanges(NameConstraints? constraints)
     {
@@ -80,6 +99,8 @@ internal static class AuthorityCertificateFactory
         {
             throw new PkiException(PkiErrorCode.InvalidRequest, "A name constraints list is null; give an empty list for none.");
         }
+
+        CheckNameConstraintCount(constraints);
 
         foreach (string? domain in constraints.PermittedDnsDomains.Concat(constraints.ExcludedDnsDomains))
         {

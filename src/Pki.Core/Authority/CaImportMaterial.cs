@@ -16,13 +16,6 @@ internal static class CaImportMaterial
 {
     private const int MaxInputSize = 1024 * 1024;
 
-    /// <summary>
-    /// The most password-based key-derivation iterations an import runs (PBKDF2 or the PKCS#12 KDF, per encryption and
-    /// for the PKCS#12 MAC): an encrypted key sets its own count, and the derivation runs synchronously, so an unbounded
-    /// count is hours of CPU per request. Common tools use 2,048 (OpenSSL) to 600,000 (OWASP's PBKDF2-SHA256 advice).
-    /// </summary>
-    internal const int MaximumKeyDerivationIterations = 10_000_000;
-
     public static (byte[] CertificateDer, byte[] Pkcs8) Read(ImportAuthorityRequest request)
     {
         bool hasPem = request.CertificatePem is not null || request.PrivateKeyPem is not null;
@@ -88,7 +81,7 @@ internal static class CaImportMaterial
                 }
 
                 var encrypted = EncryptedPrivateKeyInfo.GetInstance(der);
-                CheckIterations(encrypted.EncryptionAlgorithm);
+                new KeyDerivationBudget().Spend(encrypted.EncryptionAlgorithm);
                 return PrivateKeyInfoFactory.CreatePrivateKeyInfo(password.ToCharArray(), encrypted).GetDerEncoded();
             case "EC PRIVATE KEY":
                 using (var ecdsa = ECDsa.Create())
@@ -111,7 +104,7 @@ internal static class CaImportMaterial
 
     private static (byte[], byte[]) ReadPkcs12(ReadOnlyMemory<byte> pkcs12, string? password)
     {
-        CheckPkcs12Iterations(pkcs12.ToArray());
+        KeyDerivationBudget.CheckPkcs12(pkcs12.ToArray(), password);
         var store = new Pkcs12StoreBuilder().Build();
         using (var stream = new MemoryStream(pkcs12.ToArray(), writable: false))
         {
@@ -132,18 +125,21 @@ internal static class CaImportMaterial
         throw new PkiException(PkiErrorCode.InvalidKey, "The PKCS#12 file holds no private key.");
     }
 
-    /// <summary>Checks that the certificate is a CA (RFC 5280 section 4.2.1.9: cA TRUE; keyCertSign when keyUsage is present).</summary>
+    /// <summary>Checks that the certificate is a CA (RFC 5280 section 4.2.1.9: cA TRUE; keyCertSign when keyUsage is present)
+    /// whose CRLs relying parties accept (cRLSign when keyUsage is present, section 6.3.3 (f)): the library publishes CRLs
+    /// for every CA it holds.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.NotACertificateAuthority"/>; <see cref="PkiErrorCode.InvalidKey"/> when
     /// basicConstraints or keyUsage is malformed.</exception>
     public static void RequireCertificateAuthority(X509Certificate2 certificate)
     {
-        bool certificateAuthority, keyCertSign;
+        bool certificateAuthority, keyCertSign, crlSign;
         try
         {
             var basic = certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
             certificateAuthority = basic is not null && basic.CertificateAuthority;
             var usage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
             keyCertSign = usage is null || usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign);
+            crlSign = usage is null || usage.KeyUsages.HasFlag(X509KeyUsageFlags.CrlSign);
         }
         catch (CryptographicException ex)
         {
@@ -159,66 +155,11 @@ internal static class CaImportMaterial
         {
             throw new PkiException(PkiErrorCode.NotACertificateAuthority, "The CA certificate's keyUsage does not include keyCertSign.");
         }
-    }
 
-    /// <summary>The iteration counts a PKCS#12 file shows before anything is decrypted: its MAC, each encrypted content,
-    /// each shrouded key bag in plain content.</summary>
-    private static void CheckPkcs12Iterations(byte[] der)
-    {
-        var pfx = Pfx.GetInstance(der);
-        if (pfx.MacData is { } mac)
+        if (!crlSign)
         {
-            CheckCount(mac.IterationCount);
-        }
-
-        var contents = AuthenticatedSafe.GetInstance(Asn1OctetString.GetInstance(pfx.AuthSafe.Content).GetOctets());
-        foreach (var content in contents.GetContentInfo())
-        {
-            if (content.ContentType.Equals(PkcsObjectIdentifiers.EncryptedData))
-            {
-                CheckIterations(EncryptedData.GetInstance(content.Content).EncryptionAlgorithm);
-            }
-            else if (content.ContentType.Equals(PkcsObjectIdentifiers.Data))
-            {
-                foreach (var element in Asn1Sequence.GetInstance(Asn1OctetString.GetInstance(content.Content).GetOctets()))
-                {
-                    var bag = SafeBag.GetInstance(element);
-                    if (bag.BagID.Equals(PkcsObjectIdentifiers.Pkcs8ShroudedKeyBag))
-                    {
-                        CheckIterations(EncryptedPrivateKeyInfo.GetInstance(bag.BagValue).EncryptionAlgorithm);
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>The iteration count of a password-based encryption (PBES2 with PBKDF2, PKCS#12 PBE or PKCS#5 PBES1).</summary>
-    private static void CheckIterations(AlgorithmIdentifier algorithm)
-    {
-        if (algorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdPbeS2))
-        {
-            var derivation = PbeS2Parameters.GetInstance(algorithm.Parameters).KeyDerivationFunc;
-            if (derivation.Algorithm.Equals(PkcsObjectIdentifiers.IdPbkdf2))
-            {
-                CheckCount(Pbkdf2Params.GetInstance(derivation.Parameters).IterationCount);
-            }
-        }
-        else if (algorithm.Algorithm.Id.StartsWith("1.2.840.113549.1.12.1.", StringComparison.Ordinal))
-        {
-            CheckCount(Pkcs12PbeParams.GetInstance(algorithm.Parameters).Iterations);
-        }
-        else if (algorithm.Algorithm.Id.StartsWith("1.2.840.113549.1.5.", StringComparison.Ordinal))
-        {
-            CheckCount(PbeParameter.GetInstance(algorithm.Parameters).IterationCount);
-        }
-    }
-
-    private static void CheckCount(Org.BouncyCastle.Math.BigInteger iterations)
-    {
-        if (iterations.BitLength > 31 || iterations.IntValue > MaximumKeyDerivationIterations)
-        {
-            throw new PkiException(PkiErrorCode.InvalidKey,
-                $"The key's password-based encryption asks for more than {MaximumKeyDerivationIterations} iterations; re-encrypt it with fewer.");
+            throw new PkiException(PkiErrorCode.NotACertificateAuthority,
+                "The CA certificate's keyUsage does not include cRLSign: relying parties would refuse every CRL the library publishes for it (RFC 5280, section 6.3.3).");
         }
     }
 }

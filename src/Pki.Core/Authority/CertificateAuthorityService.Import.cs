@@ -104,21 +104,29 @@ internal sealed partial class CertificateAuthorityService
     private static DistinguishedName ReadSubject(X509Certificate2 certificate)
     {
         var components = new List<DistinguishedNameComponent>();
-        foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames(reversed: false))
+        try
         {
-            if (rdn.HasMultipleElements)
+            foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames(reversed: false))
             {
-                throw new PkiException(PkiErrorCode.InvalidName, "The CA certificate's subject has a multi-valued RDN, which the library cannot reproduce.");
-            }
+                if (rdn.HasMultipleElements)
+                {
+                    throw new PkiException(PkiErrorCode.InvalidName, "The CA certificate's subject has a multi-valued RDN, which the library cannot reproduce.");
+                }
 
-            string? oid = rdn.GetSingleElementType().Value;
-            string? value = rdn.GetSingleElementValue();
-            if (oid is null || value is null)
-            {
-                throw new PkiException(PkiErrorCode.InvalidName, "The CA certificate's subject has an attribute that is not text.");
-            }
+                string? oid = rdn.GetSingleElementType().Value;
+                string? value = rdn.GetSingleElementValue();
+                if (oid is null || value is null)
+                {
+                    throw new PkiException(PkiErrorCode.InvalidName, "The CA certificate's subject has an attribute that is not text.");
+                }
 
-            components.Add(new DistinguishedNameComponent(oid, value));
+                components.Add(new DistinguishedNameComponent(oid, value));
+            }
+        }
+        catch (CryptographicException ex)
+        {
+            // OpenSSL loads what .NET's strict reader refuses: a PrintableString with '@', an IA5String beyond ASCII, an empty RDN.
+            throw new PkiException(PkiErrorCode.InvalidName, "The CA certificate's subject is malformed: a string does not match its type, or an RDN is empty.", ex);
         }
 
         return DistinguishedName.FromComponents(components);

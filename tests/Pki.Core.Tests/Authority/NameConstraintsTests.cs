@@ -77,6 +77,27 @@ public sealed class NameConstraintsTests
         Assert.Equal(PkiErrorCode.InvalidRequest, error.Code);
     }
 
+    [Fact]
+    public async Task More_than_a_thousand_subtrees_are_too_many_for_a_new_ca()
+    {
+        // Each issuance under the CA checks every subtree, and writing 300,000 of them once allocated 15 GB.
+        using var host = new PkiTestHost();
+        var domains = Enumerable.Range(0, 600).Select(i => $"d{i}.example").ToList();
+        var error = await Assert.ThrowsAsync<PkiException>(() => host.Authority.CreateRootAsync(new CreateRootAuthorityRequest
+        {
+            Name = "root", Subject = DistinguishedName.Create(commonName: "Root"),
+            NameConstraints = new NameConstraints { PermittedDnsDomains = domains, ExcludedEmailDomains = domains },
+        }).AsTask());
+        Assert.Equal(PkiErrorCode.InputTooLarge, error.Code);
+
+        var root = await host.Authority.CreateRootAsync(new CreateRootAuthorityRequest
+        {
+            Name = "root", Subject = DistinguishedName.Create(commonName: "Root"),
+            NameConstraints = new NameConstraints { PermittedDnsDomains = domains, ExcludedEmailDomains = domains[..400] },
+        });
+        Assert.Equal(1_000, root.NameConstraints!.PermittedDnsDomains.Count + root.NameConstraints.ExcludedEmailDomains.Count);
+    }
+
     [Theory]
     [InlineData("*.acme.example", "secret.acme.example", true)] // the wildcard stands for secret.acme.example
     [InlineData("*.acme.example", "acme.example", true)]
