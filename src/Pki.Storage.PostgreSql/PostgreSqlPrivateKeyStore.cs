@@ -46,7 +46,7 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
         command.AddInteger("algorithm", (int)key.Algorithm);
         command.AddBytes("protected_pkcs8", key.ProtectedPkcs8.Span);
         command.AddBigint("created_at", PostgreSqlTime.ToTicks(key.CreatedAt));
-        command.AddBytes("spki_hash", key.SubjectPublicKeySha256.Span);
+        command.AddBytes("spki_hash", key.EscrowIndex.Span);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -69,16 +69,16 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
         return await SingleAsync($"SELECT {Columns} FROM {_table} WHERE id = @id", c => c.AddText("id", id), cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken)
+    public async ValueTask<StoredPrivateKey?> FindByEscrowIndexAsync(ReadOnlyMemory<byte> escrowIndex, CancellationToken cancellationToken)
     {
-        if (subjectPublicKeySha256.IsEmpty)
+        if (escrowIndex.IsEmpty)
         {
             return null;
         }
 
         return await SingleAsync(
             $"SELECT {Columns} FROM {_table} WHERE subject_public_key_sha256 = @hash AND subject_public_key_sha256 <> ''::bytea ORDER BY id LIMIT 1",
-            c => c.AddBytes("hash", subjectPublicKeySha256.Span),
+            c => c.AddBytes("hash", escrowIndex.Span),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -140,6 +140,6 @@ internal sealed class PostgreSqlPrivateKeyStore(PostgreSqlDatabase db) : IPrivat
     private static StoredPrivateKey Read(NpgsqlDataReader reader) =>
         new(reader.Text("id"), (KeyAlgorithm)reader.Integer("algorithm"), reader.Bytes("protected_pkcs8"), reader.Instant("created_at"))
         {
-            SubjectPublicKeySha256 = reader.Bytes("subject_public_key_sha256"),
+            EscrowIndex = reader.Bytes("subject_public_key_sha256"),
         };
 }

@@ -26,12 +26,12 @@ public abstract partial class PrivateKeyStoreConformance
     public async Task An_id_at_the_bound_round_trips()
     {
         var store = await NewStoreAsync();
-        var key = ConformanceRecords.PrivateKey(id: HostileText.LongText(HostileText.IndexedBound)) with { SubjectPublicKeySha256 = RandomNumberGenerator.GetBytes(32) };
+        var key = ConformanceRecords.PrivateKey(id: HostileText.LongText(HostileText.IndexedBound)) with { EscrowIndex = RandomNumberGenerator.GetBytes(32) };
 
         await store.AddAsync(key, NoCancellation);
 
         Assert.Equal(key.ProtectedPkcs8.ToArray(), (await store.GetAsync(key.Id, NoCancellation))!.ProtectedPkcs8.ToArray());
-        Assert.Equal(key.Id, (await store.FindBySubjectPublicKeyHashAsync(key.SubjectPublicKeySha256, NoCancellation))?.Id);
+        Assert.Equal(key.Id, (await store.FindByEscrowIndexAsync(key.EscrowIndex, NoCancellation))?.Id);
     }
 
     [Theory]
@@ -42,9 +42,9 @@ public abstract partial class PrivateKeyStoreConformance
     public async Task Add_refuses_a_public_key_hash_that_is_neither_empty_nor_32_bytes_with_InvalidRequest(int length)
     {
         var store = await NewStoreAsync();
-        var key = ConformanceRecords.PrivateKey() with { SubjectPublicKeySha256 = RandomNumberGenerator.GetBytes(length) };
+        var key = ConformanceRecords.PrivateKey() with { EscrowIndex = RandomNumberGenerator.GetBytes(length) };
 
-        await HostileText.AssertRefusedAsync(async () => await store.AddAsync(key, NoCancellation), nameof(StoredPrivateKey.SubjectPublicKeySha256));
+        await HostileText.AssertRefusedAsync(async () => await store.AddAsync(key, NoCancellation), nameof(StoredPrivateKey.EscrowIndex));
 
         Assert.Null(await store.GetAsync(key.Id, NoCancellation));
     }

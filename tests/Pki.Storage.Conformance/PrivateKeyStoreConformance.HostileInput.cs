@@ -49,7 +49,7 @@ public abstract partial class PrivateKeyStoreConformance
     public async Task List_with_extreme_limits_and_lookups_by_hashes_of_any_length()
     {
         var store = await NewStoreAsync();
-        var key = ConformanceRecords.PrivateKey() with { SubjectPublicKeySha256 = new byte[32] };
+        var key = ConformanceRecords.PrivateKey() with { EscrowIndex = new byte[32] };
         await store.AddAsync(key, NoCancellation);
 
         foreach (int limit in new[] { 0, -1, int.MinValue })
@@ -58,8 +58,8 @@ public abstract partial class PrivateKeyStoreConformance
         }
 
         Assert.Single(await ReadAsync(store.ListAsync(new PrivateKeyQuery { Limit = int.MaxValue, After = string.Empty }, NoCancellation)));
-        Assert.Null(await store.FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte>.Empty, NoCancellation));
-        Assert.Null(await store.FindBySubjectPublicKeyHashAsync(new byte[1 << 20], NoCancellation));
-        Assert.NotNull(await store.FindBySubjectPublicKeyHashAsync(new byte[32], NoCancellation));
+        Assert.Null(await store.FindByEscrowIndexAsync(ReadOnlyMemory<byte>.Empty, NoCancellation));
+        Assert.Null(await store.FindByEscrowIndexAsync(new byte[1 << 20], NoCancellation));
+        Assert.NotNull(await store.FindByEscrowIndexAsync(new byte[32], NoCancellation));
     }
 }

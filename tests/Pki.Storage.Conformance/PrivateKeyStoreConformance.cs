@@ -83,19 +83,19 @@ public abstract partial class PrivateKeyStoreConformance : StoreConformanceBase
     {
         var store = await NewStoreAsync();
         byte[] hash = RandomNumberGenerator.GetBytes(32);
-        var indexed = ConformanceRecords.PrivateKey() with { SubjectPublicKeySha256 = hash };
+        var indexed = ConformanceRecords.PrivateKey() with { EscrowIndex = hash };
         var caKey = ConformanceRecords.PrivateKey();
         await store.AddAsync(caKey, NoCancellation);
         await store.AddAsync(indexed, NoCancellation);
 
-        var found = await store.FindBySubjectPublicKeyHashAsync(hash.ToArray(), NoCancellation);
+        var found = await store.FindByEscrowIndexAsync(hash.ToArray(), NoCancellation);
 
         Assert.NotNull(found);
         Assert.Equal(indexed.Id, found.Id);
-        Assert.Equal(hash, found.SubjectPublicKeySha256.ToArray());
-        Assert.Null(await store.FindBySubjectPublicKeyHashAsync(RandomNumberGenerator.GetBytes(32), NoCancellation));
-        Assert.Null(await store.FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte>.Empty, NoCancellation));
-        Assert.True((await store.GetAsync(caKey.Id, NoCancellation))!.SubjectPublicKeySha256.IsEmpty);
+        Assert.Equal(hash, found.EscrowIndex.ToArray());
+        Assert.Null(await store.FindByEscrowIndexAsync(RandomNumberGenerator.GetBytes(32), NoCancellation));
+        Assert.Null(await store.FindByEscrowIndexAsync(ReadOnlyMemory<byte>.Empty, NoCancellation));
+        Assert.True((await store.GetAsync(caKey.Id, NoCancellation))!.EscrowIndex.IsEmpty);
     }
 
     [Fact]
@@ -103,13 +103,13 @@ public abstract partial class PrivateKeyStoreConformance : StoreConformanceBase
     {
         var store = await NewStoreAsync();
         byte[] hash = RandomNumberGenerator.GetBytes(32);
-        var keys = Enumerable.Range(0, 5).Select(_ => ConformanceRecords.PrivateKey(id: ConformanceRecords.NewScatteredId()) with { SubjectPublicKeySha256 = hash }).ToList();
+        var keys = Enumerable.Range(0, 5).Select(_ => ConformanceRecords.PrivateKey(id: ConformanceRecords.NewScatteredId()) with { EscrowIndex = hash }).ToList();
         foreach (var key in keys)
         {
             await store.AddAsync(key, NoCancellation);
         }
 
-        var found = await store.FindBySubjectPublicKeyHashAsync(hash, NoCancellation);
+        var found = await store.FindByEscrowIndexAsync(hash, NoCancellation);
 
         Assert.Equal(SortedOrdinal(keys.Select(k => k.Id))[0], found!.Id);
     }
@@ -137,7 +137,7 @@ public abstract partial class PrivateKeyStoreConformance : StoreConformanceBase
     {
         var store = await NewStoreAsync();
         byte[] hash = RandomNumberGenerator.GetBytes(32);
-        var key = ConformanceRecords.PrivateKey() with { SubjectPublicKeySha256 = hash };
+        var key = ConformanceRecords.PrivateKey() with { EscrowIndex = hash };
         await store.AddAsync(key, NoCancellation);
         byte[] replacement = RandomNumberGenerator.GetBytes(300);
 
@@ -151,7 +151,7 @@ public abstract partial class PrivateKeyStoreConformance : StoreConformanceBase
         var loaded = await store.GetAsync(key.Id, NoCancellation);
         Assert.Equal(replacement, loaded!.ProtectedPkcs8.ToArray());
         Assert.Equal((key.Algorithm, key.CreatedAt), (loaded.Algorithm, loaded.CreatedAt));
-        Assert.Equal(key.Id, (await store.FindBySubjectPublicKeyHashAsync(hash, NoCancellation))!.Id);
+        Assert.Equal(key.Id, (await store.FindByEscrowIndexAsync(hash, NoCancellation))!.Id);
         var missing = await Assert.ThrowsAnyAsync<PkiException>(async () =>
             await store.ReplaceProtectedKeyAsync(ConformanceRecords.NewId(), replacement, replacement, NoCancellation));
         Assert.Equal(PkiErrorCode.PrivateKeyNotFound, missing.Code);

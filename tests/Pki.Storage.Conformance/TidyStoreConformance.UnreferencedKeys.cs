@@ -23,7 +23,7 @@ public abstract partial class TidyStoreConformance
         var alternativeKey = SigningKey(old);
         var responderKey = SigningKey(old);
         var certificateKey = SigningKey(old);
-        var escrowed = SigningKey(old) with { SubjectPublicKeySha256 = RandomNumberGenerator.GetBytes(32) };
+        var escrowed = SigningKey(old) with { EscrowIndex = RandomNumberGenerator.GetBytes(32) };
         foreach (var key in new[] { orphan, atCutoff, recent, caKey, alternativeKey, responderKey, certificateKey, escrowed })
         {
             await stores.Keys.AddAsync(key, NoCancellation);

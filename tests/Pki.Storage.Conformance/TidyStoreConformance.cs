@@ -38,7 +38,7 @@ public abstract partial class TidyStoreConformance : StoreConformanceBase
             ExpiresOn = Cutoff + expiresIn,
         };
 
-    private static StoredPrivateKey EscrowedKey() => ConformanceRecords.PrivateKey() with { SubjectPublicKeySha256 = RandomNumberGenerator.GetBytes(32) };
+    private static StoredPrivateKey EscrowedKey() => ConformanceRecords.PrivateKey() with { EscrowIndex = RandomNumberGenerator.GetBytes(32) };
 
     private static async Task<List<string>> AllCertificateIdsAsync(ICertificateStore store) =>
         [.. (await ReadAllPagesAsync((after, size) => store.QueryAsync(new CertificateQuery { After = after, Limit = size }, NoCancellation), c => c.Id, 7)).Select(c => c.Id)];
@@ -162,7 +162,7 @@ public abstract partial class TidyStoreConformance : StoreConformanceBase
 
         Assert.Equal(new CertificatePurgeResult(4, 1), result);
         Assert.Null(await stores.Keys.GetAsync(alone.Id, NoCancellation));
-        Assert.Null(await stores.Keys.FindBySubjectPublicKeyHashAsync(alone.SubjectPublicKeySha256, NoCancellation));
+        Assert.Null(await stores.Keys.FindByEscrowIndexAsync(alone.EscrowIndex, NoCancellation));
         Assert.NotNull(await stores.Keys.GetAsync(shared.Id, NoCancellation));
         Assert.NotNull(await stores.Keys.GetAsync(caKey.Id, NoCancellation));
         Assert.NotNull(await stores.Keys.GetAsync(unlinked.Id, NoCancellation));

@@ -43,7 +43,7 @@ public sealed class PendingAuditEvent : IDisposable
     /// <param name="objectType">The type of object the operation's event names, for example <c>certificate</c>.</param>
     /// <param name="builderFor">Given the object's id and its CA's id, the builder of the success event (see
     /// <see cref="IAuditStore.AppendAsync"/>).</param>
-    public static PendingAuditEvent Begin(string objectType, Func<string, string?, Func<AuditEvent?, AuditEvent>> builderFor)
+    internal static PendingAuditEvent Begin(string objectType, Func<string, string?, Func<AuditEvent?, AuditEvent>> builderFor)
     {
         ArgumentException.ThrowIfNullOrEmpty(objectType);
         ArgumentNullException.ThrowIfNull(builderFor);

@@ -7,7 +7,7 @@ namespace Pki.Core;
 public sealed record PkiCaller
 {
     /// <summary>The trusted system caller, for hosts without users: may do everything.</summary>
-    public static PkiCaller System { get; } = new() { Subject = "system", Roles = PkiRoles.Superuser, IsSystem = true };
+    public static PkiCaller System { get; } = new() { Subject = "system", Roles = PkiRoles.Superuser };
 
     /// <summary>The caller's identifier as the host knows it (a user name, an API key id); recorded in audit events.</summary>
     public required string Subject { get; init; }
@@ -21,8 +21,8 @@ public sealed record PkiCaller
     /// <summary>Capabilities per CA id.</summary>
     public IReadOnlyDictionary<string, PkiCapabilities> Capabilities { get; init; } = new Dictionary<string, PkiCapabilities>();
 
-    /// <summary>True for <see cref="System"/>.</summary>
-    public bool IsSystem { get; private init; }
+    /// <summary>True for <see cref="System"/> itself only: not for a copy made with <c>with</c>, whatever it changes.</summary>
+    public bool IsSystem => ReferenceEquals(this, System);
 
     /// <summary>True for superusers and the system caller.</summary>
     public bool IsSuperuser => Roles.HasFlag(PkiRoles.Superuser);

@@ -88,9 +88,12 @@ public interface IRevocationService
     /// the certificate, until it expires.
     /// </summary>
     /// <param name="authority">The CA.</param>
-    /// <param name="validityDays">Validity in days (default 30, at most 365).</param>
+    /// <param name="validityDays">Validity in days: by default the <c>ocsp-signing</c> profile's default (30 days unless
+    /// configured), at most its maximum (365 unless configured).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The issued responder certificate (without its private key, which the library keeps).</returns>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>, <see cref="PkiErrorCode.AuthorityUnavailable"/>, <see cref="PkiErrorCode.PolicyViolation"/>.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>, <see cref="PkiErrorCode.AuthorityUnavailable"/>,
+    /// <see cref="PkiErrorCode.PolicyViolation"/> (a validity over the profile's maximum or past the CA's), <see cref="PkiErrorCode.InvalidRequest"/>
+    /// (a validity under one day).</exception>
     ValueTask<IssuedCertificate> IssueOcspSigningCertificateAsync(CaReference authority, int? validityDays = null, CancellationToken cancellationToken = default);
 }

@@ -30,7 +30,7 @@ public interface ICertificateStore
     /// <summary>
     /// Removes, as one atomic unit, at most <see cref="CertificatePurge.Limit"/> certificates that expired before
     /// <see cref="CertificatePurge.ExpiredBefore"/>, together with the escrowed private keys (a non-empty
-    /// <see cref="StoredPrivateKey.SubjectPublicKeySha256"/>) that only the removed certificates referenced through
+    /// <see cref="StoredPrivateKey.EscrowIndex"/>) that only the removed certificates referenced through
     /// <see cref="CertificateRecord.PrivateKeyId"/>. Either the whole batch is removed or nothing is.
     /// </summary>
     /// <remarks>

@@ -12,10 +12,10 @@ public interface IPrivateKeyStore
     ValueTask<StoredPrivateKey?> GetAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Finds the key whose <see cref="StoredPrivateKey.SubjectPublicKeySha256"/> equals <paramref name="subjectPublicKeySha256"/>,
+    /// Finds the key whose <see cref="StoredPrivateKey.EscrowIndex"/> equals <paramref name="escrowIndex"/>,
     /// or null. Keys stored with an empty hash are never found. When several match, the one with the smallest id wins.
     /// </summary>
-    ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken);
+    ValueTask<StoredPrivateKey?> FindByEscrowIndexAsync(ReadOnlyMemory<byte> escrowIndex, CancellationToken cancellationToken);
 
     /// <summary>Lists keys ordered by id (<see cref="StoreIdOrder"/>), after <see cref="PrivateKeyQuery.After"/>, at most <see cref="PrivateKeyQuery.Limit"/>.</summary>
     IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, CancellationToken cancellationToken);
@@ -30,7 +30,7 @@ public interface IPrivateKeyStore
 
     /// <summary>
     /// Removes, as one atomic unit, at most <see cref="PrivateKeyPurge.Limit"/> signing keys (an empty
-    /// <see cref="StoredPrivateKey.SubjectPublicKeySha256"/>: CA and OCSP responder keys) stored before
+    /// <see cref="StoredPrivateKey.EscrowIndex"/>: CA and OCSP responder keys) stored before
     /// <see cref="PrivateKeyPurge.CreatedBefore"/> that nothing references: no CA (<see cref="AuthorityRecord.KeyId"/>,
     /// <see cref="AuthorityRecord.AlternativeKeyId"/>), no delegated OCSP responder (<see cref="OcspResponderRecord.KeyId"/>)
     /// and no certificate (<see cref="CertificateRecord.PrivateKeyId"/>). Such a key is left when a CA creation or import,

@@ -189,7 +189,7 @@ public static partial class StoreInputRules
     }
 
     /// <summary>Throws unless the id of <paramref name="key"/> is indexable, its algorithm is defined and its
-    /// <see cref="StoredPrivateKey.SubjectPublicKeySha256"/> is empty or a SHA-256 hash (<see cref="HashLength"/> bytes).</summary>
+    /// <see cref="StoredPrivateKey.EscrowIndex"/> is empty or a SHA-256 hash (<see cref="HashLength"/> bytes).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/>; the message names the member.</exception>
     public static void ThrowIfNotStorable(StoredPrivateKey key)
@@ -197,10 +197,10 @@ public static partial class StoreInputRules
         ArgumentNullException.ThrowIfNull(key);
         Key(key.Id, "The private key's " + nameof(key.Id));
         Defined(key.Algorithm, "The private key's " + nameof(key.Algorithm));
-        if (key.SubjectPublicKeySha256.Length is not (0 or HashLength))
+        if (key.EscrowIndex.Length is not (0 or HashLength))
         {
             throw new PkiException(PkiErrorCode.InvalidRequest,
-                $"The private key's {nameof(key.SubjectPublicKeySha256)} is {key.SubjectPublicKeySha256.Length} bytes long; it must be empty or a SHA-256 hash ({HashLength} bytes).");
+                $"The private key's {nameof(key.EscrowIndex)} is {key.EscrowIndex.Length} bytes long; it must be empty or a SHA-256 hash ({HashLength} bytes).");
         }
     }
 }

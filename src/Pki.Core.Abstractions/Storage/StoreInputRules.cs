@@ -30,7 +30,7 @@ public static partial class StoreInputRules
     public const int MaximumIndexedLength = 512;
 
     /// <summary>The length of a <see cref="StoredRequestToken.SecretHash"/> and of a non-empty
-    /// <see cref="StoredPrivateKey.SubjectPublicKeySha256"/>: a SHA-256 hash, 32 bytes.</summary>
+    /// <see cref="StoredPrivateKey.EscrowIndex"/>: a SHA-256 hash, 32 bytes.</summary>
     public const int HashLength = 32;
 
     /// <summary>True when every store can hold <paramref name="value"/> exactly and index it: <see cref="IsStorable">storable</see>

@@ -9,11 +9,12 @@ public sealed record StoredPrivateKey(string Id, KeyAlgorithm Algorithm, ReadOnl
 {
     /// <summary>
     /// The lookup index of end-entity keys the library generated and keeps for export (CSR generation,
-    /// <c>IncludePrivateKey</c> issuance): a SHA-256 over the organization the key is kept for and the DER
-    /// SubjectPublicKeyInfo, so that a certificate issued later for the same public key and organization is linked to it.
-    /// Stores treat it as opaque bytes. Empty for CA signing keys, which are never found by public key.
+    /// <c>IncludePrivateKey</c> issuance): 32 opaque bytes the engine derives (a SHA-256) from the organization the key is
+    /// kept for, the caller who had it generated and the DER SubjectPublicKeyInfo, so that a certificate issued later for
+    /// the same public key, organization and caller is linked to it. It is not the hash of the public key alone: only the
+    /// engine computes it. Stores treat it as opaque bytes. Empty for CA signing keys, which are never found this way.
     /// </summary>
-    public ReadOnlyMemory<byte> SubjectPublicKeySha256 { get; init; }
+    public ReadOnlyMemory<byte> EscrowIndex { get; init; }
 
     /// <summary>Never shows the key bytes.</summary>
     public override string ToString() => $"StoredPrivateKey {{ Id = {Id}, Algorithm = {Algorithm} }}";

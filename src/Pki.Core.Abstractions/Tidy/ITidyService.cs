@@ -18,8 +18,8 @@ public interface ITidyService
     /// <param name="cancellationToken">Checked between batches; a batch that started finishes or rolls back whole. Once a batch
     /// has run, a cancellation ends the pass with the report of what it removed (<see cref="TidyReport.StoppedEarly"/>).</param>
     /// <returns>What was removed.</returns>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/> unless the caller is a superuser (or the system caller).</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="TidyRequest.MaxBatchesPerKind"/> is less than 1.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/> unless the caller is a superuser (or the system caller);
+    /// <see cref="PkiErrorCode.InvalidRequest"/> when <see cref="TidyRequest.MaxBatchesPerKind"/> is less than 1.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the first batch; nothing was removed.</exception>
     ValueTask<TidyReport> TidyAsync(TidyRequest? request = null, CancellationToken cancellationToken = default);
 }

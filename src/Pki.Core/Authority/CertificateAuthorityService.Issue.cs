@@ -65,7 +65,7 @@ internal sealed partial class CertificateAuthorityService
             {
                 if (!added)
                 {
-                    await escrow.AddAsync(kept with { SubjectPublicKeySha256 = PrivateKeyEscrow.IndexOf(record.OwnerOrganization, subjectPublicKeyInfo.Span) }, ct).ConfigureAwait(false);
+                    await escrow.AddAsync(kept with { EscrowIndex = PrivateKeyEscrow.IndexOf(record.OwnerOrganization, subjectPublicKeyInfo.Span) }, ct).ConfigureAwait(false);
                     added = true;
                 }
 

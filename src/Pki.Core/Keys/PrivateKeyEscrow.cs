@@ -9,7 +9,7 @@ namespace Pki.Core.Keys;
 /// that index and can never be found this way.
 /// </summary>
 /// <remarks>
-/// The index (<see cref="StoredPrivateKey.SubjectPublicKeySha256"/>) is a SHA-256 over the organization the key is kept
+/// The index (<see cref="StoredPrivateKey.EscrowIndex"/>) is a SHA-256 over the organization the key is kept
 /// for, for a generated CSR's key also the subject of the caller who generated it, and its SubjectPublicKeyInfo. A CSR
 /// is no secret (it is stored with its certificate, and anyone may replay it): without the organization in the index, a
 /// caller of another organization could sign someone else's generated CSR on a CA of their own, get a certificate linked
@@ -43,7 +43,7 @@ internal sealed class PrivateKeyEscrow(
             byte[] protectedKey = await protector.ProtectAsync(keyId, pkcs8, cancellationToken).ConfigureAwait(false);
             return new StoredPrivateKey(keyId, key.Algorithm, protectedKey, time.GetUtcNow())
             {
-                SubjectPublicKeySha256 = IndexOf(organization, requester, key.SubjectPublicKeyInfo.Span),
+                EscrowIndex = IndexOf(organization, requester, key.SubjectPublicKeyInfo.Span),
             };
         }
         finally
@@ -65,7 +65,7 @@ internal sealed class PrivateKeyEscrow(
         }
 
         byte[] index = IndexOf(organization, caller.Subject, subjectPublicKeyInfo.Span);
-        var stored = await store.FindBySubjectPublicKeyHashAsync(index, cancellationToken).ConfigureAwait(false);
+        var stored = await store.FindByEscrowIndexAsync(index, cancellationToken).ConfigureAwait(false);
         return stored?.Id;
     }
 

@@ -108,18 +108,20 @@ internal sealed partial class RevocationService
     public async ValueTask<IssuedCertificate> IssueOcspSigningCertificateAsync(CaReference authority, int? validityDays = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(authority);
-        if (validityDays is < 1 or > 365)
+        if (validityDays is < 1)
         {
-            throw new PkiException(PkiErrorCode.InvalidRequest, $"A delegated OCSP responder is valid for 1 to 365 days, not {validityDays}.");
+            throw new PkiException(PkiErrorCode.InvalidRequest, $"A delegated OCSP responder is valid for at least a day, not {validityDays}.");
         }
 
         var ca = await resolver.ResolveIssuerAsync(authority, cancellationToken).ConfigureAwait(false);
 
-        // The validity the pipeline would refuse is refused before the responder key is made, so that it leaves no key behind.
+        // The profile's default and maximum govern, as for any issuance; the validity the pipeline would refuse is refused
+        // before the responder key is made, so that it leaves no key behind.
         var settings = options.Value;
         if (settings.Profiles.TryGetValue(CertificateProfiles.OcspSigning, out var profile))
         {
-            _ = ValidityWindow.Compute(time.GetUtcNow(), validityDays ?? 30, profile.MaximumValidityDays, profile.Backdate,
+            validityDays ??= profile.DefaultValidityDays;
+            _ = ValidityWindow.Compute(time.GetUtcNow(), validityDays.Value, profile.MaximumValidityDays, profile.Backdate,
                 ca.Authority.NotBefore, ca.Authority.NotAfter, settings.ValidityNesting);
         }
 

@@ -22,14 +22,18 @@ internal sealed partial class TidyService(
 {
     private readonly ILogger _logger = logger ?? NullLogger<TidyService>.Instance;
 
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="TidyRequest.MaxBatchesPerKind"/> is less than 1.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> when <see cref="TidyRequest.MaxBatchesPerKind"/> is less than 1.</exception>
     public async ValueTask<TidyReport> TidyAsync(TidyRequest? request, CancellationToken cancellationToken)
     {
         request ??= new TidyRequest();
         var settings = options.Value;
         var tidy = settings.Tidy;
         int maxBatches = request.MaxBatchesPerKind ?? tidy.MaxBatchesPerRun;
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatches, 1, nameof(request));
+        if (maxBatches < 1)
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest, $"{nameof(TidyRequest.MaxBatchesPerKind)} must be at least 1, not {maxBatches}.");
+        }
+
         var startedAt = time.GetUtcNow();
         var run = new BatchRun(tidy.BatchSize, maxBatches);
 

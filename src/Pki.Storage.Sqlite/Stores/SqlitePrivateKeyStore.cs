@@ -63,7 +63,7 @@ internal sealed class SqlitePrivateKeyStore(SqliteDatabase database) : IPrivateK
                     .With("@algorithm", (int)key.Algorithm)
                     .With("@protected_pkcs8", key.ProtectedPkcs8.ToArray())
                     .With("@created_at", Sql.Ticks(key.CreatedAt))
-                    .With("@subject_public_key_sha256", key.SubjectPublicKeySha256.ToArray());
+                    .With("@subject_public_key_sha256", key.EscrowIndex.ToArray());
                 try
                 {
                     await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
@@ -89,16 +89,16 @@ internal sealed class SqlitePrivateKeyStore(SqliteDatabase database) : IPrivateK
         return await Sql.ReadSingleAsync(command, Read, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken)
+    public async ValueTask<StoredPrivateKey?> FindByEscrowIndexAsync(ReadOnlyMemory<byte> escrowIndex, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (subjectPublicKeySha256.IsEmpty)
+        if (escrowIndex.IsEmpty)
         {
             return null;
         }
 
         using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Sql.Command(connection, null, SelectByPublicKeyHash).With("@hash", subjectPublicKeySha256.ToArray());
+        using var command = Sql.Command(connection, null, SelectByPublicKeyHash).With("@hash", escrowIndex.ToArray());
         return await Sql.ReadSingleAsync(command, Read, cancellationToken).ConfigureAwait(false);
     }
 
@@ -159,6 +159,6 @@ internal sealed class SqlitePrivateKeyStore(SqliteDatabase database) : IPrivateK
     private static StoredPrivateKey Read(SqliteDataReader row) =>
         new(row.GetString(0), (KeyAlgorithm)row.GetInt32(1), row.Bytes(2), row.Instant(3))
         {
-            SubjectPublicKeySha256 = row.Bytes(4),
+            EscrowIndex = row.Bytes(4),
         };
 }

@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixTests
     public void The_system_caller_may_do_everything()
     {
         Assert.True(PkiCaller.System.IsSystem);
+        Assert.False((PkiCaller.System with { Subject = "alice", Roles = PkiRoles.None }).IsSystem); // a copy is not the system
         Assert.All(Enum.GetValues<PkiOperation>(), op => Assert.True(PkiAuthorizer.IsAllowed(PkiCaller.System, op, Ca, "any")));
     }
 

@@ -54,6 +54,25 @@ public sealed class DelegatedResponderTests
         Assert.True(late.Responses[0].NextUpdate <= pki.Issuing.NotAfter.UtcDateTime);
     }
 
+    [Fact]
+    public async Task The_ocsp_signing_profile_sets_the_default_and_the_maximum_validity()
+    {
+        using var pki = await RevocationFixture.CreateAsync(o =>
+        {
+            o.Profiles[CertificateProfiles.OcspSigning].DefaultValidityDays = 7;
+            o.Profiles[CertificateProfiles.OcspSigning].MaximumValidityDays = 10;
+        });
+        var ca = CaReference.ById(pki.Issuing.Id);
+
+        var byDefault = await pki.Revocation.IssueOcspSigningCertificateAsync(ca);
+        Assert.InRange(byDefault.Record.ExpiresOn - byDefault.Record.IssuedOn, TimeSpan.FromDays(7), TimeSpan.FromDays(7) + TimeSpan.FromHours(2)); // with the backdate
+
+        var tooLong = await Assert.ThrowsAsync<PkiException>(() => pki.Revocation.IssueOcspSigningCertificateAsync(ca, validityDays: 11).AsTask());
+        Assert.Equal(PkiErrorCode.PolicyViolation, tooLong.Code);
+        var tooShort = await Assert.ThrowsAsync<PkiException>(() => pki.Revocation.IssueOcspSigningCertificateAsync(ca, validityDays: 0).AsTask());
+        Assert.Equal(PkiErrorCode.InvalidRequest, tooShort.Code);
+    }
+
     private static async Task<BasicOcspResp> AskAsync(RevocationFixture pki, IssuedCertificate leaf)
     {
         byte[] request = RfcConformanceTests.OcspRequest(pki.Issuing, leaf.CertificatePem, w => w.WriteOctetString(new byte[16]));

@@ -76,7 +76,7 @@ public sealed class TidyPropertyTests
             // The key: none, an own escrowed one, the previous certificate's (shared), or a CA key (empty hash).
             StoredPrivateKey? key = (code / 100 % 4) switch
             {
-                1 => ConformanceRecords.PrivateKey() with { SubjectPublicKeySha256 = RandomNumberGenerator.GetBytes(32) },
+                1 => ConformanceRecords.PrivateKey() with { EscrowIndex = RandomNumberGenerator.GetBytes(32) },
                 2 => previousKey,
                 3 => ConformanceRecords.PrivateKey(),
                 _ => null,
@@ -84,7 +84,7 @@ public sealed class TidyPropertyTests
             if (key is not null && !keyReferences.ContainsKey(key.Id))
             {
                 keys.AddAsync(key, default).AsTask().GetAwaiter().GetResult();
-                keyReferences[key.Id] = (!key.SubjectPublicKeySha256.IsEmpty, 0);
+                keyReferences[key.Id] = (!key.EscrowIndex.IsEmpty, 0);
             }
 
             previousKey = key ?? previousKey;

@@ -131,7 +131,9 @@ public sealed class TidyServiceTests
 
         Assert.Equal((4, 2, true), (first.CertificatesRemoved, first.Batches, first.StoppedEarly));
         Assert.Equal((1, 1, false), (second.CertificatesRemoved, second.Batches, second.StoppedEarly));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => TidyAsync(f, new TidyRequest { MaxBatchesPerKind = 0 }).AsTask());
+        var error = await Assert.ThrowsAsync<PkiException>(() => TidyAsync(f, new TidyRequest { MaxBatchesPerKind = 0 }).AsTask());
+        Assert.Equal(PkiErrorCode.InvalidRequest, error.Code);
+        Assert.Contains(nameof(TidyRequest.MaxBatchesPerKind), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

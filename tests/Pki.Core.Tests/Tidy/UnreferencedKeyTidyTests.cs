@@ -23,8 +23,8 @@ public sealed class UnreferencedKeyTidyTests
 
         public ValueTask<StoredPrivateKey?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
-        public ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken) =>
-            inner.FindBySubjectPublicKeyHashAsync(subjectPublicKeySha256, cancellationToken);
+        public ValueTask<StoredPrivateKey?> FindByEscrowIndexAsync(ReadOnlyMemory<byte> escrowIndex, CancellationToken cancellationToken) =>
+            inner.FindByEscrowIndexAsync(escrowIndex, cancellationToken);
 
         public IAsyncEnumerable<StoredPrivateKey> ListAsync(PrivateKeyQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
 

@@ -32,16 +32,16 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
     {
         ArgumentNullException.ThrowIfNull(key);
         StoreInputRules.ThrowIfNotStorable(key);
-        var copy = key with { ProtectedPkcs8 = key.ProtectedPkcs8.ToArray(), SubjectPublicKeySha256 = key.SubjectPublicKeySha256.ToArray() };
+        var copy = key with { ProtectedPkcs8 = key.ProtectedPkcs8.ToArray(), EscrowIndex = key.EscrowIndex.ToArray() };
         var undo = InMemoryUndoLog.Current();
         if (!_keys.TryAdd(key.Id, copy))
         {
             throw new PkiException(PkiErrorCode.Conflict, $"A key with id '{key.Id}' already exists.");
         }
 
-        if (!copy.SubjectPublicKeySha256.IsEmpty)
+        if (!copy.EscrowIndex.IsEmpty)
         {
-            var ids = _byPublicKey.GetOrAdd(Convert.ToHexString(copy.SubjectPublicKeySha256.Span), static _ => new SortedSet<string>(StoreIdOrder.Instance));
+            var ids = _byPublicKey.GetOrAdd(Convert.ToHexString(copy.EscrowIndex.Span), static _ => new SortedSet<string>(StoreIdOrder.Instance));
             lock (ids)
             {
                 ids.Add(copy.Id);
@@ -55,9 +55,9 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
     public ValueTask<StoredPrivateKey?> GetAsync(string id, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_keys.GetValueOrDefault(id));
 
-    public ValueTask<StoredPrivateKey?> FindBySubjectPublicKeyHashAsync(ReadOnlyMemory<byte> subjectPublicKeySha256, CancellationToken cancellationToken)
+    public ValueTask<StoredPrivateKey?> FindByEscrowIndexAsync(ReadOnlyMemory<byte> escrowIndex, CancellationToken cancellationToken)
     {
-        if (subjectPublicKeySha256.IsEmpty || !_byPublicKey.TryGetValue(Convert.ToHexString(subjectPublicKeySha256.Span), out var ids))
+        if (escrowIndex.IsEmpty || !_byPublicKey.TryGetValue(Convert.ToHexString(escrowIndex.Span), out var ids))
         {
             return ValueTask.FromResult<StoredPrivateKey?>(null);
         }
@@ -87,7 +87,7 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
 
     /// <summary>Removes the key if it is an escrowed one (non-empty public-key hash); CA keys are never removed.</summary>
     internal bool RemoveEscrowed(string id) =>
-        _keys.TryGetValue(id, out var key) && !key.SubjectPublicKeySha256.IsEmpty && Remove(key);
+        _keys.TryGetValue(id, out var key) && !key.EscrowIndex.IsEmpty && Remove(key);
 
     /// <summary>Removes exactly <paramref name="key"/> (not a later replacement of it) and its public-key index entry.</summary>
     private bool Remove(StoredPrivateKey key)
@@ -98,7 +98,7 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
             return false;
         }
 
-        if (!key.SubjectPublicKeySha256.IsEmpty && _byPublicKey.TryGetValue(Convert.ToHexString(key.SubjectPublicKeySha256.Span), out var ids))
+        if (!key.EscrowIndex.IsEmpty && _byPublicKey.TryGetValue(Convert.ToHexString(key.EscrowIndex.Span), out var ids))
         {
             lock (ids)
             {
@@ -135,7 +135,7 @@ internal sealed class InMemoryPrivateKeyStore : IPrivateKeyStore
                     break;
                 }
 
-                if (key.SubjectPublicKeySha256.IsEmpty && key.CreatedAt < purge.CreatedBefore
+                if (key.EscrowIndex.IsEmpty && key.CreatedAt < purge.CreatedBefore
                     && !_referrers.Values.Any(references => references(key.Id))
                     && _keys.TryRemove(new KeyValuePair<string, StoredPrivateKey>(key.Id, key)))
                 {
