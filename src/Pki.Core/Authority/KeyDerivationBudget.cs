@@ -47,7 +47,7 @@ internal sealed class KeyDerivationBudget
             {
                 var encrypted = EncryptedData.GetInstance(content.Content);
                 budget.Spend(encrypted.EncryptionAlgorithm);
-                budget.CountBags(Asn1Sequence.GetInstance(Decrypt(encrypted, password)));
+                budget.CountBags(Decrypt(encrypted, password));
             }
             else if (content.ContentType.Equals(PkcsObjectIdentifiers.Data))
             {
@@ -56,17 +56,21 @@ internal sealed class KeyDerivationBudget
         }
     }
 
-    /// <summary>Counts the derivation an encryption algorithm asks for (PBES2 with PBKDF2, PKCS#12 PBE or PKCS#5 PBES1).</summary>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> past the budget.</exception>
+    /// <summary>Counts the derivation an encryption algorithm asks for: PBES2 with PBKDF2, PKCS#12 PBE or PKCS#5 PBES1.
+    /// Any other is refused, because the reader downstream would run it with a count nobody checked (BouncyCastle reads a
+    /// PBES2 key derivation of any OID as PBKDF2).</summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> past the budget, or for another scheme.</exception>
     public void Spend(AlgorithmIdentifier algorithm)
     {
         if (algorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdPbeS2))
         {
             var derivation = PbeS2Parameters.GetInstance(algorithm.Parameters).KeyDerivationFunc;
-            if (derivation.Algorithm.Equals(PkcsObjectIdentifiers.IdPbkdf2))
+            if (!derivation.Algorithm.Equals(PkcsObjectIdentifiers.IdPbkdf2))
             {
-                Spend(Pbkdf2Params.GetInstance(derivation.Parameters).IterationCount);
+                throw Unsupported($"PBES2 with the key derivation {derivation.Algorithm.Id}");
             }
+
+            Spend(Pbkdf2Params.GetInstance(derivation.Parameters).IterationCount);
         }
         else if (algorithm.Algorithm.Id.StartsWith("1.2.840.113549.1.12.1.", StringComparison.Ordinal))
         {
@@ -76,7 +80,14 @@ internal sealed class KeyDerivationBudget
         {
             Spend(PbeParameter.GetInstance(algorithm.Parameters).IterationCount);
         }
+        else
+        {
+            throw Unsupported($"the encryption {algorithm.Algorithm.Id}");
+        }
     }
+
+    private static PkiException Unsupported(string what) =>
+        new(PkiErrorCode.InvalidKey, $"The key is encrypted with {what}; use PBES2 with PBKDF2, PKCS#12 PBE or PKCS#5 PBES1.");
 
     private void Spend(Org.BouncyCastle.Math.BigInteger iterations)
     {
@@ -112,8 +123,12 @@ internal sealed class KeyDerivationBudget
         }
     }
 
-    /// <summary>Decrypts a PKCS#12 encrypted content as the file's reader will (an empty password also in PKCS#12's other form).</summary>
-    private static byte[] Decrypt(EncryptedData encrypted, string? password)
+    /// <summary>
+    /// Decrypts a PKCS#12 encrypted content to the SafeContents inside, as the file's reader will. An empty password has two
+    /// encodings in PKCS#12 (with and without the terminating zero); the wrong one still ends in valid padding about once in
+    /// 256 tries, so a form is taken only when what it decrypts to reads as a sequence of bags.
+    /// </summary>
+    private static Asn1Sequence Decrypt(EncryptedData encrypted, string? password)
     {
         char[] chars = (password ?? string.Empty).ToCharArray();
         foreach (bool wrongPkcs12Zero in chars.Length == 0 ? [false, true] : new[] { false })
@@ -122,9 +137,15 @@ internal sealed class KeyDerivationBudget
             {
                 var cipher = (IBufferedCipher)PbeUtilities.CreateEngine(encrypted.EncryptionAlgorithm);
                 cipher.Init(false, PbeUtilities.GenerateCipherParameters(encrypted.EncryptionAlgorithm, chars, wrongPkcs12Zero));
-                return cipher.DoFinal(encrypted.Content.GetOctets());
+                var bags = Asn1Sequence.GetInstance(cipher.DoFinal(encrypted.Content.GetOctets()));
+                foreach (var bag in bags)
+                {
+                    _ = SafeBag.GetInstance(bag);
+                }
+
+                return bags;
             }
-            catch (InvalidCipherTextException)
+            catch (Exception ex) when (ex is InvalidCipherTextException or ArgumentException or InvalidCastException or IOException)
             {
                 // the wrong password (or the other form of an empty one): try the next form
             }

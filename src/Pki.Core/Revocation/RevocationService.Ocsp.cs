@@ -64,7 +64,12 @@ internal sealed partial class RevocationService
 
         var signer = await GetResponderAsync(authorityId, now, settings.OcspResponseValidity, cancellationToken).ConfigureAwait(false);
         // No response may outlive the certificate that signs it: caches keep a response until its nextUpdate (RFC 5019).
-        var nextUpdate = Min(now + settings.OcspResponseValidity, signer.NotAfter);
+        // (A CA past its own notAfter still answers as it did, with the full validity: nextUpdate never precedes thisUpdate.)
+        var nextUpdate = now + settings.OcspResponseValidity;
+        if (signer.NotAfter > now && signer.NotAfter < nextUpdate)
+        {
+            nextUpdate = signer.NotAfter;
+        }
         var responses = new OcspSingleResponse[request.CertIds.Count];
         for (int i = 0; i < responses.Length; i++)
         {
@@ -86,7 +91,7 @@ internal sealed partial class RevocationService
 
         byte[] data = OcspResponseWriter.WriteResponseData(signer.KeyHash, now, responses, request.NonceExtension);
         byte[] signature = await signer.Key.SignAsync(data, cancellationToken).ConfigureAwait(false);
-        // Every SingleResponse says thisUpdate = producedAt = now and nextUpdate = now + the validity (DER time: whole seconds).
+        // Every SingleResponse says thisUpdate = producedAt = now and the same nextUpdate (DER time: whole seconds).
         var thisUpdate = Asn1.DerTime.TruncateToSecond(now);
         var response = new OcspResponse
         {
@@ -99,7 +104,8 @@ internal sealed partial class RevocationService
         };
         if (cacheKey is not null)
         {
-            Cache(cacheKey, new CachedOcspResponse(response, now + settings.OcspResponseCacheDuration, generation));
+            // Never served past its own nextUpdate.
+            Cache(cacheKey, new CachedOcspResponse(response, Min(now + settings.OcspResponseCacheDuration, nextUpdate), generation));
         }
 
         return response;
@@ -108,20 +114,23 @@ internal sealed partial class RevocationService
     public async ValueTask<IssuedCertificate> IssueOcspSigningCertificateAsync(CaReference authority, int? validityDays = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(authority);
-        if (validityDays is < 1)
+        // The profile's default and maximum govern, as for any issuance.
+        var settings = options.Value;
+        settings.Profiles.TryGetValue(CertificateProfiles.OcspSigning, out var profile);
+        int days = validityDays ?? profile?.DefaultValidityDays ?? 30;
+        if (days < 1 || TimeSpan.FromDays(days) <= settings.Revocation.OcspResponseValidity)
         {
-            throw new PkiException(PkiErrorCode.InvalidRequest, $"A delegated OCSP responder is valid for at least a day, not {validityDays}.");
+            // A responder signs only while it outlives one more response (see GetResponderAsync): a shorter one never would.
+            throw new PkiException(PkiErrorCode.InvalidRequest,
+                $"A delegated OCSP responder must be valid for at least a day and longer than Revocation.OcspResponseValidity ({settings.Revocation.OcspResponseValidity}), not {days} days.");
         }
 
         var ca = await resolver.ResolveIssuerAsync(authority, cancellationToken).ConfigureAwait(false);
 
-        // The profile's default and maximum govern, as for any issuance; the validity the pipeline would refuse is refused
-        // before the responder key is made, so that it leaves no key behind.
-        var settings = options.Value;
-        if (settings.Profiles.TryGetValue(CertificateProfiles.OcspSigning, out var profile))
+        // The validity the pipeline would refuse is refused before the responder key is made, so that it leaves no key behind.
+        if (profile is not null)
         {
-            validityDays ??= profile.DefaultValidityDays;
-            _ = ValidityWindow.Compute(time.GetUtcNow(), validityDays.Value, profile.MaximumValidityDays, profile.Backdate,
+            _ = ValidityWindow.Compute(time.GetUtcNow(), days, profile.MaximumValidityDays, profile.Backdate,
                 ca.Authority.NotBefore, ca.Authority.NotAfter, settings.ValidityNesting);
         }
 
@@ -132,7 +141,7 @@ internal sealed partial class RevocationService
             Authority = CaReference.ById(ca.Authority.Id),
             Profile = CertificateProfiles.OcspSigning,
             RequestedSubject = DistinguishedName.Create(commonName: "OCSP Responder", organization: ca.Authority.Subject.Organization),
-            ValidityDays = validityDays ?? 30,
+            ValidityDays = days,
             OwnerOrganization = ca.Authority.Organization,
             SubjectPublicKeyInfo = key.SubjectPublicKeyInfo,
             PublicKeyFamily = KeyAlgorithmFacts.Family(key.Algorithm),

@@ -89,6 +89,50 @@ public sealed class HostileCaImportTests
         Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
     }
 
+    [Fact]
+    public async Task An_empty_password_legacy_pkcs12_file_imports_whichever_form_of_the_empty_password_it_uses()
+    {
+        // openssl pkcs12 -export -legacy -passout pass: (RC2-40 certificate bag, 3DES key). PKCS#12 encodes an empty
+        // password two ways; decrypting with the wrong one still ends in valid padding about once in 256 files, as here.
+        byte[] pkcs12 = Convert.FromBase64String(
+            ""
+        + "MIIDkgIBAzCCA1gGCSqGSIb3DQEHAaCCA0kEggNFMIIDQTCCAjcGCSqGSIb3DQEHBqCCAigwggIkAgEAMIICHQYJKoZIhvcNAQcB"
+        + "MBwGCiqGSIb3DQEMAQYwDgQI588+JYe/ttYCAggAgIIB8IQ+bk1ys6pOiXuLLN6n1gyCkrnsHancs/lfsLsJUzxq4yUgOB7wLuC2"
+        + "oKyl5LSqt1WgkyKwE+nKrN5GIF1AhOhyZKgHWaGo+02qZTA22QQ1/qgriR0FScJSpnFO99b/Kn/vCnV6bMvT1FBQcf25wEl6Gv7F"
+        + "uZ8LdRZAJ6cuB/eX8RqELJ1G2XuptRYHJMgIRyhnsYCPb+y0LbEv62c0B1yh3rsxG/bBE9lgrfFWX6Z2AIYxnFa5OkxN5ZJhSrC7"
+        + "r0mU/bdw5JvRDuk+cU20a87wIrJUN4u5OKnd1ww0nxNnwUSdcA+lHw9TY1EMa/3pAlHL16qdastt7cVRqXTDYCTRjfMPahwAH4MU"
+        + "XxOc8f5Pn7IZBi/zSoQd5Kh6g90izfILviiR2V7tGhvOrA7HvhV2zjS/WcdaQmQCaOVJE17hrEqwJPnUIsicVmqJ+o2Cj4LJwaB7"
+        + "UxS7/O4D2u2lHl4V7l2MdK0hXDbg4/lPMiSFjPbw1PvDJMvXz6BAr1p1/Fb0CPv67uIaBHbu2/tjJAjyQPB1DQ27f4rggcY8UQTx"
+        + "O6cuu3tZTltVDPJgtz0C5TRRIGu4ynZJYQiipCnNKSL3A3YY3EV/DF+lBcLD5mIJ54hSyDDbso1kYV33Ld8j8/RyM+DvnJdZVkZO"
+        + "aWMVzW8wggECBgkqhkiG9w0BBwGggfQEgfEwge4wgesGCyqGSIb3DQEMCgECoIG0MIGxMBwGCiqGSIb3DQEMAQMwDgQIJ4JvWnoM"
+        + "rbICAggABIGQID5q7uUB2VhvOdFgR3NjrRVGkZl/seGzQ+E63XanB1NHUfXRgMC7H8DP0v7S1kaQXXJEFGEcIXMCdEEKRjnCsjtN"
+        + "9DCKeRJj+YVAi7dwugyAX8KrLZq6J6OrnQ005VXpEoBLgZVShSSnnQSYuiDJz+Ts8mGje9a6hrr6hs0iYWFO6CkzUTUMiPtAXhJh"
+        + "g8GPMSUwIwYJKoZIhvcNAQkVMRYEFF1yjou8GFydMtJr56hVH0JgYKrWMDEwITAJBgUrDgMCGgUABBTdsQnveDpia33qwrc2GtuQ"
+        + "FHQT1gQIXBfez+515yYCAggA");
+        using var host = new PkiTestHost();
+
+        var imported = await host.Authority.ImportAsync(new ImportAuthorityRequest { Name = "legacy", Pkcs12 = pkcs12, Password = "" });
+
+        Assert.Equal("CN=Review Root", imported.Subject.ToString());
+    }
+
+    [Theory]
+    [InlineData("1.2.3.4")]
+    [InlineData("1.3.6.1.4.1.11591.4.11")] // scrypt, which BouncyCastle would run as PBKDF2 with parameters read as PBKDF2's
+    public async Task A_key_derivation_other_than_pbkdf2_is_refused_before_anything_runs(string derivation)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var bag = KeyBag(key, 4_999_999, derivation);
+        byte[] pkcs12 = Pkcs12(PlainContent([bag, bag, bag]));
+        using var host = new PkiTestHost();
+
+        var error = await Assert.ThrowsAsync<PkiException>(() =>
+            host.Authority.ImportAsync(new ImportAuthorityRequest { Name = "kdf", Pkcs12 = pkcs12, Password = Password }).AsTask());
+
+        Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
+        Assert.Contains(derivation, error.Message, StringComparison.Ordinal);
+    }
+
     private static X509Certificate2 SelfSignedCa(ECDsa key, string subject, X509KeyUsageFlags usage)
     {
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -98,7 +142,7 @@ public sealed class HostileCaImportTests
     }
 
     /// <summary>A pkcs8ShroudedKeyBag whose PBKDF2 count reads <paramref name="iterations"/> (encrypted with 1,000); a plain keyBag for 0.</summary>
-    private static SafeBag KeyBag(ECDsa key, int iterations)
+    private static SafeBag KeyBag(ECDsa key, int iterations, string? derivation = null)
     {
         if (iterations == 0)
         {
@@ -111,7 +155,7 @@ public sealed class HostileCaImportTests
         var pbkdf2 = Pbkdf2Params.GetInstance(pbes2.KeyDerivationFunc.Parameters);
         var rewritten = new EncryptedPrivateKeyInfo(
             new AlgorithmIdentifier(PkcsObjectIdentifiers.IdPbeS2, new PbeS2Parameters(
-                new KeyDerivationFunc(PkcsObjectIdentifiers.IdPbkdf2, new Pbkdf2Params(pbkdf2.GetSalt(), iterations, pbkdf2.Prf)),
+                new KeyDerivationFunc(derivation is null ? PkcsObjectIdentifiers.IdPbkdf2 : new DerObjectIdentifier(derivation), new Pbkdf2Params(pbkdf2.GetSalt(), iterations, pbkdf2.Prf)),
                 pbes2.EncryptionScheme)),
             encrypted.GetEncryptedData());
         return new SafeBag(PkcsObjectIdentifiers.Pkcs8ShroudedKeyBag, rewritten.ToAsn1Object());

@@ -73,6 +73,38 @@ public sealed class DelegatedResponderTests
         Assert.Equal(PkiErrorCode.InvalidRequest, tooShort.Code);
     }
 
+    [Fact]
+    public async Task A_responder_that_would_not_outlive_one_response_is_refused()
+    {
+        using var pki = await RevocationFixture.CreateAsync(o => o.Revocation.OcspResponseValidity = TimeSpan.FromDays(2));
+
+        var error = await Assert.ThrowsAsync<PkiException>(() =>
+            pki.Revocation.IssueOcspSigningCertificateAsync(CaReference.ById(pki.Issuing.Id), validityDays: 2).AsTask());
+
+        Assert.Equal(PkiErrorCode.InvalidRequest, error.Code); // it would never sign: the CA answers in a responder's last 2 days
+        Assert.NotNull(await pki.Revocation.IssueOcspSigningCertificateAsync(CaReference.ById(pki.Issuing.Id), validityDays: 3));
+    }
+
+    [Fact]
+    public async Task Around_the_cas_own_expiry_answers_stay_well_formed_and_no_cached_one_outlives_its_next_update()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        using var pki = await RevocationFixture.CreateAsync(o => o.Revocation.OcspResponseCacheDuration = TimeSpan.FromMinutes(1), time: clock);
+        var leaf = await pki.IssueClientAsync("leaf@example.com", validityDays: 1);
+        byte[] request = Interop.RfcConformanceTests.OcspRequest(pki.Issuing, leaf.CertificatePem, writeNonce: null);
+
+        clock.SetUtcNow(pki.Issuing.NotAfter - TimeSpan.FromSeconds(30));
+        var last = await pki.Revocation.AnswerAsync(request);
+        Assert.Equal(Asn1Time(pki.Issuing.NotAfter), last.NextUpdate); // capped at the signer's notAfter
+
+        clock.SetUtcNow(pki.Issuing.NotAfter + TimeSpan.FromSeconds(20));
+        var after = await pki.Revocation.AnswerAsync(request);
+        Assert.True(after.ThisUpdate > last.ThisUpdate); // not the cached answer, whose nextUpdate has passed
+        Assert.True(after.NextUpdate >= after.ThisUpdate); // never "valid until" before "as of"
+    }
+
+    private static DateTimeOffset Asn1Time(DateTimeOffset value) => value.AddTicks(-(value.UtcTicks % TimeSpan.TicksPerSecond));
+
     private static async Task<BasicOcspResp> AskAsync(RevocationFixture pki, IssuedCertificate leaf)
     {
         byte[] request = RfcConformanceTests.OcspRequest(pki.Issuing, leaf.CertificatePem, w => w.WriteOctetString(new byte[16]));

@@ -64,17 +64,17 @@ public sealed class TidyPropertyTests
 
         foreach (int raw in certificateCodes)
         {
-            int code = raw & int.MaxValue;
+            var choice = CertificateChoice.From(raw);
             var record = ConformanceRecords.Certificate(ca) with
             {
-                ExpiresOn = certificateCutoff + Offsets[code % Offsets.Length],
-                Status = Statuses[code / 5 % Statuses.Length],
-                Type = code / 25 % 4 == 0 ? CertificateType.CertificateAuthority : CertificateType.Client,
+                ExpiresOn = certificateCutoff + Offsets[choice.Offset],
+                Status = Statuses[choice.Status],
+                Type = choice.IsAuthority ? CertificateType.CertificateAuthority : CertificateType.Client,
                 PrivateKeyId = null,
             };
 
             // The key: none, an own escrowed one, the previous certificate's (shared), or a CA key (empty hash).
-            StoredPrivateKey? key = (code / 100 % 4) switch
+            StoredPrivateKey? key = choice.KeyKind switch
             {
                 1 => ConformanceRecords.PrivateKey() with { EscrowIndex = RandomNumberGenerator.GetBytes(32) },
                 2 => previousKey,
@@ -92,9 +92,9 @@ public sealed class TidyPropertyTests
             certificates.AddAsync(record, default).AsTask().GetAwaiter().GetResult();
 
             bool referencedByKeptToken = false;
-            if (code / 400 % 3 != 0)
+            if (choice.TokenCode is { } tokenCode)
             {
-                var token = Token(ca, code / 1200, tokenCutoff, record.Id);
+                var token = Token(ca, tokenCode, tokenCutoff, record.Id);
                 tokens.AddAsync(token.Stored, default).AsTask().GetAwaiter().GetResult();
                 referencedByKeptToken = !token.Finished;
                 if (!token.Finished)
@@ -134,6 +134,38 @@ public sealed class TidyPropertyTests
                 && report.PrivateKeysRemoved == keyReferences.Count - expectedKeys.Count
                 && !report.StoppedEarly)
             .Label($"certificates {remainingCertificates.Count}/{expectedCertificates.Count}, tokens {remainingTokens.Count}/{expectedTokens.Count}, keys {remainingKeys.Count}/{expectedKeys.Count}");
+    }
+
+    [Fact]
+    public void The_generated_integers_reach_every_kind_of_certificate()
+    {
+        // FsCheck's integers stay within ±100 here; each must still reach every key kind, CA or not, with or without a
+        // token, and tokens finished or not — else the property above checks fewer cases than it claims.
+        var choices = Enumerable.Range(-100, 201).Select(CertificateChoice.From).ToList();
+        Assert.Equal([0, 1, 2, 3], choices.Select(c => c.KeyKind).Distinct().Order());
+        Assert.Equal(Offsets.Length, choices.Select(c => c.Offset).Distinct().Count());
+        Assert.Equal(Statuses.Length, choices.Select(c => c.Status).Distinct().Count());
+        Assert.Equal([false, true], choices.Select(c => c.IsAuthority).Distinct().Order());
+        var ca = ConformanceRecords.NewAuthoritySummary();
+        var finished = choices.Where(c => c.TokenCode is not null).Select(c => Token(ca, c.TokenCode!.Value, DateTimeOffset.UnixEpoch, "c").Finished).ToList();
+        Assert.Contains(true, finished);
+        Assert.Contains(false, finished);
+        Assert.Contains(choices, c => c.TokenCode is null);
+    }
+
+    /// <summary>What one generated integer makes of a certificate. The integer is mixed first: FsCheck's are small, and
+    /// slices of a small integer's bits would leave most choices at 0.</summary>
+    private sealed record CertificateChoice(int Offset, int Status, bool IsAuthority, int KeyKind, int? TokenCode)
+    {
+        public static CertificateChoice From(int raw)
+        {
+            uint mixed = unchecked((uint)raw * 2654435761u);
+            mixed ^= mixed >> 15;
+            mixed = unchecked(mixed * 2246822519u);
+            mixed ^= mixed >> 13;
+            int code = (int)(mixed & int.MaxValue);
+            return new(code % Offsets.Length, code / 5 % Statuses.Length, code / 25 % 4 == 0, code / 100 % 4, code / 400 % 3 != 0 ? code / 1200 : null);
+        }
     }
 
     /// <summary>A token in a state chosen by <paramref name="raw"/>, finished (or expiring) around <paramref name="cutoff"/>.</summary>

@@ -41,6 +41,20 @@ public sealed class RequestTokenServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_store_holds_the_sha256_of_the_secret_and_never_the_secret()
+    {
+        var created = await _ca.CreateAsync();
+        var store = _ca.Host.Get<IRequestTokenStore>();
+
+        var stored = await store.FindByHashAsync(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(created.Secret)), default);
+
+        Assert.NotNull(stored);
+        Assert.Equal(created.Token.Id, stored.Token.Id);
+        Assert.DoesNotContain(created.Secret[4..], stored.ToString(), StringComparison.Ordinal);
+        Assert.Null(await store.FindByHashAsync(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(created.Secret + "x")), default));
+    }
+
+    [Fact]
     public async Task Every_secret_is_different()
     {
         var secrets = new HashSet<string>(StringComparer.Ordinal);
