@@ -12,6 +12,19 @@ public sealed class CertificateApiTests(CaServerFixture fixture)
     private CaServerFactory Server => fixture.Server;
 
     [Fact]
+    public async Task Issuing_a_ca_type_points_to_the_route_that_creates_subordinate_cas()
+    {
+        using var client = Server.Client();
+        using var response = await client.PostAsync($"/api/v1/certificates/?ca_id={Server.IssuingId}", Http.Json(new
+        {
+            common_name = "Sub CA", subject_dn = "CN=Sub CA,O=Acme Corp,C=US", certificate_type = "ca",
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("/api/v1/cas/", (await response.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Issue_with_a_generated_key_follows_the_seed_and_returns_the_key_once()
     {
         using var client = Server.Client();

@@ -44,6 +44,26 @@ public sealed class TokenApiTests(CaServerFixture fixture)
     }
 
     [Fact]
+    public async Task Subject_fields_left_blank_lock_nothing()
+    {
+        // Seed 000: CN, O and OU lock the subject "unless they're left blank": "" is blank, as an absent field is.
+        using var admin = Server.Client();
+        using var create = await admin.PostAsync($"/frontdoor/{Server.IssuingId}/certificate-request-tokens", Http.RawJson("""
+            { "name": "blank-fields", "commonName": "", "organization": " ", "organizationalUnit": "" }
+            """));
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        string secret = (await create.ReadJsonAsync()).GetProperty("token").GetString()!;
+
+        using var anonymous = Server.Client(key: null);
+        using var csr = new TestCsr("CN=from-the-csr, O=Csr Corp");
+        using var redeemed = await anonymous.PostAsync($"/frontdoor/{Server.IssuingId}/client-certificates/token/{secret}",
+            Http.Json(new { type = "CSR", value = csr.Pem }));
+        Assert.Equal(HttpStatusCode.Created, redeemed.StatusCode);
+        using var certificate = X509Certificate2.CreateFromPem((await redeemed.ReadJsonAsync()).GetProperty("certificate").GetString());
+        Assert.Equal("CN=from-the-csr, O=Csr Corp", certificate.Subject);
+    }
+
+    [Fact]
     public async Task Redeem_end_to_end_with_a_dotnet_CSR_then_the_token_is_used()
     {
         using var admin = Server.Client();

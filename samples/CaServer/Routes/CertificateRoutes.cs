@@ -29,6 +29,13 @@ public static class CertificateRoutes
         }
 
         var body = await Json.ReadBodyAsync<IssueBody>(request, Json.SnakeCase, cancellationToken);
+        if (string.Equals(body.CertificateType, CertificateProfiles.CertificateAuthority, StringComparison.OrdinalIgnoreCase))
+        {
+            // Seed 003 lists "ca" among the types; a CA's key stays with the library, so subordinate CAs have their own route.
+            throw new PkiException(PkiErrorCode.InvalidRequest,
+                "A CA certificate is not issued here: create a subordinate CA with POST /api/v1/cas/ (parent_id set), so that its key stays with the server.");
+        }
+
         var issued = await authorities.IssueAsync(new IssueCertificateRequest
         {
             Authority = CaKey.Parse(caId),

@@ -27,9 +27,10 @@ public static class TokenRoutes
         {
             Name = body.Name ?? "",
             Authority = CaKey.Parse(frontdoorId),
-            CommonName = body.CommonName,
-            Organization = body.Organization,
-            OrganizationalUnit = body.OrganizationalUnit,
+            // Seed 000: the subject fields lock the CSR's "unless they're left blank": a blank one locks nothing.
+            CommonName = Blank(body.CommonName),
+            Organization = Blank(body.Organization),
+            OrganizationalUnit = Blank(body.OrganizationalUnit),
             ValidYears = body.ValidYears,
             ValidityDays = body.ValidityDays,
             ExpiresAt = body.ExpiresAt,
@@ -37,6 +38,9 @@ public static class TokenRoutes
         var response = TokenResponse.From(created.Token, created.Secret);
         return Results.Json(response, Json.CamelCase, statusCode: StatusCodes.Status201Created);
     }
+
+    /// <summary>Null for a field left blank (absent, empty or white space).</summary>
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static async Task<IResult> ListAsync(string frontdoorId, ICertificateAuthority authorities, IRequestTokenService tokens, CancellationToken cancellationToken)
     {

@@ -10,6 +10,50 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
     private readonly ConcurrentDictionary<string, AuthorityContext> _contexts = new(StringComparer.Ordinal);
     private readonly ActiveAuthorityCache _active = new(time);
 
+    /// <summary>
+    /// For a caller who may name any CA (seed 003: superusers resolve any CA by name): the CA named
+    /// <paramref name="name"/> without an organization, else the only one of that name in any organization, as a reference
+    /// by id; a name no CA has stays a reference by name (not found later).
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> when CAs of several organizations have the name.</exception>
+    public async ValueTask<CaReference> ResolveNameInAnyOrganizationAsync(string name, CancellationToken cancellationToken)
+    {
+        if (await store.FindByNameAsync(name, organization: null, cancellationToken).ConfigureAwait(false) is { } unowned)
+        {
+            return CaReference.ById(unowned.Id);
+        }
+
+        AuthorityRecord? found = null;
+        var query = new AuthorityQuery { Limit = 500 };
+        while (true)
+        {
+            string? last = null;
+            await foreach (var authority in store.ListAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                last = authority.Id;
+                if (!string.Equals(authority.Name, name, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (found is not null)
+                {
+                    throw new PkiException(PkiErrorCode.InvalidRequest,
+                        $"CAs of several organizations are named '{name}' ({found.Organization}, {authority.Organization}); name the CA by id, or with its organization.");
+                }
+
+                found = authority;
+            }
+
+            if (last is null)
+            {
+                return found is null ? CaReference.ByName(name) : CaReference.ById(found.Id);
+            }
+
+            query = query with { After = last };
+        }
+    }
+
     /// <summary>Reads a CA's record from the store.</summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>.</exception>
     public async ValueTask<AuthorityRecord> FindAsync(CaReference reference, CancellationToken cancellationToken)

@@ -28,10 +28,86 @@ internal abstract class MlDsaKey : IDisposable
     public static MlDsaKey Generate(KeyAlgorithm algorithm) =>
         NativeMlDsaKey.IsSupported ? NativeMlDsaKey.Generate(algorithm) : BouncyCastleMlDsaKey.Generate(algorithm);
 
-    /// <summary>Loads a PKCS#8 PrivateKeyInfo holding an ML-DSA-PrivateKey (RFC 9881, section 6: seed, expandedKey or both).</summary>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> for anything malformed.</exception>
-    public static MlDsaKey FromPkcs8(KeyAlgorithm algorithm, ReadOnlySpan<byte> pkcs8) =>
-        NativeMlDsaKey.IsSupported ? NativeMlDsaKey.FromPkcs8(algorithm, pkcs8) : BouncyCastleMlDsaKey.FromPkcs8(algorithm, pkcs8);
+    /// <summary>
+    /// Loads a PKCS#8 PrivateKeyInfo holding an ML-DSA-PrivateKey (RFC 9881, section 6: seed, expandedKey or both), in DER
+    /// with the AlgorithmIdentifier's parameters absent, and checks that the key signs what its own public key verifies: an
+    /// expandedKey whose parts disagree (a wrong tr, t0, s1…) still derives the certificate's public key, but every
+    /// signature it made would fail (FIPS 204: tr = H(pk)).
+    /// </summary>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> for anything malformed or inconsistent.</exception>
+    public static MlDsaKey FromPkcs8(KeyAlgorithm algorithm, ReadOnlySpan<byte> pkcs8)
+    {
+        RequireRfc9881Encoding(pkcs8);
+        MlDsaKey key = NativeMlDsaKey.IsSupported ? NativeMlDsaKey.FromPkcs8(algorithm, pkcs8) : BouncyCastleMlDsaKey.FromPkcs8(algorithm, pkcs8);
+        try
+        {
+            ReadOnlySpan<byte> probe = "Pki.Core ML-DSA key consistency check"u8;
+            if (!Verify(algorithm, RawPublicKey(key.SubjectPublicKeyInfo), probe, key.Sign(probe)))
+            {
+                throw new PkiException(PkiErrorCode.InvalidKey, "The ML-DSA private key is inconsistent: its signatures do not verify with its own public key.");
+            }
+
+            return key;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>PrivateKeyInfo in DER, parameters absent, and the ML-DSA-PrivateKey CHOICE well-formed (RFC 9881, sections 2 and 6).</summary>
+    private static void RequireRfc9881Encoding(ReadOnlySpan<byte> pkcs8)
+    {
+        try
+        {
+            var reader = new AsnReader(pkcs8.ToArray(), AsnEncodingRules.DER);
+            var info = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
+            _ = info.ReadInteger();
+            var algorithm = info.ReadSequence();
+            _ = algorithm.ReadObjectIdentifier();
+            if (algorithm.HasData)
+            {
+                throw new PkiException(PkiErrorCode.InvalidKey, "An ML-DSA private key's AlgorithmIdentifier must have no parameters (RFC 9881, section 2).");
+            }
+
+            var privateKey = new AsnReader(info.ReadOctetString(), AsnEncodingRules.DER);
+            var tag = privateKey.PeekTag();
+            if (tag.HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
+            {
+                if (privateKey.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0)).Length != 32)
+                {
+                    throw new PkiException(PkiErrorCode.InvalidKey, "An ML-DSA seed is 32 bytes long (RFC 9881, section 6).");
+                }
+            }
+            else if (tag.HasSameClassAndValue(Asn1Tag.Sequence))
+            {
+                var both = privateKey.ReadSequence();
+                _ = both.ReadOctetString();
+                _ = both.ReadOctetString();
+                both.ThrowIfNotEmpty();
+            }
+            else
+            {
+                _ = privateKey.ReadOctetString();
+            }
+
+            privateKey.ThrowIfNotEmpty();
+        }
+        catch (AsnContentException ex)
+        {
+            throw new PkiException(PkiErrorCode.InvalidKey, "The ML-DSA private key is not DER-encoded as RFC 9881 requires.", ex);
+        }
+    }
+
+    /// <summary>The subjectPublicKey BIT STRING's content of a SubjectPublicKeyInfo this class encoded.</summary>
+    private static byte[] RawPublicKey(byte[] subjectPublicKeyInfo)
+    {
+        var spki = new AsnReader(subjectPublicKeyInfo, AsnEncodingRules.DER).ReadSequence();
+        spki.ReadSequence();
+        return spki.ReadBitString(out _);
+    }
 
     /// <summary>Verifies a pure ML-DSA signature with an empty context.</summary>
     /// <param name="algorithm">The parameter set.</param>

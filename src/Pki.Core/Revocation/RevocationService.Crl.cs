@@ -79,8 +79,14 @@ internal sealed partial class RevocationService
     public async ValueTask<CertificateRevocationList> CreateDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
     {
         var signer = await resolver.ResolveSignerAsync(authority, cancellationToken).ConfigureAwait(false);
-        var baseCrl = await store.GetLatestCrlAsync(signer.Authority.Id, delta: false, cancellationToken).ConfigureAwait(false)
-            ?? await CreateAsync(signer, baseCrl: null, cancellationToken).ConfigureAwait(false);
+        var baseCrl = await store.GetLatestCrlAsync(signer.Authority.Id, delta: false, cancellationToken).ConfigureAwait(false);
+        if (baseCrl is null)
+        {
+            baseCrl = await CreateAsync(signer, baseCrl: null, cancellationToken).ConfigureAwait(false);
+            // The base CRL is stored: from here the operation completes, so that its audit event is written with it.
+            cancellationToken = CancellationToken.None;
+        }
+
         return await CreateAsync(signer, baseCrl, cancellationToken).ConfigureAwait(false);
     }
 

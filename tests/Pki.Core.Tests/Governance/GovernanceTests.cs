@@ -135,6 +135,26 @@ public sealed class GovernanceTests
         Assert.Equal(g.AcmeCa.Id, (await g.AsAsync(acmeAdmin, () => g.Host.Authority.GetAsync(CaReference.ByName("acme-ca")).AsTask())).Id);
     }
 
+    [Fact]
+    public async Task A_superuser_names_any_organizations_ca_unless_the_name_is_ambiguous()
+    {
+        // Seed 003: "ca_name is scoped to the caller's organization; superusers may resolve any CA by name".
+        using var g = await GovernanceHost.CreateAsync();
+        var superuser = GovernanceHost.Member("operators", PkiRoles.Superuser);
+        var request = new SignCsrRequest { Authority = CaReference.ByName("acme-ca"), Profile = CertificateProfiles.Client, CsrPem = GovernanceHost.ClientCsr() };
+
+        var issued = await g.AsAsync(superuser, () => g.Host.Signer.SignAsync(request).AsTask());
+        Assert.Equal(g.AcmeCa.Id, issued.Record.CertificateAuthority.Id);
+        Assert.Equal(g.GlobexCa.Id, (await g.AsAsync(superuser, () => g.Host.Authority.GetAsync(CaReference.ByName("globex-ca")).AsTask())).Id);
+
+        await g.Host.Authority.CreateRootAsync(new CreateRootAuthorityRequest { Name = "acme-ca", Organization = "globex", Subject = DistinguishedName.Create(commonName: "Twin") });
+        var ambiguous = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(superuser, () => g.Host.Signer.SignAsync(request).AsTask()));
+        Assert.Equal(PkiErrorCode.InvalidRequest, ambiguous.Code);
+        Assert.Equal(g.AcmeCa.Id, (await g.AsAsync(superuser, () => g.Host.Authority.GetAsync(CaReference.ByName("acme-ca", "acme")).AsTask())).Id);
+        var missing = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(superuser, () => g.Host.Authority.GetAsync(CaReference.ByName("nobody")).AsTask()));
+        Assert.Equal(PkiErrorCode.AuthorityNotFound, missing.Code);
+    }
+
     [Property(MaxTest = 15)]
     public Property Whatever_random_callers_do_each_lists_only_its_own_organization(PositiveInt seed)
     {

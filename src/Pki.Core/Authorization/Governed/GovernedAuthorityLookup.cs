@@ -90,6 +90,10 @@ internal sealed class GovernedAuthorityLookup(AuthorityResolver resolver, PkiAut
             // seed 003: ca_name is scoped to the caller's organization; superusers may name any CA.
             reference = CaReference.ByName(reference.Name, caller.Organization);
         }
+        else if (reference.Name is not null && reference.Organization is null)
+        {
+            reference = await resolver.ResolveNameInAnyOrganizationAsync(reference.Name, cancellationToken).ConfigureAwait(false);
+        }
 
         var authority = forIssuance
             ? await resolver.FindForIssuanceAsync(reference, cancellationToken).ConfigureAwait(false)

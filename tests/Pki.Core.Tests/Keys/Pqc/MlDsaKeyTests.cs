@@ -73,6 +73,69 @@ public sealed class MlDsaKeyTests
         Assert.Equal(PkiErrorCode.InvalidKey, wrongSeed.Code);
     }
 
+    [Theory]
+    [InlineData(64)] // tr's first byte (rho 32, K 32, then tr 64)
+    [InlineData(127)] // tr's last byte
+    public void An_expanded_key_whose_parts_disagree_is_an_invalid_key(int flip)
+    {
+        // It still derives the right public key (from rho, s1, s2), so only a signature shows that it signs nothing valid.
+        var seeded = Org.BouncyCastle.Crypto.Parameters.MLDsaPrivateKeyParameters.FromSeed(
+            Org.BouncyCastle.Crypto.Parameters.MLDsaParameters.ml_dsa_65, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        byte[] expanded = seeded.GetEncoded();
+        Assert.NotNull(SoftwareSigningKey.FromPkcs8(Wrap(KeyAlgorithm.MlDsa65, w => w.WriteOctetString(expanded)))); // intact: accepted
+
+        expanded[flip] ^= 1;
+        var error = Assert.Throws<PkiException>(() => SoftwareSigningKey.FromPkcs8(Wrap(KeyAlgorithm.MlDsa65, w => w.WriteOctetString(expanded))));
+
+        Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
+    }
+
+    [Fact]
+    public void Encodings_rfc_9881_forbids_are_invalid_keys()
+    {
+        byte[] seed = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var seedTag = new Asn1Tag(TagClass.ContextSpecific, 0);
+        Assert.NotNull(SoftwareSigningKey.FromPkcs8(Wrap(KeyAlgorithm.MlDsa65, w => w.WriteOctetString(seed, seedTag)))); // the seed form: accepted
+
+        byte[][] forbidden =
+        [
+            Wrap(KeyAlgorithm.MlDsa65, w => w.WriteOctetString(seed, seedTag), nullParameters: true), // parameters must be absent
+            Wrap(KeyAlgorithm.MlDsa65, w =>
+            {
+                using (w.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                {
+                    w.WriteOctetString(seed);
+                }
+            }), // [0] constructed: not DER
+        ];
+
+        Assert.All(forbidden, pkcs8 => Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => SoftwareSigningKey.FromPkcs8(pkcs8)).Code));
+    }
+
+    /// <summary>A PrivateKeyInfo for <paramref name="algorithm"/> whose privateKey OCTET STRING holds what <paramref name="writeKey"/> writes.</summary>
+    private static byte[] Wrap(KeyAlgorithm algorithm, Action<AsnWriter> writeKey, bool nullParameters = false)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteInteger(0);
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier(MlDsaParameterSets.Oid(algorithm));
+                if (nullParameters)
+                {
+                    writer.WriteNull();
+                }
+            }
+
+            var inner = new AsnWriter(AsnEncodingRules.BER);
+            writeKey(inner);
+            writer.WriteOctetString(inner.Encode());
+        }
+
+        return writer.Encode();
+    }
+
     private static byte[] Rewrap(byte[] pkcs8, int seedLength)
     {
         var info = new AsnReader(pkcs8, AsnEncodingRules.DER).ReadSequence();
