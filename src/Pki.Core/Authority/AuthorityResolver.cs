@@ -11,18 +11,33 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
     private readonly ActiveAuthorityCache _active = new(time);
 
     /// <summary>
-    /// For a caller who may name any CA (seed 003: superusers resolve any CA by name): the CA named
-    /// <paramref name="name"/> without an organization, else the only one of that name in any organization, as a reference
-    /// by id; a name no CA has stays a reference by name (not found later).
+    /// For a caller who may name any CA (seed 003: superusers resolve any CA by name): the CA named <paramref name="name"/>
+    /// without an organization, else the only one of that name in any organization. For issuance, an active record read
+    /// moments ago is reused, as <see cref="FindForIssuanceAsync"/> does.
     /// </summary>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> when CAs of several organizations have the name.</exception>
-    public async ValueTask<CaReference> ResolveNameInAnyOrganizationAsync(string name, CancellationToken cancellationToken)
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.AuthorityNotFound"/>; <see cref="PkiErrorCode.InvalidRequest"/>
+    /// when CAs of several organizations have the name.</exception>
+    public async ValueTask<AuthorityRecord> FindInAnyOrganizationAsync(string name, bool forIssuance, CancellationToken cancellationToken)
     {
-        if (await store.FindByNameAsync(name, organization: null, cancellationToken).ConfigureAwait(false) is { } unowned)
+        if (forIssuance && (_active.Find(name, organization: null) ?? _active.FindOnly(name)) is { } cached)
         {
-            return CaReference.ById(unowned.Id);
+            return cached;
         }
 
+        var authority = await store.FindByNameAsync(name, organization: null, cancellationToken).ConfigureAwait(false)
+            ?? await FindOnlyAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new PkiException(PkiErrorCode.AuthorityNotFound, $"{CaReference.ByName(name)} does not exist.");
+        if (forIssuance)
+        {
+            _active.Remember(authority);
+        }
+
+        return authority;
+    }
+
+    /// <summary>The only CA named <paramref name="name"/> in any organization, or null; reads every CA (CAs are few).</summary>
+    private async ValueTask<AuthorityRecord?> FindOnlyAsync(string name, CancellationToken cancellationToken)
+    {
         AuthorityRecord? found = null;
         var query = new AuthorityQuery { Limit = 500 };
         while (true)
@@ -47,7 +62,7 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
 
             if (last is null)
             {
-                return found is null ? CaReference.ByName(name) : CaReference.ById(found.Id);
+                return found;
             }
 
             query = query with { After = last };

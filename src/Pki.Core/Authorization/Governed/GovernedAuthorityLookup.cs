@@ -85,19 +85,25 @@ internal sealed class GovernedAuthorityLookup(AuthorityResolver resolver, PkiAut
     {
         ArgumentNullException.ThrowIfNull(reference);
         var caller = authorizer.Caller;
-        if (reference.Name is not null && !caller.IsSuperuser)
+        AuthorityRecord authority;
+        if (reference.Name is not null && reference.Organization is null && caller.IsSuperuser)
         {
-            // seed 003: ca_name is scoped to the caller's organization; superusers may name any CA.
-            reference = CaReference.ByName(reference.Name, caller.Organization);
+            // seed 003: superusers may resolve any CA by name.
+            authority = await resolver.FindInAnyOrganizationAsync(reference.Name, forIssuance, cancellationToken).ConfigureAwait(false);
         }
-        else if (reference.Name is not null && reference.Organization is null)
+        else
         {
-            reference = await resolver.ResolveNameInAnyOrganizationAsync(reference.Name, cancellationToken).ConfigureAwait(false);
+            if (reference.Name is not null && !caller.IsSuperuser)
+            {
+                // seed 003: ca_name is scoped to the caller's organization.
+                reference = CaReference.ByName(reference.Name, caller.Organization);
+            }
+
+            authority = forIssuance
+                ? await resolver.FindForIssuanceAsync(reference, cancellationToken).ConfigureAwait(false)
+                : await resolver.FindAsync(reference, cancellationToken).ConfigureAwait(false);
         }
 
-        var authority = forIssuance
-            ? await resolver.FindForIssuanceAsync(reference, cancellationToken).ConfigureAwait(false)
-            : await resolver.FindAsync(reference, cancellationToken).ConfigureAwait(false);
         return authorizer.CanSee(authority.Id, authority.Organization)
             ? authority
             : throw new PkiException(PkiErrorCode.AuthorityNotFound, $"{reference} does not exist.");
