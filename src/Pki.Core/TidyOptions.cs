@@ -32,7 +32,8 @@ public sealed class TidyOptions
     /// <summary>The most records one batch (one store transaction) removes, 1 to 10000. Default 500.</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>The most batches of each kind one tidy pass runs, 1 to 100000. Default 100.</summary>
+    /// <summary>The most batches of each kind that remove something in one tidy pass, 1 to 100000. Default 100. (Certificates
+    /// are purged CA by CA; a CA with nothing to remove costs one empty batch, which does not count.)</summary>
     public int MaxBatchesPerRun { get; set; } = 100;
 
     /// <summary>Whether the background tidy service runs (it exists only after <c>AddTidyService</c>). Default true.</summary>

@@ -29,11 +29,19 @@ internal sealed partial class PostgreSqlCertificateStore
         var candidates = new List<string>(Math.Min(purge.Limit, 1024)); // a limit may be int.MaxValue
         await using (var select = new NpgsqlCommand { Connection = lease.Connection, Transaction = transaction })
         {
-            select.CommandText = $"SELECT c.id FROM {_table} c WHERE "
-                + (purge.KeepNotActive ? "c.status = @active AND " : string.Empty)
-                + "c.expires_on < @expired_before AND c.type <> @ca "
-                + $"AND NOT EXISTS (SELECT 1 FROM {db.Table("pki_request_tokens")} t WHERE t.certificate_id = c.id) LIMIT @limit "
-                + "FOR UPDATE OF c SKIP LOCKED";
+            var sql = new System.Text.StringBuilder("SELECT c.id FROM ").Append(_table).Append(" c WHERE ")
+                .Append(purge.KeepNotActive ? "c.status = @active AND " : string.Empty)
+                .Append("c.expires_on < @expired_before AND c.type <> @ca");
+            select.AndTextIfSet(sql, "c.authority_id", "authority_id", purge.AuthorityId);
+            if (purge.PublishedThrough is { } published)
+            {
+                // Never revoked or held, or its last change (and unless active again its expiry) already published.
+                sql.Append(" AND ((c.status_changed_at IS NULL AND c.status = @active) OR (c.status_changed_at < @published AND (c.status = @active OR c.expires_on < @published)))");
+                select.AddBigint("published", PostgreSqlTime.ToTicks(published));
+            }
+
+            select.CommandText = sql.Append(" AND NOT EXISTS (SELECT 1 FROM ").Append(db.Table("pki_request_tokens"))
+                .Append(" t WHERE t.certificate_id = c.id) LIMIT @limit FOR UPDATE OF c SKIP LOCKED").ToString();
             select.AddSmallint("active", (int)CertificateStatus.Active);
             select.AddSmallint("ca", (int)CertificateType.CertificateAuthority);
             select.AddBigint("expired_before", PostgreSqlTime.ToTicks(purge.ExpiredBefore));

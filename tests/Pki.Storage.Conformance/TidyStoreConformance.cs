@@ -91,6 +91,32 @@ public abstract partial class TidyStoreConformance : StoreConformanceBase
     }
 
     [Fact]
+    public async Task Published_through_keeps_what_the_cas_latest_full_crl_has_not_yet_published_and_authority_scopes_the_purge()
+    {
+        var stores = await NewStoresAsync();
+        var ca = ConformanceRecords.NewAuthoritySummary();
+        var other = ConformanceRecords.NewAuthoritySummary();
+        var published = Cutoff.AddDays(-10); // the CA's latest full CRL reflects changes up to here
+        var neverRevoked = Expiring(ca, TimeSpan.FromDays(-1)) with { StatusChangedAt = null };
+        var revokedListedAfterExpiry = Expiring(ca, TimeSpan.FromDays(-20)) with { Status = CertificateStatus.Revoked, RevokedAt = Cutoff.AddDays(-30), StatusChangedAt = Cutoff.AddDays(-30) };
+        var revokedExpiredAfterCrl = Expiring(ca, TimeSpan.FromDays(-5)) with { Status = CertificateStatus.Revoked, RevokedAt = Cutoff.AddDays(-30), StatusChangedAt = Cutoff.AddDays(-30) };
+        var revokedAfterCrl = Expiring(ca, TimeSpan.FromDays(-20)) with { Status = CertificateStatus.Revoked, RevokedAt = Cutoff.AddDays(-5), StatusChangedAt = Cutoff.AddDays(-5) };
+        var reactivatedBeforeCrl = Expiring(ca, TimeSpan.FromDays(-1)) with { StatusChangedAt = Cutoff.AddDays(-20) };
+        var reactivatedAfterCrl = Expiring(ca, TimeSpan.FromDays(-1)) with { StatusChangedAt = Cutoff.AddDays(-5) };
+        var otherCa = Expiring(other, TimeSpan.FromDays(-1));
+        var all = new[] { neverRevoked, revokedListedAfterExpiry, revokedExpiredAfterCrl, revokedAfterCrl, reactivatedBeforeCrl, reactivatedAfterCrl, otherCa };
+        foreach (var record in all)
+        {
+            await stores.Certificates.AddAsync(record, NoCancellation);
+        }
+
+        var result = await stores.Certificates.PurgeExpiredAsync(new CertificatePurge(Cutoff, 100) { AuthorityId = ca.Id, PublishedThrough = published }, NoCancellation);
+
+        Assert.Equal(3, result.Certificates);
+        Assert.Equal(SortedOrdinal([revokedExpiredAfterCrl.Id, revokedAfterCrl.Id, reactivatedAfterCrl.Id, otherCa.Id]), await AllCertificateIdsAsync(stores.Certificates));
+    }
+
+    [Fact]
     public async Task Each_call_removes_at_most_the_limit_and_repeated_calls_drain()
     {
         var stores = await NewStoresAsync();

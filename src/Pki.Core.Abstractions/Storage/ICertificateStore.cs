@@ -36,7 +36,8 @@ public interface ICertificateStore
     /// <remarks>
     /// Never removes a CA certificate (<see cref="CertificateType.CertificateAuthority"/>), a certificate a stored request
     /// token references (<see cref="RequestTokenRecord.CertificateId"/>), or, with <see cref="CertificatePurge.KeepNotActive"/>,
-    /// one whose status is not <see cref="CertificateStatus.Active"/>. Never removes a CA key (empty public-key hash) or a
+    /// one whose status is not <see cref="CertificateStatus.Active"/>; with <see cref="CertificatePurge.AuthorityId"/> and
+    /// <see cref="CertificatePurge.PublishedThrough"/>, only what those conditions allow. Never removes a CA key (empty public-key hash) or a
     /// key another certificate still references. A provider's certificate, token and private-key stores must share one
     /// database, so that these checks and the removal are one transaction. Which certificates a batch takes among the
     /// eligible ones is unspecified; repeated calls drain them.

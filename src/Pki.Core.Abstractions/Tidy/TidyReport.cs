@@ -21,7 +21,8 @@ public sealed record TidyReport
     /// <summary>Superseded CRLs removed.</summary>
     public required int CrlsRemoved { get; init; }
 
-    /// <summary>Store batches run, of every kind (each one transaction).</summary>
+    /// <summary>Store batches run, of every kind (each one transaction; certificates are purged CA by CA, so at least one
+    /// per CA).</summary>
     public required int Batches { get; init; }
 
     /// <summary>True when a kind hit the batch bound with its last batch full, or when the pass was cancelled after its

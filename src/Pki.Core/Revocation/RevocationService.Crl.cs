@@ -173,8 +173,8 @@ internal sealed partial class RevocationService
         var entries = new List<CrlEntry>();
         await foreach (var entry in store.ListEntriesAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            if (!settings.KeepExpiredOnCrl && entry.ExpiresOn < thisUpdate
-                && (entry.Status == CertificateStatus.Active || ListedAfterExpiry(entry, previous)))
+            if (!settings.KeepExpiredOnCrl && entry.ExpiresOn < thisUpdate && entry.Status != CertificateStatus.Active
+                && ListedAfterExpiry(entry, previous))
             {
                 continue; // an expired certificate's entry, once a CRL issued after it expired has listed it (see below)
             }

@@ -41,34 +41,51 @@ internal sealed partial class TidyService(
         if (request.Targets.HasFlag(TidyTargets.Tokens))
         {
             var before = startedAt - tidy.TokenRetention;
+            run.BeginKind();
             tokensRemoved = await run.DrainAsync(limit => tokens.PurgeAsync(before, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         if (request.Targets.HasFlag(TidyTargets.Certificates))
         {
-            // While CRLs keep expired entries, a certificate that is not active is still published: keep it.
-            var purge = new CertificatePurge(startedAt - tidy.CertificateRetention, tidy.BatchSize) { KeepNotActive = settings.Revocation.KeepExpiredOnCrl };
-            certificatesRemoved = await run.DrainAsync(
-                async limit =>
+            // CA by CA: a certificate that was revoked or held leaves only once the CA's latest full CRL has published its
+            // last change (a revoked one: after its expiry, RFC 5280 section 3.3). While CRLs keep expired entries, one
+            // that is not active is still published: keep it.
+            run.BeginKind();
+            await foreach (string authorityId in AuthorityIdsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var crl = await revocation.GetLatestCrlAsync(authorityId, delta: false, cancellationToken).ConfigureAwait(false);
+                var purge = new CertificatePurge(startedAt - tidy.CertificateRetention, tidy.BatchSize)
                 {
-                    var result = await certificates.PurgeExpiredAsync(purge with { Limit = limit }, cancellationToken).ConfigureAwait(false);
-                    keysRemoved += result.PrivateKeys;
-                    return result.Certificates;
-                },
-                cancellationToken).ConfigureAwait(false);
+                    KeepNotActive = settings.Revocation.KeepExpiredOnCrl,
+                    AuthorityId = authorityId,
+                    PublishedThrough = crl?.CreatedAt ?? DateTimeOffset.MinValue,
+                };
+                certificatesRemoved += await run.DrainAsync(
+                    async limit =>
+                    {
+                        var result = await certificates.PurgeExpiredAsync(purge with { Limit = limit }, cancellationToken).ConfigureAwait(false);
+                        keysRemoved += result.PrivateKeys;
+                        return result.Certificates;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                if (run.StoppedEarly)
+                {
+                    break;
+                }
+            }
         }
 
         if (request.Targets.HasFlag(TidyTargets.Crls))
         {
             var before = startedAt - tidy.CrlRetention;
+            run.BeginKind();
             crlsRemoved = await run.DrainAsync(limit => revocation.PurgeCrlsAsync(before, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         if (request.Targets.HasFlag(TidyTargets.UnreferencedKeys))
         {
-            // The authority store is a dependency so that, in memory, it has attached its key references before a purge.
-            _ = authorities;
             var purge = new PrivateKeyPurge(startedAt - tidy.UnreferencedKeyGracePeriod, tidy.BatchSize);
+            run.BeginKind();
             unreferencedKeysRemoved = await run.DrainAsync(
                 limit => keys.PurgeUnreferencedAsync(purge with { Limit = limit }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
@@ -94,6 +111,27 @@ internal sealed partial class TidyService(
         return report;
     }
 
+    /// <summary>Every CA's id, page by page.</summary>
+    private async IAsyncEnumerable<string> AuthorityIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new AuthorityQuery { Limit = 500 };
+        while (true)
+        {
+            var page = await authorities.ListAsync(query, cancellationToken).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (string id in page)
+            {
+                yield return id;
+            }
+
+            if (page.Count < query.Limit)
+            {
+                yield break;
+            }
+
+            query = query with { After = page[^1] };
+        }
+    }
+
     [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Tidy removed {Certificates} certificates, {PrivateKeys} private keys, {Tokens} request tokens, {Crls} CRLs and {UnreferencedKeys} unreferenced signing keys in {Batches} batches")]
     private static partial void LogTidied(ILogger logger, int certificates, int privateKeys, int tokens, int crls, int unreferencedKeys, int batches);
 
@@ -107,6 +145,12 @@ internal sealed partial class TidyService(
 
         public bool StoppedEarly { get; private set; }
 
+        private int _kindBatches;
+
+        /// <summary>Starts the bound of one kind: its batches that removed something, over however many <see cref="DrainAsync"/>
+        /// calls (one per CA for certificates), count together.</summary>
+        public void BeginKind() => _kindBatches = 0;
+
         /// <summary>
         /// Runs <paramref name="batch"/> until it removes fewer than a full batch or the bound is hit. A cancellation before
         /// the pass's first batch throws; once a batch has been committed it ends the pass instead (<see cref="StoppedEarly"/>),
@@ -115,7 +159,7 @@ internal sealed partial class TidyService(
         public async ValueTask<int> DrainAsync(Func<int, ValueTask<int>> batch, CancellationToken cancellationToken)
         {
             int total = 0;
-            for (int i = 0; i < maxBatches; i++)
+            while (_kindBatches < maxBatches)
             {
                 if (StopOnCancellation(cancellationToken))
                 {
@@ -134,6 +178,11 @@ internal sealed partial class TidyService(
                 }
 
                 Batches++;
+                if (removed > 0)
+                {
+                    _kindBatches++; // the bound is on work done: a CA with nothing to remove costs one probe
+                }
+
                 total += removed;
                 if (removed < batchSize)
                 {

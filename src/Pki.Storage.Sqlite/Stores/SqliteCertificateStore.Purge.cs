@@ -59,8 +59,12 @@ internal sealed partial class SqliteCertificateStore
         // first, so SQLite can search ix_certificates_status_expires; otherwise ix_certificates_expires.
         var sql = new StringBuilder("DELETE FROM certificates WHERE id IN (SELECT c.id FROM certificates c WHERE ");
         sql.Append(purge.KeepNotActive ? "c.status = 1 AND " : string.Empty) // CertificateStatus.Active
-            .Append("c.expires_on < @expired_before AND c.type <> 4 ") // CertificateType.CertificateAuthority
-            .Append("AND NOT EXISTS (SELECT 1 FROM request_tokens t WHERE t.certificate_id = c.id) LIMIT @limit) RETURNING private_key_id;");
+            .Append("c.expires_on < @expired_before AND c.type <> 4 "); // CertificateType.CertificateAuthority
+        command.AndIfSet(sql, "c.authority_id = @authority_id", "@authority_id", purge.AuthorityId);
+        // PublishedThrough: never revoked or held, or its last change (and unless active again its expiry) already published.
+        command.AndIfSet(sql, "((c.status_changed_at IS NULL AND c.status = 1) OR (c.status_changed_at < @published AND (c.status = 1 OR c.expires_on < @published)))",
+            "@published", Sql.Ticks(purge.PublishedThrough));
+        sql.Append(" AND NOT EXISTS (SELECT 1 FROM request_tokens t WHERE t.certificate_id = c.id) LIMIT @limit) RETURNING private_key_id;");
         command.With("@expired_before", Sql.Ticks(purge.ExpiredBefore)).With("@limit", purge.Limit);
         command.SetText(sql.ToString());
     }

@@ -78,7 +78,11 @@ public sealed class AtomicityTests
         {
             cancellationToken.ThrowIfCancellationRequested(); // as a SQL store does before it writes
             var result = await inner.PurgeExpiredAsync(purge, cancellationToken);
-            trip.After("certificates.Purge");
+            if (result.Certificates > 0)
+            {
+                trip.After("certificates.Purge"); // a batch that removed something (tidy also probes CAs with nothing to remove)
+            }
+
             return result;
         }
     }

@@ -22,7 +22,7 @@ public sealed class TidyPropertyTests
     /// eligible records — as the rules say, evaluated here independently — and leaves every other record as it was.
     /// </summary>
     [Property(MaxTest = 60)]
-    public Property After_tidy_exactly_the_eligible_records_are_gone_and_the_rest_is_untouched(int[] certificateCodes, int[] tokenCodes, bool keepExpiredOnCrl)
+    public Property After_tidy_exactly_the_eligible_records_are_gone_and_the_rest_is_untouched(int[] certificateCodes, int[] tokenCodes, bool keepExpiredOnCrl, int crlCode)
     {
         var clock = PkiTestHost.FakeClock();
         var options = new PkiOptions();
@@ -37,6 +37,21 @@ public sealed class TidyPropertyTests
         var certificates = new InMemoryCertificateStore(keys);
         using var tokens = new InMemoryRequestTokenStore(certificates);
         var ca = ConformanceRecords.NewAuthoritySummary();
+        var authorities = new InMemoryAuthorityStore();
+        authorities.AddAsync(ConformanceRecords.Authority(id: ca.Id), default).AsTask().GetAwaiter().GetResult();
+        var revocation = new InMemoryRevocationStore(certificates);
+
+        // The CA's latest full CRL reflects changes up to "published" (none at all, one time in six).
+        int crlChoice = CertificateChoice.Mix(crlCode) % (Offsets.Length + 1);
+        DateTimeOffset? published = crlChoice < Offsets.Length ? certificateCutoff + Offsets[crlChoice] : null;
+        if (published is { } createdAt)
+        {
+            revocation.SaveCrlAsync(new CertificateRevocationList
+            {
+                AuthorityId = ca.Id, Number = 1, ThisUpdate = createdAt + TimeSpan.FromSeconds(5), NextUpdate = createdAt + TimeSpan.FromDays(7),
+                CreatedAt = createdAt, EntryCount = 0, Der = new byte[] { 0x30, 0x00 },
+            }, default).AsTask().GetAwaiter().GetResult();
+        }
         var expectedCertificates = new List<string>();
         var expectedTokens = new List<string>();
         var keyReferences = new Dictionary<string, (bool Escrowed, int Kept)>();
@@ -71,6 +86,9 @@ public sealed class TidyPropertyTests
                 Status = Statuses[choice.Status],
                 Type = choice.IsAuthority ? CertificateType.CertificateAuthority : CertificateType.Client,
                 PrivateKeyId = null,
+                // Revoked, held or pending ones changed at some point; an active one may have been reactivated, or never changed.
+                StatusChangedAt = choice.ChangedOffset is { } changed ? certificateCutoff + Offsets[changed]
+                    : Statuses[choice.Status] == CertificateStatus.Active ? null : certificateCutoff + Offsets[0],
             };
 
             // The key: none, an own escrowed one, the previous certificate's (shared), or a CA key (empty hash).
@@ -103,9 +121,15 @@ public sealed class TidyPropertyTests
                 }
             }
 
+            // A certificate whose status changed leaves only once the CA's latest full CRL published that change (and, unless
+            // active again, its expiry): RFC 5280 section 3.3.
+            bool publishedItsChange = record.StatusChangedAt is { } changedAt
+                ? changedAt < published && (record.Status == CertificateStatus.Active || record.ExpiresOn < published)
+                : record.Status == CertificateStatus.Active;
             bool removed = record.ExpiresOn < certificateCutoff
                 && record.Type != CertificateType.CertificateAuthority
                 && !(keepExpiredOnCrl && record.Status != CertificateStatus.Active)
+                && publishedItsChange
                 && !referencedByKeptToken;
             if (!removed)
             {
@@ -118,8 +142,7 @@ public sealed class TidyPropertyTests
             }
         }
 
-        var revocation = new InMemoryRevocationStore(certificates);
-        var service = new TidyService(certificates, tokens, revocation, keys, new InMemoryAuthorityStore(), clock, Options.Create(options));
+        var service = new TidyService(certificates, tokens, revocation, keys, authorities, clock, Options.Create(options));
         var report = service.TidyAsync(null, default).AsTask().GetAwaiter().GetResult();
 
         var remainingCertificates = certificates.QueryAsync(new CertificateQuery { Limit = 100_000 }, default).Select(c => c.Id).ToListAsync().AsTask().GetAwaiter().GetResult();
@@ -155,16 +178,23 @@ public sealed class TidyPropertyTests
 
     /// <summary>What one generated integer makes of a certificate. The integer is mixed first: FsCheck's are small, and
     /// slices of a small integer's bits would leave most choices at 0.</summary>
-    private sealed record CertificateChoice(int Offset, int Status, bool IsAuthority, int KeyKind, int? TokenCode)
+    private sealed record CertificateChoice(int Offset, int Status, bool IsAuthority, int KeyKind, int? TokenCode, int? ChangedOffset)
     {
         public static CertificateChoice From(int raw)
+        {
+            int code = Mix(raw);
+            int changed = code / 3600 % (Offsets.Length + 1);
+            return new(code % Offsets.Length, code / 5 % Statuses.Length, code / 25 % 4 == 0, code / 100 % 4, code / 400 % 3 != 0 ? code / 1200 : null,
+                changed < Offsets.Length ? changed : null);
+        }
+
+        public static int Mix(int raw)
         {
             uint mixed = unchecked((uint)raw * 2654435761u);
             mixed ^= mixed >> 15;
             mixed = unchecked(mixed * 2246822519u);
             mixed ^= mixed >> 13;
-            int code = (int)(mixed & int.MaxValue);
-            return new(code % Offsets.Length, code / 5 % Statuses.Length, code / 25 % 4 == 0, code / 100 % 4, code / 400 % 3 != 0 ? code / 1200 : null);
+            return (int)(mixed & int.MaxValue);
         }
     }
 

@@ -35,5 +35,17 @@ internal sealed partial class InMemoryCertificateStore
         record.ExpiresOn < purge.ExpiredBefore
         && record.Type != CertificateType.CertificateAuthority
         && !(purge.KeepNotActive && record.Status != CertificateStatus.Active)
+        && (purge.AuthorityId is null || record.Authority.Id == purge.AuthorityId)
+        && (purge.PublishedThrough is not { } published || IsPublished(record, published))
         && !_referencedByToken(record.Id);
+
+    /// <summary><see cref="CertificatePurge.PublishedThrough"/>: never revoked or held, or its last change (and, unless
+    /// active again, its expiry) older than <paramref name="published"/>.</summary>
+    private static bool IsPublished(PackedCertificate record, DateTimeOffset published)
+    {
+        var changedAt = CertificateRecordPacker.ReadRevocationEntry(record).StatusChangedAt;
+        return changedAt is null
+            ? record.Status == CertificateStatus.Active
+            : changedAt < published && (record.Status == CertificateStatus.Active || record.ExpiresOn < published);
+    }
 }
