@@ -181,6 +181,15 @@ internal sealed class PostgreSqlGroupCommit(PostgreSqlDatabase db)
     }
 
     /// <summary>
+    /// True when <paramref name="error"/> ended the session rather than one statement (the connection was terminated, or
+    /// an operator intervened: SQLSTATE classes 57 and 08): no write is to blame, and no savepoint can be rolled back to,
+    /// so the whole batch fails with that error.
+    /// </summary>
+    private static bool IsConnectionLost(PostgresException error, NpgsqlConnection connection) =>
+        error.SqlState.StartsWith("57", StringComparison.Ordinal) || error.SqlState.StartsWith("08", StringComparison.Ordinal)
+        || connection.State != System.Data.ConnectionState.Open;
+
+    /// <summary>
     /// One round trip: <c>BEGIN</c> (or, after write <paramref name="undo"/> was refused, the rollback to its savepoint),
     /// the statements of the writes after it still standing, the log's lock and the read of the last event; then chains
     /// the events of every standing write. Returns the index of the write refused in this round, or null when every
@@ -220,7 +229,7 @@ internal sealed class PostgreSqlGroupCommit(PostgreSqlDatabase db)
             await using var reader = await round.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
             last = await PostgreSqlAuditStore.ReadLastAsync(reader, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (live.FindIndex(w => !w.Settled && w.Failed) is var index and >= 0)
+        catch (PostgresException e) when (!IsConnectionLost(e, connection) && live.FindIndex(w => !w.Settled && w.Failed) is var index and >= 0)
         {
             // The failed statement is the first one that did not complete (the later ones were skipped); it is a write's,
             // unless every write completed (then the lock or the read failed, and the batch fails).
