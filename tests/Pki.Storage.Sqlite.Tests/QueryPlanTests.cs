@@ -77,11 +77,18 @@ public sealed class QueryPlanTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Certificate_purges_use_an_index(bool keepNotActive) =>
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)] // as tidy runs it: CA by CA, with what the CA's latest full CRL published
+    [InlineData(true, true)]
+    public async Task Certificate_purges_use_an_index(bool keepNotActive, bool perAuthority) =>
         await AssertIndexedAsync("certificates", command =>
-            SqliteCertificateStore.BindPurge(command, new CertificatePurge(ConformanceRecords.BaseTime, 500) { KeepNotActive = keepNotActive }));
+            SqliteCertificateStore.BindPurge(command, new CertificatePurge(ConformanceRecords.BaseTime, 500)
+            {
+                KeepNotActive = keepNotActive,
+                AuthorityId = perAuthority ? ConformanceRecords.NewId() : null,
+                PublishedThrough = perAuthority ? ConformanceRecords.BaseTime.AddDays(-1) : null,
+            }));
 
     [Theory]
     [InlineData(SqliteRequestTokenStore.Purge)]
