@@ -181,12 +181,13 @@ internal sealed class PostgreSqlGroupCommit(PostgreSqlDatabase db)
     }
 
     /// <summary>
-    /// True when <paramref name="error"/> ended the session rather than one statement (the connection was terminated, or
-    /// an operator intervened: SQLSTATE classes 57 and 08): no write is to blame, and no savepoint can be rolled back to,
-    /// so the whole batch fails with that error.
+    /// True when <paramref name="error"/> ended the session rather than one statement (the backend was terminated or the
+    /// server is shutting down: SQLSTATE 57P01–57P05; a connection exception: class 08; or the connection is closed): no
+    /// write is to blame, and no savepoint can be rolled back to, so the whole batch fails with that error. A cancelled
+    /// statement (57014: <c>statement_timeout</c>, <c>pg_cancel_backend</c>) leaves the session usable: its write alone fails.
     /// </summary>
     private static bool IsConnectionLost(PostgresException error, NpgsqlConnection connection) =>
-        error.SqlState.StartsWith("57", StringComparison.Ordinal) || error.SqlState.StartsWith("08", StringComparison.Ordinal)
+        error.SqlState.StartsWith("57P", StringComparison.Ordinal) || error.SqlState.StartsWith("08", StringComparison.Ordinal)
         || connection.State != System.Data.ConnectionState.Open;
 
     /// <summary>

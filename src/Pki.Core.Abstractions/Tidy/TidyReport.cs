@@ -25,8 +25,8 @@ public sealed record TidyReport
     /// per CA).</summary>
     public required int Batches { get; init; }
 
-    /// <summary>True when a kind hit the batch bound with its last batch full, or when the pass was cancelled after its
-    /// first batch: more may be left for the next pass.</summary>
+    /// <summary>True when a kind hit the batch bound with its last batch full or before it had examined every CA's
+    /// certificates, or when the pass was cancelled after its first batch: more may be left for the next pass.</summary>
     public required bool StoppedEarly { get; init; }
 
     /// <summary>When the pass started (the instant retention periods were measured from).</summary>

@@ -34,27 +34,6 @@ internal sealed class ActiveAuthorityCache(TimeProvider time)
     public AuthorityRecord? Find(string name, string? organization) =>
         _idByName.TryGetValue((name, organization), out var id) ? Find(id) : null;
 
-    /// <summary>The only record named <paramref name="name"/> in any organization, as <see cref="Find(string)"/>; null when
-    /// none or several are current.</summary>
-    public AuthorityRecord? FindOnly(string name)
-    {
-        AuthorityRecord? only = null;
-        foreach (var ((candidate, _), id) in _idByName)
-        {
-            if (string.Equals(candidate, name, StringComparison.Ordinal) && Find(id) is { } record)
-            {
-                if (only is not null)
-                {
-                    return null;
-                }
-
-                only = record;
-            }
-        }
-
-        return only;
-    }
-
     /// <summary>Keeps <paramref name="record"/>, read from the store just now, if it is active; otherwise drops any earlier one.</summary>
     public void Remember(AuthorityRecord record)
     {

@@ -10,6 +10,9 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
     private readonly ConcurrentDictionary<string, AuthorityContext> _contexts = new(StringComparer.Ordinal);
     private readonly ActiveAuthorityCache _active = new(time);
 
+    // FindInAnyOrganizationAsync's answers for issuance, by name: reused as the active records are (bounded by the CA names).
+    private readonly ConcurrentDictionary<string, (string Id, long ResolvedAt)> _anyOrganization = new(StringComparer.Ordinal);
+
     /// <summary>
     /// For a caller who may name any CA (seed 003: superusers resolve any CA by name): the CA named <paramref name="name"/>
     /// without an organization, else the only one of that name in any organization. For issuance, an active record read
@@ -19,7 +22,10 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
     /// when CAs of several organizations have the name.</exception>
     public async ValueTask<AuthorityRecord> FindInAnyOrganizationAsync(string name, bool forIssuance, CancellationToken cancellationToken)
     {
-        if (forIssuance && (_active.Find(name, organization: null) ?? _active.FindOnly(name)) is { } cached)
+        // Only this resolution's own earlier answer is reused: what other callers' issuances cached says nothing about
+        // which CA the name means across organizations.
+        if (forIssuance && _anyOrganization.TryGetValue(name, out var earlier)
+            && time.GetElapsedTime(earlier.ResolvedAt) < ActiveAuthorityCache.Lifetime && _active.Find(earlier.Id) is { } cached)
         {
             return cached;
         }
@@ -30,6 +36,7 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
         if (forIssuance)
         {
             _active.Remember(authority);
+            _anyOrganization[name] = (authority.Id, time.GetTimestamp());
         }
 
         return authority;

@@ -156,6 +156,26 @@ public sealed class GovernanceTests
         Assert.Equal(PkiErrorCode.AuthorityNotFound, missing.Code);
     }
 
+    [Fact]
+    public async Task What_other_callers_issued_under_a_name_never_decides_which_ca_a_superuser_means()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var superuser = GovernanceHost.Member("operators", PkiRoles.Superuser);
+        var unowned = await g.Host.Authority.CreateRootAsync(new CreateRootAuthorityRequest { Name = "shared", Subject = DistinguishedName.Create(commonName: "Shared") });
+        await g.Host.Authority.CreateRootAsync(new CreateRootAuthorityRequest { Name = "shared", Organization = "acme", Subject = DistinguishedName.Create(commonName: "Acme Shared") });
+        await g.Host.Authority.CreateRootAsync(new CreateRootAuthorityRequest { Name = "acme-ca", Organization = "globex", Subject = DistinguishedName.Create(commonName: "Twin") });
+        SignCsrRequest Sign(string name) => new() { Authority = CaReference.ByName(name), Profile = CertificateProfiles.Client, CsrPem = GovernanceHost.ClientCsr() };
+
+        // Members of acme and globex issue under their own CAs of these names first, so that issuance remembers them.
+        await g.AsAsync(GovernanceHost.Member("acme", PkiRoles.Admin), () => g.Host.Signer.SignAsync(Sign("shared")).AsTask());
+        await g.AsAsync(GovernanceHost.Member("globex", PkiRoles.Admin), () => g.Host.Signer.SignAsync(Sign("acme-ca")).AsTask());
+
+        var issued = await g.AsAsync(superuser, () => g.Host.Signer.SignAsync(Sign("shared")).AsTask());
+        Assert.Equal(unowned.Id, issued.Record.CertificateAuthority.Id); // the CA without an organization comes first
+        var ambiguous = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(superuser, () => g.Host.Signer.SignAsync(Sign("acme-ca")).AsTask()));
+        Assert.Equal(PkiErrorCode.InvalidRequest, ambiguous.Code);
+    }
+
     [Property(MaxTest = 15)]
     public Property Whatever_random_callers_do_each_lists_only_its_own_organization(PositiveInt seed)
     {
