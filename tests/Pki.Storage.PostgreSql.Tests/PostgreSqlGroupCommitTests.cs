@@ -163,6 +163,77 @@ public sealed class PostgreSqlGroupCommitTests(PostgreSqlDatabaseFixture fixture
         Assert.NotNull(await Audited(() => host.Certificates.AddAsync(ConformanceRecords.Certificate(authority), CancellationToken.None)));
     }
 
+    [Theory]
+    [InlineData(false)] // pg_cancel_backend (57014, as statement_timeout): the statement ends, the session lives on
+    [InlineData(true)] // pg_terminate_backend (57P01): the session ends
+    public async Task A_statement_cancelled_mid_batch_fails_its_write_alone_and_a_lost_session_fails_the_batch(bool terminate)
+    {
+        var (host, _) = await TwoHostsAsync();
+        var authority = ConformanceRecords.NewAuthoritySummary();
+        var token = ConformanceTokens.Token(authority);
+        await host.Tokens.AddAsync(token, CancellationToken.None);
+        var before = ConformanceRecords.Certificate(authority);
+        var after = ConformanceRecords.Certificate(authority);
+
+        // Another session holds the token's row, so that the redemption's statement waits inside the batch.
+        await using var rowHolder = await fixture.DataSource.OpenConnectionAsync();
+        await using (var lockRow = new NpgsqlCommand($"BEGIN; SELECT 1 FROM \"{host.Db.Schema}\".pki_request_tokens WHERE id = @id FOR UPDATE", rowHolder))
+        {
+            lockRow.Parameters.AddWithValue("id", token.Token.Id);
+            await lockRow.ExecuteNonQueryAsync();
+        }
+
+        Task<AuditEvent?> first, a, redeem, b;
+        await using (var held = await HoldAuditLockAsync(host.Db))
+        {
+            first = Audited(() => host.Certificates.AddAsync(ConformanceRecords.Certificate(authority), CancellationToken.None));
+            await WaitForLockWaiterAsync();
+            a = await QueuedAsync(host.Db, () => host.Certificates.AddAsync(before, CancellationToken.None));
+            redeem = await QueuedAsync(host.Db, () => host.Tokens.RedeemAsync(token.Token.Id, ConformanceTokens.Certificate(authority), RedeemedAt, CancellationToken.None));
+            b = await QueuedAsync(host.Db, () => host.Certificates.AddAsync(after, CancellationToken.None));
+            await held.LetGoAsync();
+        }
+
+        await first;
+        int pid = 0;
+        await WaitUntilAsync(async () =>
+        {
+            await using var find = fixture.DataSource.CreateCommand(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event IN ('transactionid', 'tuple') LIMIT 1");
+            pid = (int?)await find.ExecuteScalarAsync() ?? 0;
+            return pid != 0;
+        });
+        await using (var stop = fixture.DataSource.CreateCommand(terminate ? "SELECT pg_terminate_backend(@pid)" : "SELECT pg_cancel_backend(@pid)"))
+        {
+            stop.Parameters.AddWithValue("pid", pid);
+            await stop.ExecuteScalarAsync();
+        }
+
+        var redeemError = await Assert.ThrowsAnyAsync<NpgsqlException>(() => redeem);
+        Assert.Equal(terminate ? "57P01" : "57014", Assert.IsType<PostgresException>(redeemError).SqlState);
+        if (terminate)
+        {
+            // The session is gone: nothing of the batch is kept, and every write learns why (not an InvalidOperationException
+            // from rolling back to a savepoint on a dead connection).
+            Assert.Equal("57P01", Assert.IsType<PostgresException>(await Assert.ThrowsAnyAsync<NpgsqlException>(() => a)).SqlState);
+            Assert.Equal("57P01", Assert.IsType<PostgresException>(await Assert.ThrowsAnyAsync<NpgsqlException>(() => b)).SqlState);
+        }
+        else
+        {
+            Assert.NotNull(await a);
+            Assert.NotNull(await b);
+        }
+
+        await using (var rollback = new NpgsqlCommand("ROLLBACK", rowHolder))
+        {
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(!terminate, await host.Certificates.GetAsync(before.Id, CancellationToken.None) is not null);
+        Assert.Equal(!terminate, await host.Certificates.GetAsync(after.Id, CancellationToken.None) is not null);
+        await AssertChainAsync(host.Db);
+    }
+
     [Fact]
     public async Task A_write_cancelled_while_queued_is_dropped_from_its_batch()
     {
