@@ -211,6 +211,16 @@ public sealed class KeyRecoveryTests(HierarchyFixture ca) : IClassFixture<Hierar
         });
         var error = await Assert.ThrowsAsync<PkiException>(() => Exporter.ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs12, new string('p', 1025)).AsTask());
         Assert.Equal(PkiErrorCode.InvalidRequest, error.Code);
+
+        // Counted in UTF-8 bytes, as PBES2 and OpenSSL (which reads at most 1024 bytes of a password) see it.
+        var utf8 = await Assert.ThrowsAsync<PkiException>(() =>
+            Exporter.ExportAsync(issued.Record.Id, PrivateKeyExportFormat.EncryptedPkcs8Pem, new string('a', 1023) + "é").AsTask());
+        Assert.Equal(PkiErrorCode.InvalidRequest, utf8.Code);
+        string longest = new('é', 512); // 1024 bytes
+        var exported = await Exporter.ExportAsync(issued.Record.Id, PrivateKeyExportFormat.EncryptedPkcs8Pem, longest);
+        using var openssl = new OpenSsl();
+        var opened = openssl.Run("pkey", "-in", openssl.Write("long.pem", exported.Data.ToArray()), "-passin", "pass:" + longest, "-noout");
+        Assert.True(opened.ExitCode == 0, opened.Output);
     }
 
     [Fact]

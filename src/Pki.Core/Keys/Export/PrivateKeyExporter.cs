@@ -91,13 +91,21 @@ internal sealed partial class PrivateKeyExporter(
             throw new PkiException(PkiErrorCode.InvalidRequest, "The password may not contain control characters.");
         }
 
+        int bytes;
         try
         {
-            _ = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetByteCount(password);
+            bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetByteCount(password);
         }
         catch (EncoderFallbackException ex)
         {
             throw new PkiException(PkiErrorCode.InvalidRequest, "The password is not valid Unicode text.", ex);
+        }
+
+        if (bytes > MaximumPasswordLength)
+        {
+            // PBES2 takes the password as UTF-8, and OpenSSL reads at most 1024 bytes of one (PEM_BUFSIZE): a longer one
+            // would export a file that `openssl pkey` cannot open with the right password.
+            throw new PkiException(PkiErrorCode.InvalidRequest, $"{format} needs a password of at most {MaximumPasswordLength} bytes in UTF-8, not {bytes}.");
         }
     }
 
