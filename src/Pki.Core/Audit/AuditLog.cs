@@ -34,7 +34,9 @@ internal sealed class AuditLog(IAuditStore store) : IAuditLog
         while (true)
         {
             int read = 0;
-            await foreach (var e in store.QueryAsync(new AuditQuery { AfterSequence = expected - 1, Limit = PageSize }, cancellationToken).ConfigureAwait(false))
+            // The first page starts below any sequence: a row slipped in at 0 or below must show up as out of order.
+            var page = new AuditQuery { AfterSequence = expected == 1 ? long.MinValue : expected - 1, Limit = PageSize };
+            await foreach (var e in store.QueryAsync(page, cancellationToken).ConfigureAwait(false))
             {
                 read++;
                 if (e.Sequence != expected)

@@ -95,6 +95,8 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
 
             Diagnostics.PkiTelemetry.Errors.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToString()));
             var (failedObject, failedAuthority) = target?.Invoke() ?? (null, null);
+            failedObject ??= ex.Data[Authorization.PkiAuthorizer.DeniedObjectKey] as string;
+            failedAuthority ??= ex.Data[Authorization.PkiAuthorizer.DeniedAuthorityKey] as string;
             await FailedAsync(new AuditEntry(action, objectType, failedObject, failedAuthority ?? authorityId), ex.Code, CancellationToken.None).ConfigureAwait(false);
             throw;
         }

@@ -73,11 +73,22 @@ internal sealed class PkiAuthorizer(ICallerAccessor callers)
     }
 
     /// <exception cref="PkiException"><see cref="PkiErrorCode.Forbidden"/> when not allowed.</exception>
-    public void Demand(PkiOperation operation, string? authorityId, string? organization)
+    public void Demand(PkiOperation operation, string? authorityId, string? organization, string? objectId = null)
     {
         if (!IsAllowed(Caller, operation, authorityId, organization))
         {
-            throw new PkiException(PkiErrorCode.Forbidden, $"'{Caller.Subject}' may not perform {operation} here.");
+            // The audit event of the denial names the CA (and object) the caller could see but not act on, so that the
+            // CA's administrators see attempts on it too (Audit.AuditWriter reads these).
+            var denied = new PkiException(PkiErrorCode.Forbidden, $"'{Caller.Subject}' may not perform {operation} here.");
+            denied.Data[DeniedAuthorityKey] = authorityId;
+            denied.Data[DeniedObjectKey] = objectId;
+            throw denied;
         }
     }
+
+    /// <summary>The key under which a denial carries the CA it concerned, in <see cref="Exception.Data"/>.</summary>
+    internal const string DeniedAuthorityKey = "Pki.DeniedAuthorityId";
+
+    /// <summary>The key under which a denial carries the object it concerned, in <see cref="Exception.Data"/>.</summary>
+    internal const string DeniedObjectKey = "Pki.DeniedObjectId";
 }

@@ -91,6 +91,20 @@ public sealed class AuditLogTests
             : (!result.IsIntact && result.FirstBrokenSequence == expected).ToProperty();
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-7)]
+    public async Task An_event_slipped_in_below_the_first_sequence_breaks_the_chain(long sequence)
+    {
+        var (store, log) = await WriteAsync(5);
+        store.Tamper(events => [events[2] with { Sequence = sequence, Actor = "mallory" }, .. events]);
+
+        var result = await log.VerifyAsync();
+
+        Assert.False(result.IsIntact);
+        Assert.Equal(1, result.FirstBrokenSequence);
+    }
+
     [Fact]
     public async Task Concurrent_writers_keep_the_chain_intact()
     {

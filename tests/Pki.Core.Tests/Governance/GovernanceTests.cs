@@ -136,6 +136,57 @@ public sealed class GovernanceTests
     }
 
     [Fact]
+    public async Task Revocation_calls_answer_another_organizations_certificate_exactly_as_a_missing_one()
+    {
+        // Code and message alike: nothing tells a member of globex which of acme's certificate ids, serials or CA names exist.
+        using var g = await GovernanceHost.CreateAsync();
+        var acmeCertificate = await g.Host.Authority.IssueAsync(Issue(g.AcmeCa));
+        var outsider = GovernanceHost.Member("globex", PkiRoles.Admin);
+        var revocation = g.Host.Get<IRevocationService>();
+        string missingId = new('0', 32);
+        var serial = acmeCertificate.Record.SerialNumber;
+        var otherSerial = SerialNumber.Parse("0123456789abcdef");
+
+        async Task<(PkiErrorCode Code, string Message)> Refusal(Func<Task> call)
+        {
+            var error = await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(outsider, async () => { await call(); return 0; }));
+            return (error.Code, error.Message);
+        }
+
+        var existing = await Refusal(() => revocation.GetStatusAsync(CertificateReference.ById(acmeCertificate.Record.Id)).AsTask());
+        var missing = await Refusal(() => revocation.GetStatusAsync(CertificateReference.ById(missingId)).AsTask());
+        Assert.Equal((PkiErrorCode.CertificateNotFound, $"The certificate {acmeCertificate.Record.Id} does not exist."), existing);
+        Assert.Equal((PkiErrorCode.CertificateNotFound, $"The certificate {missingId} does not exist."), missing);
+        var revoke = await Refusal(() => revocation.RevokeAsync(new RevokeCertificateRequest { Certificate = CertificateReference.ById(acmeCertificate.Record.Id), Reason = RevocationReason.KeyCompromise }).AsTask());
+        Assert.Equal(existing, revoke);
+
+        var bySerial = await Refusal(() => revocation.GetStatusAsync(CertificateReference.BySerialNumber(CaReference.ByName("acme-ca", "acme"), serial)).AsTask());
+        var byOtherSerial = await Refusal(() => revocation.GetStatusAsync(CertificateReference.BySerialNumber(CaReference.ByName("acme-ca", "acme"), otherSerial)).AsTask());
+        var noSuchCa = await Refusal(() => revocation.GetStatusAsync(CertificateReference.BySerialNumber(CaReference.ByName("nosuch-ca", "acme"), serial)).AsTask());
+        Assert.Equal(PkiErrorCode.AuthorityNotFound, bySerial.Code);
+        Assert.Equal(bySerial, byOtherSerial);
+        Assert.Equal(bySerial.Message.Replace("acme-ca", "nosuch-ca", StringComparison.Ordinal), noSuchCa.Message);
+    }
+
+    [Fact]
+    public async Task A_denial_names_the_ca_and_object_so_that_the_cas_admin_sees_it()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var acmeCertificate = await g.Host.Authority.IssueAsync(Issue(g.AcmeCa));
+        var contractor = new PkiCaller { Subject = "contractor", Capabilities = new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.ExportPrivateKey } };
+
+        await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(contractor, () => g.Host.Authority.IssueAsync(Issue(g.AcmeCa)).AsTask()));
+        await Assert.ThrowsAsync<PkiException>(() => g.AsAsync(contractor, () => g.Host.Get<IRevocationService>().RevokeAsync(
+            new RevokeCertificateRequest { Certificate = CertificateReference.ById(acmeCertificate.Record.Id), Reason = RevocationReason.KeyCompromise }).AsTask()));
+
+        var seenByAcmeAdmin = await g.AsAsync(GovernanceHost.Member("acme", PkiRoles.Admin),
+            () => g.Host.Get<IAuditLog>().QueryAsync(new AuditQuery { Actor = "contractor" }).ToListAsync().AsTask());
+        Assert.Equal(["certificate.issue", "certificate.revoke"], seenByAcmeAdmin.Select(e => e.Action));
+        Assert.All(seenByAcmeAdmin, e => Assert.Equal((AuditOutcome.Denied, g.AcmeCa.Id), (e.Outcome, e.AuthorityId)));
+        Assert.Equal(acmeCertificate.Record.Id, seenByAcmeAdmin[1].ObjectId);
+    }
+
+    [Fact]
     public async Task A_superuser_names_any_organizations_ca_unless_the_name_is_ambiguous()
     {
         // Seed 003: "ca_name is scoped to the caller's organization; superusers may resolve any CA by name".

@@ -37,10 +37,18 @@ internal sealed class GovernedRevocationService(
 
     public async ValueTask<CertificateRecord> GetStatusAsync(CertificateReference certificate, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (certificate.Authority is { } authority)
+        {
+            // The CA a serial belongs to is named as the caller sees CAs: another organization's is not found, as a missing one.
+            var visible = await lookup.FindVisibleAsync(authority, cancellationToken).ConfigureAwait(false);
+            certificate = CertificateReference.BySerialNumber(CaReference.ById(visible.Id), certificate.SerialNumber);
+        }
+
         var record = await inner.GetStatusAsync(certificate, cancellationToken).ConfigureAwait(false);
         return await lookup.CanSeeCertificateAsync(record, cancellationToken).ConfigureAwait(false)
             ? record
-            : throw new PkiException(PkiErrorCode.CertificateNotFound, "The certificate does not exist.");
+            : throw new PkiException(PkiErrorCode.CertificateNotFound, $"The {certificate} does not exist."); // as when there is none
     }
 
     public ValueTask<CertificateRevocationList> PublishAsync(CaReference authority, CancellationToken cancellationToken = default) =>
@@ -107,6 +115,6 @@ internal sealed class GovernedRevocationService(
     {
         var record = await GetStatusAsync(reference, cancellationToken).ConfigureAwait(false);
         var authority = await lookup.FindVisibleAsync(CaReference.ById(record.CertificateAuthority.Id), cancellationToken).ConfigureAwait(false);
-        authorizer.Demand(PkiOperation.Revoke, authority.Id, authority.Organization);
+        authorizer.Demand(PkiOperation.Revoke, authority.Id, authority.Organization, record.Id);
     }
 }
