@@ -11,7 +11,8 @@ public interface IPrivateKeyExporter
     /// <param name="certificateId">The certificate id.</param>
     /// <param name="format">The output format.</param>
     /// <param name="password">The password for <see cref="PrivateKeyExportFormat.Pkcs12"/> and
-    /// <see cref="PrivateKeyExportFormat.EncryptedPkcs8Pem"/> (1 to 1024 characters); must be null for
+    /// <see cref="PrivateKeyExportFormat.EncryptedPkcs8Pem"/> (1 to 1024 characters without control characters; for
+    /// encrypted PKCS#8 also at most 1024 bytes in UTF-8, all OpenSSL reads of a PEM password); must be null for
     /// <see cref="PrivateKeyExportFormat.Pkcs8Pem"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="PkiException">

@@ -169,6 +169,19 @@ public sealed class GovernanceTests
     }
 
     [Fact]
+    public async Task A_certificate_visible_to_its_owner_organization_is_found_by_serial_under_its_ca_id()
+    {
+        using var g = await GovernanceHost.CreateAsync();
+        var issuer = new PkiCaller { Subject = "globex-issuer", Organization = "globex", Capabilities = new Dictionary<string, PkiCapabilities> { [g.AcmeCa.Id] = PkiCapabilities.CreateCertificate } };
+        var issued = await g.AsAsync(issuer, () => g.Host.Authority.IssueAsync(Issue(g.AcmeCa) with { Organization = "globex" }).AsTask());
+
+        var record = await g.AsAsync(GovernanceHost.Member("globex"), () => g.Host.Get<IRevocationService>().GetStatusAsync(
+            CertificateReference.BySerialNumber(CaReference.ById(g.AcmeCa.Id), issued.Record.SerialNumber)).AsTask());
+
+        Assert.Equal(issued.Record.Id, record.Id);
+    }
+
+    [Fact]
     public async Task A_denial_names_the_ca_and_object_so_that_the_cas_admin_sees_it()
     {
         using var g = await GovernanceHost.CreateAsync();

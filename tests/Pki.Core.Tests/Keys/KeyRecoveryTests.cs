@@ -221,6 +221,12 @@ public sealed class KeyRecoveryTests(HierarchyFixture ca) : IClassFixture<Hierar
         using var openssl = new OpenSsl();
         var opened = openssl.Run("pkey", "-in", openssl.Write("long.pem", exported.Data.ToArray()), "-passin", "pass:" + longest, "-noout");
         Assert.True(opened.ExitCode == 0, opened.Output);
+
+        // PKCS#12 keeps the character limit: OpenSSL opens it with a longer UTF-8 password.
+        string wide = new('é', 600); // 1,200 bytes
+        var pfx = await Exporter.ExportAsync(issued.Record.Id, PrivateKeyExportFormat.Pkcs12, wide);
+        var info = openssl.Run("pkcs12", "-in", openssl.Write("wide.pfx", pfx.Data.ToArray()), "-nodes", "-passin", "pass:" + wide);
+        Assert.True(info.ExitCode == 0, info.Output);
     }
 
     [Fact]

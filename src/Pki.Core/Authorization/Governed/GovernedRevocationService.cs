@@ -38,9 +38,10 @@ internal sealed class GovernedRevocationService(
     public async ValueTask<CertificateRecord> GetStatusAsync(CertificateReference certificate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        if (certificate.Authority is { } authority)
+        if (certificate.Authority is { Name: not null } authority)
         {
-            // The CA a serial belongs to is named as the caller sees CAs: another organization's is not found, as a missing one.
+            // A CA named for a serial resolves as names do for this caller (within its organization): another organization's
+            // is not found, as a missing one. (By id, the certificate's own visibility decides, below.)
             var visible = await lookup.FindVisibleAsync(authority, cancellationToken).ConfigureAwait(false);
             certificate = CertificateReference.BySerialNumber(CaReference.ById(visible.Id), certificate.SerialNumber);
         }

@@ -101,7 +101,7 @@ internal sealed partial class PrivateKeyExporter(
             throw new PkiException(PkiErrorCode.InvalidRequest, "The password is not valid Unicode text.", ex);
         }
 
-        if (bytes > MaximumPasswordLength)
+        if (format == PrivateKeyExportFormat.EncryptedPkcs8Pem && bytes > MaximumPasswordLength)
         {
             // PBES2 takes the password as UTF-8, and OpenSSL reads at most 1024 bytes of one (PEM_BUFSIZE): a longer one
             // would export a file that `openssl pkey` cannot open with the right password.
