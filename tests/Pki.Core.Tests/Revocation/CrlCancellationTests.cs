@@ -32,33 +32,17 @@ public sealed class CrlCancellationTests
         Assert.True((await host.Get<IAuditLog>().VerifyAsync()).IsIntact);
     }
 
-    private sealed class CancelAfterBaseCrl(IRevocationStore inner) : IRevocationStore
+    private sealed class CancelAfterBaseCrl(IRevocationStore inner) : RevocationStoreDecorator(inner)
     {
         public CancellationTokenSource? Cancel { get; set; }
 
-        public async ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
+        public override async ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
         {
-            await inner.SaveCrlAsync(crl, cancellationToken);
+            await Inner.SaveCrlAsync(crl, cancellationToken);
             if (crl.BaseCrlNumber is null)
             {
                 Cancel?.Cancel();
             }
         }
-
-        public ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken) => inner.TryChangeStatusAsync(change, cancellationToken);
-
-        public IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, CancellationToken cancellationToken) => inner.ListEntriesAsync(query, cancellationToken);
-
-        public ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken) => inner.NextCrlNumberAsync(authorityId, cancellationToken);
-
-        public ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken) => inner.GetLastCrlNumberAsync(authorityId, cancellationToken);
-
-        public ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken) => inner.GetLatestCrlAsync(authorityId, delta, cancellationToken);
-
-        public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken) => inner.PurgeCrlsAsync(nextUpdateBefore, limit, cancellationToken);
-
-        public ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken) => inner.SetOcspResponderAsync(responder, cancellationToken);
-
-        public ValueTask<OcspResponderRecord?> GetOcspResponderAsync(string authorityId, CancellationToken cancellationToken) => inner.GetOcspResponderAsync(authorityId, cancellationToken);
     }
 }

@@ -13,44 +13,30 @@ namespace Pki.Core.Tests.Revocation;
 public sealed class CrlNumberOrderTests
 {
     /// <summary>The in-memory store, with a hook that runs when a CRL builder starts reading a full CRL's entries.</summary>
-    private sealed class HookedRevocationStore(IRevocationStore inner) : IRevocationStore
+    private sealed class HookedRevocationStore(IRevocationStore inner) : RevocationStoreDecorator(inner)
     {
         public Func<Task>? OnRead { get; set; }
 
         public int Saved;
 
-        public ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken) => inner.TryChangeStatusAsync(change, cancellationToken);
-
-        public async IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public override async IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             if (OnRead is { } hook && query.ChangedSince is null) // not the freshness checks, which ask for changes since a CRL
             {
                 await hook();
             }
 
-            await foreach (var entry in inner.ListEntriesAsync(query, cancellationToken))
+            await foreach (var entry in Inner.ListEntriesAsync(query, cancellationToken))
             {
                 yield return entry;
             }
         }
 
-        public ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken) => inner.NextCrlNumberAsync(authorityId, cancellationToken);
-
-        public ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken) => inner.GetLastCrlNumberAsync(authorityId, cancellationToken);
-
-        public ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
+        public override ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Saved);
-            return inner.SaveCrlAsync(crl, cancellationToken);
+            return Inner.SaveCrlAsync(crl, cancellationToken);
         }
-
-        public ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken) => inner.GetLatestCrlAsync(authorityId, delta, cancellationToken);
-
-        public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken) => inner.PurgeCrlsAsync(nextUpdateBefore, limit, cancellationToken);
-
-        public ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken) => inner.SetOcspResponderAsync(responder, cancellationToken);
-
-        public ValueTask<OcspResponderRecord?> GetOcspResponderAsync(string authorityId, CancellationToken cancellationToken) => inner.GetOcspResponderAsync(authorityId, cancellationToken);
     }
 
     private static (PkiTestHost Host, HookedRevocationStore Store) Host(TimeProvider? time = null)

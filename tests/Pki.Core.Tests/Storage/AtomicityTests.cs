@@ -87,52 +87,37 @@ public sealed class AtomicityTests
         }
     }
 
-    private sealed class TripRevocationStore(IRevocationStore inner, Trip trip) : IRevocationStore
+    private sealed class TripRevocationStore(IRevocationStore inner, Trip trip) : RevocationStoreDecorator(inner)
     {
-        public async ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
+        public override async ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested(); // as a SQL store does before it writes
-            var updated = await inner.TryChangeStatusAsync(change, cancellationToken);
+            var updated = await Inner.TryChangeStatusAsync(change, cancellationToken);
             trip.After("revocation.ChangeStatus");
             return updated;
         }
 
-        public IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, CancellationToken cancellationToken) =>
-            inner.ListEntriesAsync(query, cancellationToken);
-
-        public ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken) =>
-            inner.GetLastCrlNumberAsync(authorityId, cancellationToken);
-
-        public async ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
+        public override async ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested(); // as a SQL store does before it writes
-            long number = await inner.NextCrlNumberAsync(authorityId, cancellationToken);
+            long number = await Inner.NextCrlNumberAsync(authorityId, cancellationToken);
             trip.After("revocation.NextCrlNumber");
             return number;
         }
 
-        public async ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
+        public override async ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested(); // as a SQL store does before it writes
-            await inner.SaveCrlAsync(crl, cancellationToken);
+            await Inner.SaveCrlAsync(crl, cancellationToken);
             trip.After("revocation.SaveCrl");
         }
 
-        public ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken) =>
-            inner.GetLatestCrlAsync(authorityId, delta, cancellationToken);
-
-        public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken) =>
-            inner.PurgeCrlsAsync(nextUpdateBefore, limit, cancellationToken);
-
-        public async ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken)
+        public override async ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested(); // as a SQL store does before it writes
-            await inner.SetOcspResponderAsync(responder, cancellationToken);
+            await Inner.SetOcspResponderAsync(responder, cancellationToken);
             trip.After("revocation.SetOcspResponder");
         }
-
-        public ValueTask<OcspResponderRecord?> GetOcspResponderAsync(string authorityId, CancellationToken cancellationToken) =>
-            inner.GetOcspResponderAsync(authorityId, cancellationToken);
     }
 
     private sealed class TripPrivateKeyStore(IPrivateKeyStore inner, Trip trip) : IPrivateKeyStore

@@ -119,11 +119,11 @@ public sealed class TidyRevocationTests
         return reason is null ? 0 : DerEnumerated.GetInstance(Asn1Object.FromByteArray(reason.GetOctets())).IntValueExact;
     }
 
-    private sealed class SlowStatusWrites(IRevocationStore inner) : IRevocationStore
+    private sealed class SlowStatusWrites(IRevocationStore inner) : RevocationStoreDecorator(inner)
     {
         public Func<Task>? BeforeNextWrite { get; set; }
 
-        public async ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
+        public override async ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken)
         {
             if (BeforeNextWrite is { } wait)
             {
@@ -131,23 +131,7 @@ public sealed class TidyRevocationTests
                 await wait();
             }
 
-            return await inner.TryChangeStatusAsync(change, cancellationToken);
+            return await Inner.TryChangeStatusAsync(change, cancellationToken);
         }
-
-        public IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, CancellationToken cancellationToken) => inner.ListEntriesAsync(query, cancellationToken);
-
-        public ValueTask<long> NextCrlNumberAsync(string authorityId, CancellationToken cancellationToken) => inner.NextCrlNumberAsync(authorityId, cancellationToken);
-
-        public ValueTask<long> GetLastCrlNumberAsync(string authorityId, CancellationToken cancellationToken) => inner.GetLastCrlNumberAsync(authorityId, cancellationToken);
-
-        public ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken) => inner.SaveCrlAsync(crl, cancellationToken);
-
-        public ValueTask<CertificateRevocationList?> GetLatestCrlAsync(string authorityId, bool delta, CancellationToken cancellationToken) => inner.GetLatestCrlAsync(authorityId, delta, cancellationToken);
-
-        public ValueTask<int> PurgeCrlsAsync(DateTimeOffset nextUpdateBefore, int limit, CancellationToken cancellationToken) => inner.PurgeCrlsAsync(nextUpdateBefore, limit, cancellationToken);
-
-        public ValueTask SetOcspResponderAsync(OcspResponderRecord responder, CancellationToken cancellationToken) => inner.SetOcspResponderAsync(responder, cancellationToken);
-
-        public ValueTask<OcspResponderRecord?> GetOcspResponderAsync(string authorityId, CancellationToken cancellationToken) => inner.GetOcspResponderAsync(authorityId, cancellationToken);
     }
 }
