@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Pki.Core.Storage;
 
 namespace Pki.Core.Authority;
 
@@ -46,34 +47,23 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
     private async ValueTask<AuthorityRecord?> FindOnlyAsync(string name, CancellationToken cancellationToken)
     {
         AuthorityRecord? found = null;
-        var query = new AuthorityQuery { Limit = 500 };
-        while (true)
+        await foreach (var authority in store.ListAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            string? last = null;
-            await foreach (var authority in store.ListAsync(query, cancellationToken).ConfigureAwait(false))
+            if (!string.Equals(authority.Name, name, StringComparison.Ordinal))
             {
-                last = authority.Id;
-                if (!string.Equals(authority.Name, name, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                if (found is not null)
-                {
-                    throw new PkiException(PkiErrorCode.InvalidRequest,
-                        $"CAs of several organizations are named '{name}' ({found.Organization}, {authority.Organization}); name the CA by id, or with its organization.");
-                }
-
-                found = authority;
+                continue;
             }
 
-            if (last is null)
+            if (found is not null)
             {
-                return found;
+                throw new PkiException(PkiErrorCode.InvalidRequest,
+                    $"CAs of several organizations are named '{name}' ({found.Organization}, {authority.Organization}); name the CA by id, or with its organization.");
             }
 
-            query = query with { After = last };
+            found = authority;
         }
+
+        return found;
     }
 
     /// <summary>Reads a CA's record from the store.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Pki.Core.Storage;
 
 namespace Pki.Core.Tidy;
 
@@ -51,8 +52,9 @@ internal sealed partial class TidyService(
             // last change (a revoked one: after its expiry, RFC 5280 section 3.3). While CRLs keep expired entries, one
             // that is not active is still published: keep it.
             run.BeginKind();
-            await foreach (string authorityId in AuthorityIdsAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var authority in authorities.ListAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                string authorityId = authority.Id;
                 var crl = await revocation.GetLatestCrlAsync(authorityId, delta: false, cancellationToken).ConfigureAwait(false);
                 var purge = new CertificatePurge(startedAt - tidy.CertificateRetention, tidy.BatchSize)
                 {
@@ -109,27 +111,6 @@ internal sealed partial class TidyService(
         }
 
         return report;
-    }
-
-    /// <summary>Every CA's id, page by page.</summary>
-    private async IAsyncEnumerable<string> AuthorityIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var query = new AuthorityQuery { Limit = 500 };
-        while (true)
-        {
-            var page = await authorities.ListAsync(query, cancellationToken).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-            foreach (string id in page)
-            {
-                yield return id;
-            }
-
-            if (page.Count < query.Limit)
-            {
-                yield break;
-            }
-
-            query = query with { After = page[^1] };
-        }
     }
 
     [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Tidy removed {Certificates} certificates, {PrivateKeys} private keys, {Tokens} request tokens, {Crls} CRLs and {UnreferencedKeys} unreferenced signing keys in {Batches} batches")]
