@@ -75,7 +75,11 @@ internal static class QueryPlanTool
         return 0;
     }
 
-    private static IReadOnlyList<Shape> Shapes(string ca, DateTimeOffset now) =>
+    /// <summary>The rows' status-change sequence numbers are their row numbers: a delta CRL whose base reflects all but the
+    /// last 1 % of the rows reads the changes among those.</summary>
+    private static long DeltaBaseOf(int rows) => rows - (rows / 100);
+
+    private static IReadOnlyList<Shape> Shapes(string ca, DateTimeOffset now, long deltaBase) =>
     [
         new("status = Revoked", new CertificateQuery { Status = CertificateStatus.Revoked }, null),
         new("status = Active", new CertificateQuery { Status = CertificateStatus.Active }, null),
@@ -85,7 +89,7 @@ internal static class QueryPlanTool
         new("CA + status = Revoked", new CertificateQuery { AuthorityId = ca, Status = CertificateStatus.Revoked }, null),
         new("CA + status = Active", new CertificateQuery { AuthorityId = ca, Status = CertificateStatus.Active }, null),
         new("CRL entries of a CA (ListEntriesAsync)", null, new RevocationEntryQuery { AuthorityId = ca }),
-        new("delta-CRL entries of a CA, changed in the last 7 days", null, new RevocationEntryQuery { AuthorityId = ca, ChangedSince = now.AddDays(-7) }),
+        new("delta-CRL entries of a CA, changed after its base CRL", null, new RevocationEntryQuery { AuthorityId = ca, ChangedAfter = deltaBase }),
     ];
 
     // ---------------------------------------------------------------- SQLite
@@ -134,6 +138,7 @@ internal static class QueryPlanTool
                     ["revoked_at"] = "CASE WHEN n.i % 50 = 0 OR n.i % 200 = 1 THEN @start + n.i * @step + @day END",
                     ["revocation_reason"] = "CASE WHEN n.i % 50 = 0 THEN 1 WHEN n.i % 200 = 1 THEN 6 END",
                     ["status_changed_at"] = "CASE WHEN n.i % 50 = 0 OR n.i % 200 = 1 THEN @start + n.i * @step + @day END",
+                    ["status_change_sequence"] = "CASE WHEN n.i % 50 = 0 OR n.i % 200 = 1 THEN n.i END",
                     ["csr"] = "NULL",
                 };
                 fill.CommandText =
@@ -154,7 +159,7 @@ internal static class QueryPlanTool
             var bindQuery = StoreMethod("Pki.Storage.Sqlite.SqliteCertificateStore", "BindQuery");
             var bindEntries = StoreMethod("Pki.Storage.Sqlite.SqliteRevocationStore", "BindEntries");
             var outcomes = new List<Outcome>();
-            foreach (var shape in Shapes(authorities[0].Id, now))
+            foreach (var shape in Shapes(authorities[0].Id, now, DeltaBaseOf(rows)))
             {
                 using var command = connection.CreateCommand();
                 if (shape.Certificates is not null)
@@ -241,6 +246,7 @@ internal static class QueryPlanTool
                 ["revoked_at"] = "CASE WHEN g % 50 = 0 OR g % 200 = 1 THEN @start + g * @step + @day END",
                 ["revocation_reason"] = "(CASE WHEN g % 50 = 0 THEN 1 WHEN g % 200 = 1 THEN 6 END)::smallint",
                 ["status_changed_at"] = "CASE WHEN g % 50 = 0 OR g % 200 = 1 THEN @start + g * @step + @day END",
+                ["status_change_sequence"] = "CASE WHEN g % 50 = 0 OR g % 200 = 1 THEN g END",
                 ["csr"] = "NULL",
             };
             await using var fill = new NpgsqlCommand(
@@ -267,7 +273,7 @@ internal static class QueryPlanTool
         explainServices.AddPki(options => options.KeyEncryptionKey = KeyEncryptionKey).UsePostgreSql(server.ConnectionString("pki", AutoExplain));
         await using var explainProvider = explainServices.BuildServiceProvider();
         var outcomes = new List<Outcome>();
-        foreach (var shape in Shapes(authorities[0].Id, now))
+        foreach (var shape in Shapes(authorities[0].Id, now, DeltaBaseOf(rows)))
         {
             var (count, cold, warm) = await TimeAsync(provider, shape);
             int from = server.Log.Length;

@@ -27,7 +27,7 @@ internal static class CertificateRows
     public static async Task InsertAsync(
         PostgreSqlDatabase db, NpgsqlConnection connection, NpgsqlTransaction? transaction, CertificateRecord certificate, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(InsertSql(db), connection, transaction);
+        await using var command = new NpgsqlCommand(InsertSql(db, certificate), connection, transaction);
         Bind(command, certificate);
         try
         {
@@ -39,8 +39,15 @@ internal static class CertificateRows
         }
     }
 
-    /// <summary>The <c>INSERT</c> statement whose parameters <see cref="Bind"/> adds.</summary>
-    public static string InsertSql(PostgreSqlDatabase db) => $"INSERT INTO {db.Table("pki_certificates")} ({Columns}) VALUES ({Values})";
+    /// <summary>
+    /// The <c>INSERT</c> statement whose parameters <see cref="Bind"/> adds. A record with a status history
+    /// (<see cref="CertificateRecordRules.HasStatusHistory"/>) also takes its CA's next status-change sequence number in it.
+    /// </summary>
+    public static string InsertSql(PostgreSqlDatabase db, CertificateRecord certificate) =>
+        CertificateRecordRules.HasStatusHistory(certificate)
+            ? $"WITH next AS ({StatusChangeSequences.TakeNextSql(db, "VALUES (@authority_id, 1)")}) "
+              + $"INSERT INTO {db.Table("pki_certificates")} ({Columns}, status_change_sequence) VALUES ({Values}, (SELECT last_sequence FROM next))"
+            : $"INSERT INTO {db.Table("pki_certificates")} ({Columns}) VALUES ({Values})";
 
     /// <summary>Adds the parameters of <see cref="InsertSql"/> for <paramref name="certificate"/>.</summary>
     public static void Bind(NpgsqlCommand command, CertificateRecord certificate)

@@ -33,11 +33,13 @@ internal sealed partial class PostgreSqlCertificateStore
                 .Append(purge.KeepNotActive ? "c.status = @active AND " : string.Empty)
                 .Append("c.expires_on < @expired_before AND c.type <> @ca");
             select.AndTextIfSet(sql, "c.authority_id", "authority_id", purge.AuthorityId);
-            if (purge.PublishedThrough is { } published)
+            if (purge.PublishedBy is { } published)
             {
-                // Never revoked or held, or its last change (and unless active again its expiry) already published.
-                sql.Append(" AND ((c.status_changed_at IS NULL AND c.status = @active) OR (c.status_changed_at < @published AND (c.status = @active OR c.expires_on < @published)))");
-                select.AddBigint("published", PostgreSqlTime.ToTicks(published));
+                // Never revoked or held, or its last change (and unless active again its expiry) reflected in the CRL.
+                sql.Append(" AND ((c.status_change_sequence IS NULL AND c.status = @active) OR (c.status_change_sequence <= @changes_through "
+                    + "AND (c.status = @active OR c.expires_on < @this_update)))");
+                select.AddBigint("changes_through", published.ChangesThrough);
+                select.AddBigint("this_update", PostgreSqlTime.ToTicks(published.ThisUpdate));
             }
 
             select.CommandText = sql.Append(" AND NOT EXISTS (SELECT 1 FROM ").Append(db.Table("pki_request_tokens"))

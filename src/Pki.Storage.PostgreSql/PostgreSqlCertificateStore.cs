@@ -33,7 +33,7 @@ internal sealed partial class PostgreSqlCertificateStore(PostgreSqlDatabase db) 
         // host's next group commit (two round trips, shared with the audited writes queued with it).
         try
         {
-            await using var insert = new NpgsqlCommand(CertificateRows.InsertSql(db));
+            await using var insert = new NpgsqlCommand(CertificateRows.InsertSql(db, certificate));
             CertificateRows.Bind(insert, certificate);
             var written = await db.AuditedWrites.WriteAsync(new PostgreSqlAuditedWrite([insert], next), cancellationToken).ConfigureAwait(false);
             pending.Written(written!);

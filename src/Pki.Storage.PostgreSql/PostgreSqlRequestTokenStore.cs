@@ -201,7 +201,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
         try
         {
             await using var consume = Consume(ConsumeSql, tokenId, certificate, now);
-            await using var store = new NpgsqlCommand(CertificateRows.InsertSql(db));
+            await using var store = new NpgsqlCommand(CertificateRows.InsertSql(db, certificate));
             CertificateRows.Bind(store, certificate);
             var written = await db.AuditedWrites.WriteAsync(new PostgreSqlAuditedWrite([consume, store], next, Conditional: true), cancellationToken)
                 .ConfigureAwait(false);
@@ -250,7 +250,7 @@ internal sealed class PostgreSqlRequestTokenStore(PostgreSqlDatabase db) : IRequ
             }
 
             // A failure from here on (a duplicate serial, a cancellation) rolls the consumption back.
-            await using var store = new NpgsqlCommand(lease.Commit(CertificateRows.InsertSql(db)), connection);
+            await using var store = new NpgsqlCommand(lease.Commit(CertificateRows.InsertSql(db, certificate)), connection);
             CertificateRows.Bind(store, certificate);
             await lease.CommitAsync(store, cancellationToken).ConfigureAwait(false);
         }

@@ -27,9 +27,15 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         StoreInputRules.ThrowIfNotStorable(change);
         await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         CertificateRecord? changed;
+        // One statement: the CA's counter is incremented (and its row locked until commit) only when the certificate's
+        // status is the expected one, and the certificate takes the new number with the change. A concurrent change that
+        // commits first makes the UPDATE find no row (re-checked on the new row version): the number is then unused.
         await using (var command = new NpgsqlCommand(
-            $"UPDATE {_certificates} SET status = @new_status, revocation_reason = @reason, revoked_at = @revoked_at, "
-            + "invalidity_date = @invalidity_date, revocation_comment = @comment, status_changed_at = @changed_at "
+            $"WITH target AS (SELECT authority_id FROM {_certificates} WHERE id = @id AND status = @expected_status), "
+            + $"next AS ({StatusChangeSequences.TakeNextSql(db, "SELECT authority_id, 1 FROM target")}) "
+            + $"UPDATE {_certificates} SET status = @new_status, revocation_reason = @reason, revoked_at = @revoked_at, "
+            + "invalidity_date = @invalidity_date, revocation_comment = @comment, status_changed_at = @changed_at, "
+            + "status_change_sequence = (SELECT last_sequence FROM next) "
             + $"WHERE id = @id AND status = @expected_status RETURNING {CertificateRows.Columns}", lease.Connection))
         {
             command.AddSmallint("new_status", (int)change.NewStatus);
@@ -57,6 +63,22 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
             : throw new PkiException(PkiErrorCode.CertificateNotFound, $"Certificate '{change.CertificateId}' does not exist.");
     }
 
+    public async ValueTask<long> GetLastChangeSequenceAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return 0;
+        }
+
+        // READ COMMITTED: the committed number. A change that has taken a higher one and not yet committed still holds
+        // the counter's row lock, so every number up to this one is committed and visible to later statements.
+        await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(StatusChangeSequences.LastSql(db), lease.Connection);
+        command.AddText("authority_id", authorityId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     public async IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -68,13 +90,13 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = lease.Connection };
         var sql = new StringBuilder(
-            "SELECT id, serial_number, status, revocation_reason, revoked_at, invalidity_date, expires_on, status_changed_at "
-            + $"FROM {_certificates} WHERE authority_id = @authority_id");
+            "SELECT id, serial_number, status, revocation_reason, revoked_at, invalidity_date, expires_on, status_changed_at, "
+            + $"status_change_sequence FROM {_certificates} WHERE authority_id = @authority_id");
         command.AddText("authority_id", query.AuthorityId);
-        if (query.ChangedSince is { } since)
+        if (query.ChangedAfter is { } after)
         {
-            sql.Append(" AND status_changed_at IS NOT NULL AND status_changed_at >= @since");
-            command.AddBigint("since", PostgreSqlTime.ToTicks(since));
+            sql.Append(" AND status_change_sequence IS NOT NULL AND status_change_sequence > @after");
+            command.AddBigint("after", after);
         }
         else
         {
@@ -135,14 +157,14 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
 
         // One statement (so one transaction): the CRL joins the history and becomes the latest unless a higher number is stored.
         await using var command = new NpgsqlCommand(
-            $"WITH saved AS (INSERT INTO {_history} (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
-            + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
+            $"WITH saved AS (INSERT INTO {_history} (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, changes_through, entry_count, der) "
+            + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @changes_through, @entry_count, @der) "
             + "ON CONFLICT (authority_id, is_delta, number) DO NOTHING) "
-            + $"INSERT INTO {_crls} AS c (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
-            + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
+            + $"INSERT INTO {_crls} AS c (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, changes_through, entry_count, der) "
+            + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @changes_through, @entry_count, @der) "
             + "ON CONFLICT (authority_id, is_delta) DO UPDATE SET number = excluded.number, base_crl_number = excluded.base_crl_number, "
             + "this_update = excluded.this_update, next_update = excluded.next_update, created_at = excluded.created_at, "
-            + "entry_count = excluded.entry_count, der = excluded.der WHERE c.number < excluded.number", lease.Connection);
+            + "changes_through = excluded.changes_through, entry_count = excluded.entry_count, der = excluded.der WHERE c.number < excluded.number", lease.Connection);
         command.AddText("authority_id", crl.AuthorityId);
         command.AddBoolean("is_delta", crl.IsDelta);
         command.AddBigint("number", crl.Number);
@@ -150,6 +172,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         command.AddBigint("this_update", PostgreSqlTime.ToTicks(crl.ThisUpdate));
         command.AddBigint("next_update", PostgreSqlTime.ToTicks(crl.NextUpdate));
         command.AddBigint("created_at", PostgreSqlTime.ToTicks(crl.CreatedAt));
+        command.AddBigint("changes_through", crl.ChangesThrough);
         command.AddInteger("entry_count", crl.EntryCount);
         command.AddBytes("der", crl.Der.Span);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -177,7 +200,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
 
         await using var lease = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            "SELECT authority_id, number, base_crl_number, this_update, next_update, created_at, entry_count, der "
+            "SELECT authority_id, number, base_crl_number, this_update, next_update, created_at, changes_through, entry_count, der "
             + $"FROM {_crls} WHERE authority_id = @authority_id AND is_delta = @is_delta", lease.Connection);
         command.AddText("authority_id", authorityId);
         command.AddBoolean("is_delta", delta);
@@ -191,6 +214,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
                 ThisUpdate = reader.Instant("this_update"),
                 NextUpdate = reader.Instant("next_update"),
                 CreatedAt = reader.Instant("created_at"),
+                ChangesThrough = reader.Bigint("changes_through"),
                 EntryCount = reader.Integer("entry_count"),
                 Der = reader.Bytes("der"),
             }
@@ -242,5 +266,6 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         reader.NullableInstant("revoked_at"),
         reader.NullableInstant("invalidity_date"),
         reader.Instant("expires_on"),
-        reader.NullableInstant("status_changed_at"));
+        reader.NullableInstant("status_changed_at"),
+        reader.NullableBigint("status_change_sequence") ?? 0);
 }

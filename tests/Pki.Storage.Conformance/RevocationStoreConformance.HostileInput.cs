@@ -87,13 +87,14 @@ public abstract partial class RevocationStoreConformance
         Assert.Null(await revocation.GetOcspResponderAsync(hostile, NoCancellation));
         Assert.Null(await revocation.GetOcspResponderAsync(authority, NoCancellation));
         Assert.Empty(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = hostile }, NoCancellation)));
-        Assert.Empty(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = hostile, ChangedSince = DateTimeOffset.MinValue }, NoCancellation)));
+        Assert.Empty(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = hostile, ChangedAfter = long.MinValue }, NoCancellation)));
         Assert.Equal(1, (await revocation.GetLatestCrlAsync(decoy, delta: false, NoCancellation))!.Number);
         Assert.Equal(1, await revocation.NextCrlNumberAsync(authority, NoCancellation));
+        Assert.Equal(0, await revocation.GetLastChangeSequenceAsync(hostile, NoCancellation));
     }
 
     [Fact]
-    public async Task Entries_with_undefined_statuses_or_extreme_instants_behave_like_every_other_store()
+    public async Task Entries_with_undefined_statuses_or_extreme_sequence_bounds_behave_like_every_other_store()
     {
         var (certificates, revocation) = await NewStoresAsync();
         var record = ConformanceRecords.Certificate(ConformanceRecords.NewAuthoritySummary()) with { StatusChangedAt = ConformanceRecords.BaseTime };
@@ -105,8 +106,10 @@ public abstract partial class RevocationStoreConformance
             Assert.Empty(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority, Status = (CertificateStatus)value }, NoCancellation)));
         }
 
-        Assert.Single(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority, ChangedSince = DateTimeOffset.MinValue }, NoCancellation)));
-        Assert.Empty(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority, ChangedSince = DateTimeOffset.MaxValue }, NoCancellation)));
+        Assert.Single(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority, ChangedAfter = long.MinValue }, NoCancellation)));
+        Assert.Single(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority, ChangedAfter = 0 }, NoCancellation)));
+        Assert.Empty(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority, ChangedAfter = 1 }, NoCancellation)));
+        Assert.Empty(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority, ChangedAfter = long.MaxValue }, NoCancellation)));
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public abstract partial class RevocationStoreConformance : StoreConformanceBase
     }
 
     [Fact]
-    public async Task Entries_list_the_non_active_certificates_of_one_CA_only_and_changes_since_an_instant()
+    public async Task Entries_list_the_non_active_certificates_of_one_CA_only_and_changes_after_a_sequence_number()
     {
         var (certificates, revocation) = await NewStoresAsync();
         var authority = ConformanceRecords.NewAuthoritySummary();
@@ -118,15 +118,18 @@ public abstract partial class RevocationStoreConformance : StoreConformanceBase
             await certificates.AddAsync(r, NoCancellation);
         }
 
+        Assert.Equal(0, await revocation.GetLastChangeSequenceAsync(authority.Id, NoCancellation));
         await revocation.TryChangeStatusAsync(Revoke(revoked, CertificateStatus.Active), NoCancellation);
         await revocation.TryChangeStatusAsync(Revoke(foreign, CertificateStatus.Active), NoCancellation);
         await revocation.TryChangeStatusAsync(Revoke(reactivated, CertificateStatus.Active, CertificateStatus.OnHold), NoCancellation);
+        Assert.Null(await revocation.TryChangeStatusAsync(Revoke(revoked, CertificateStatus.Active), NoCancellation)); // lost compare-and-set
+        Assert.Equal(2, await revocation.GetLastChangeSequenceAsync(authority.Id, NoCancellation));
         await revocation.TryChangeStatusAsync(new CertificateStatusChange
         {
             CertificateId = reactivated.Id,
             ExpectedStatus = CertificateStatus.OnHold,
             NewStatus = CertificateStatus.Active,
-            ChangedAt = ConformanceRecords.BaseTime.AddDays(2),
+            ChangedAt = ConformanceRecords.BaseTime.AddDays(-30), // a host whose clock is behind: the number still counts
         }, NoCancellation);
 
         var current = await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority.Id }, NoCancellation));
@@ -135,16 +138,61 @@ public abstract partial class RevocationStoreConformance : StoreConformanceBase
         Assert.Equal(revoked.SerialNumber, entry.SerialNumber);
         Assert.Equal(RevocationReason.KeyCompromise, entry.Reason);
         Assert.Equal(revoked.ExpiresOn, entry.ExpiresOn);
+        Assert.Equal(1, entry.ChangeSequence);
 
-        var since = await ReadAsync(revocation.ListEntriesAsync(
-            new RevocationEntryQuery { AuthorityId = authority.Id, ChangedSince = ConformanceRecords.BaseTime.AddDays(1).AddHours(12) }, NoCancellation));
-        var change = Assert.Single(since);
+        Assert.Equal(3, await revocation.GetLastChangeSequenceAsync(authority.Id, NoCancellation));
+        Assert.Equal(1, await revocation.GetLastChangeSequenceAsync(other.Id, NoCancellation));
+        var after = await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority.Id, ChangedAfter = 2 }, NoCancellation));
+        var change = Assert.Single(after);
         Assert.Equal(reactivated.Id, change.CertificateId);
         Assert.Equal(CertificateStatus.Active, change.Status);
+        Assert.Equal(3, change.ChangeSequence);
 
-        var all = await ReadAsync(revocation.ListEntriesAsync(
-            new RevocationEntryQuery { AuthorityId = authority.Id, ChangedSince = ConformanceRecords.BaseTime }, NoCancellation));
+        var all = await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority.Id, ChangedAfter = 0 }, NoCancellation));
         Assert.Equal(SortedOrdinal([revoked.Id, reactivated.Id]), SortedOrdinal(all.Select(e => e.CertificateId)));
+        Assert.Empty(await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority.Id, ChangedAfter = 3 }, NoCancellation)));
+    }
+
+    [Fact]
+    public async Task Status_change_numbers_are_unique_per_CA_and_visible_in_order_under_concurrency()
+    {
+        // A reader that takes the CA's last number and then lists the entries must find every change numbered up to it:
+        // a store that gave numbers and made them visible in different orders (a plain database sequence) would let a
+        // delta CRL skip a revocation for good.
+        var (certificates, revocation) = await NewStoresAsync();
+        var authority = ConformanceRecords.NewAuthoritySummary();
+        var records = Enumerable.Range(0, 48).Select(_ => Active(authority)).ToList();
+        foreach (var record in records)
+        {
+            await certificates.AddAsync(record, NoCancellation);
+        }
+
+        var observations = new ConcurrentBag<(long Last, HashSet<string> Listed)>();
+        using var done = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            do
+            {
+                long last = await revocation.GetLastChangeSequenceAsync(authority.Id, NoCancellation);
+                var listed = await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority.Id, ChangedAfter = 0 }, NoCancellation));
+                observations.Add((last, listed.Select(e => e.CertificateId).ToHashSet(StringComparer.Ordinal)));
+            }
+            while (!done.IsCancellationRequested);
+        })).ToList();
+        await Task.WhenAll(records.Select(record => Task.Run(async () =>
+            Assert.NotNull(await revocation.TryChangeStatusAsync(Revoke(record, CertificateStatus.Active), NoCancellation)))));
+        done.Cancel();
+        await Task.WhenAll(readers);
+
+        var final = await ReadAsync(revocation.ListEntriesAsync(new RevocationEntryQuery { AuthorityId = authority.Id, ChangedAfter = 0 }, NoCancellation));
+        Assert.Equal(records.Count, final.Select(e => e.ChangeSequence).Distinct().Count());
+        Assert.Equal(final.Max(e => e.ChangeSequence), await revocation.GetLastChangeSequenceAsync(authority.Id, NoCancellation));
+        Assert.NotEmpty(observations);
+        foreach (var (last, listed) in observations)
+        {
+            var missing = final.Where(e => e.ChangeSequence <= last && !listed.Contains(e.CertificateId)).Select(e => e.ChangeSequence).ToList();
+            Assert.True(missing.Count == 0, $"Read last = {last}, then listed without the changes numbered {string.Join(", ", missing)}.");
+        }
     }
 
     [Fact]

@@ -91,26 +91,35 @@ public abstract partial class TidyStoreConformance : StoreConformanceBase
     }
 
     [Fact]
-    public async Task Published_through_keeps_what_the_cas_latest_full_crl_has_not_yet_published_and_authority_scopes_the_purge()
+    public async Task Published_by_keeps_what_the_cas_latest_full_crl_does_not_reflect_and_authority_scopes_the_purge()
     {
         var stores = await NewStoresAsync();
         var ca = ConformanceRecords.NewAuthoritySummary();
         var other = ConformanceRecords.NewAuthoritySummary();
-        var published = Cutoff.AddDays(-10); // the CA's latest full CRL reflects changes up to here
+        var thisUpdate = Cutoff.AddDays(-10); // the CA's latest full CRL was issued here
         var neverRevoked = Expiring(ca, TimeSpan.FromDays(-1)) with { StatusChangedAt = null };
+        // Changed before the CRL read its entries (their sequence numbers are up to its ChangesThrough) ...
         var revokedListedAfterExpiry = Expiring(ca, TimeSpan.FromDays(-20)) with { Status = CertificateStatus.Revoked, RevokedAt = Cutoff.AddDays(-30), StatusChangedAt = Cutoff.AddDays(-30) };
         var revokedExpiredAfterCrl = Expiring(ca, TimeSpan.FromDays(-5)) with { Status = CertificateStatus.Revoked, RevokedAt = Cutoff.AddDays(-30), StatusChangedAt = Cutoff.AddDays(-30) };
-        var revokedAfterCrl = Expiring(ca, TimeSpan.FromDays(-20)) with { Status = CertificateStatus.Revoked, RevokedAt = Cutoff.AddDays(-5), StatusChangedAt = Cutoff.AddDays(-5) };
         var reactivatedBeforeCrl = Expiring(ca, TimeSpan.FromDays(-1)) with { StatusChangedAt = Cutoff.AddDays(-20) };
-        var reactivatedAfterCrl = Expiring(ca, TimeSpan.FromDays(-1)) with { StatusChangedAt = Cutoff.AddDays(-5) };
+        // ... and after: their clock readings claim earlier, which must not matter (hosts' clocks disagree).
+        var revokedAfterCrl = Expiring(ca, TimeSpan.FromDays(-20)) with { Status = CertificateStatus.Revoked, RevokedAt = Cutoff.AddDays(-40), StatusChangedAt = Cutoff.AddDays(-40) };
+        var reactivatedAfterCrl = Expiring(ca, TimeSpan.FromDays(-1)) with { StatusChangedAt = Cutoff.AddDays(-40) };
         var otherCa = Expiring(other, TimeSpan.FromDays(-1));
-        var all = new[] { neverRevoked, revokedListedAfterExpiry, revokedExpiredAfterCrl, revokedAfterCrl, reactivatedBeforeCrl, reactivatedAfterCrl, otherCa };
-        foreach (var record in all)
+        foreach (var record in new[] { neverRevoked, revokedListedAfterExpiry, revokedExpiredAfterCrl, reactivatedBeforeCrl, otherCa })
         {
             await stores.Certificates.AddAsync(record, NoCancellation);
         }
 
-        var result = await stores.Certificates.PurgeExpiredAsync(new CertificatePurge(Cutoff, 100) { AuthorityId = ca.Id, PublishedThrough = published }, NoCancellation);
+        long changesThrough = await stores.Revocation.GetLastChangeSequenceAsync(ca.Id, NoCancellation);
+        Assert.Equal(3, changesThrough); // each record added with a status history took the CA's next number
+        foreach (var record in new[] { revokedAfterCrl, reactivatedAfterCrl })
+        {
+            await stores.Certificates.AddAsync(record, NoCancellation);
+        }
+
+        var published = new CrlCoverage(changesThrough, thisUpdate);
+        var result = await stores.Certificates.PurgeExpiredAsync(new CertificatePurge(Cutoff, 100) { AuthorityId = ca.Id, PublishedBy = published }, NoCancellation);
 
         Assert.Equal(3, result.Certificates);
         Assert.Equal(SortedOrdinal([revokedExpiredAfterCrl.Id, revokedAfterCrl.Id, reactivatedAfterCrl.Id, otherCa.Id]), await AllCertificateIdsAsync(stores.Certificates));

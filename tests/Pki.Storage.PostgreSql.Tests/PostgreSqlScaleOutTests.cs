@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using Pki.Core;
 using Pki.Storage.PostgreSql.Tests.TestSupport;
 
@@ -72,6 +73,38 @@ public sealed class PostgreSqlScaleOutTests(PostgreSqlDatabaseFixture fixture) :
         }
 
         Assert.True((await first.Audit.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_revocation_by_a_host_whose_clock_is_behind_reaches_the_other_hosts_next_crl_and_delta()
+    {
+        // Host B's clock runs ten minutes behind host A's. B revokes after A made its CRLs; B's stamp is earlier than
+        // theirs. A must neither serve its CRLs as still fresh nor leave the revocation off its next delta.
+        string connectionString = await fixture.NewSchemaConnectionStringAsync();
+        var start = TimeProvider.System.GetUtcNow();
+        var clockA = new FakeTimeProvider(start);
+        var clockB = new FakeTimeProvider(start - TimeSpan.FromMinutes(10));
+        await using var a = new PkiHost(connectionString, clockA);
+        await using var b = new PkiHost(connectionString, clockB);
+        var ca = await a.CreateIssuingCaAsync("Skew");
+        var reference = CaReference.ById(ca.Id);
+        var leaf = await a.IssueAsync(ca, "skew.example.com");
+        Assert.Equal(0, (await a.Revocation.GetCrlAsync(reference)).EntryCount);
+        var full = await a.Revocation.GetCrlAsync(reference);
+        var delta = await a.Revocation.GetDeltaCrlAsync(reference);
+        clockA.Advance(TimeSpan.FromMinutes(1));
+        clockB.Advance(TimeSpan.FromMinutes(1));
+
+        await b.Revocation.RevokeAsync(new RevokeCertificateRequest { Certificate = CertificateReference.ById(leaf.Record.Id), Reason = RevocationReason.KeyCompromise });
+        clockA.Advance(TimeSpan.FromMinutes(1));
+
+        var deltaAfter = await a.Revocation.GetDeltaCrlAsync(reference);
+        Assert.True(deltaAfter.Number > delta.Number, "host A served its delta CRL made before the revocation as still fresh");
+        Assert.Equal(full.Number, deltaAfter.BaseCrlNumber);
+        Assert.Equal(1, deltaAfter.EntryCount); // the one revocation of this CA
+        var fullAfter = await a.Revocation.GetCrlAsync(reference);
+        Assert.True(fullAfter.Number > full.Number, "host A served its full CRL made before the revocation as still fresh");
+        Assert.Equal(1, fullAfter.EntryCount);
     }
 
     [Fact]

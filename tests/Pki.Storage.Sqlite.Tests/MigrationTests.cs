@@ -11,7 +11,7 @@ public sealed class MigrationTests : IDisposable
     public void Migrations_are_numbered_from_one_without_gaps_one_per_store_contract()
     {
         Assert.Equal(Enumerable.Range(1, SqliteMigrator.All.Count), SqliteMigrator.All.Select(m => m.Version));
-        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key", "tidy", "serial_index"],
+        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key", "tidy", "serial_index", "status_change_sequence"],
             SqliteMigrator.All.Select(m => m.Name));
     }
 
@@ -108,21 +108,8 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public async Task The_tidy_migration_carries_the_latest_CRLs_of_an_older_file_into_the_history()
     {
-        using (var raw = _file.OpenRaw())
-        {
-            // A file as version 8 left it: every earlier migration applied and recorded, one latest CRL stored.
-            var older = SqliteMigrator.All.Where(m => m.Version < SqliteMigrator.All.Single(t => t.Name == "tidy").Version).ToList();
-            var sql = new System.Text.StringBuilder("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT 'x') STRICT;");
-            foreach (var migration in older)
-            {
-                sql.Append(migration.Sql).Append(";INSERT INTO schema_migrations (version, name) VALUES (").Append(migration.Version).Append(", '").Append(migration.Name).Append("');");
-            }
-
-            sql.Append("INSERT INTO crls VALUES ('ca', 0, 7, NULL, 1, 2, 1, 0, x'30');");
-            using var command = raw.CreateCommand();
-            command.CommandText = sql.ToString();
-            command.ExecuteNonQuery();
-        }
+        // A file as version 8 left it: every earlier migration applied and recorded, one latest CRL stored.
+        CreateFileBefore("tidy", "INSERT INTO crls VALUES ('ca', 0, 7, NULL, 1, 2, 1, 0, x'30');");
 
         using var database = _file.Open();
         var revocation = new SqliteRevocationStore(database);
@@ -134,6 +121,32 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(SqliteMigrator.All.Select(m => (long)m.Version), AppliedVersions());
         Assert.Equal(1, await revocation.PurgeCrlsAsync(DateTimeOffset.MaxValue, 10, CancellationToken.None)); // number 7, carried over and superseded
         Assert.Equal(8, (await revocation.GetLatestCrlAsync("ca", delta: false, CancellationToken.None))!.Number);
+    }
+
+    [Fact]
+    public async Task The_sequence_migration_numbers_earlier_changes_so_that_no_earlier_CRL_counts_as_reflecting_them()
+    {
+        // A file as version 10 left it: a revoked certificate (changed before numbers existed) and the CRL listing it.
+        CreateFileBefore("status_change_sequence", new System.Text.StringBuilder("INSERT INTO certificates (id, authority_id, authority_name, serial_number, fingerprint_sha256, status, type, issued_on, expires_on, ")
+                .Append("subject, subject_alternative_names, certificate_pem, validity_days, subject_key_identifier, signature_algorithm, profile, ")
+                .Append("public_key_algorithm, public_key_size, revoked_at, revocation_reason, status_changed_at) VALUES ")
+                .Append("('revoked', 'ca', 'CA', x'01', 'ff', 3, 2, 1, 3000000000000000000, '[]', '{}', 'pem', 30, 'ski', 'alg', 'client', 'EC', 256, 5, 1, 5),")
+                .Append("('untouched', 'ca', 'CA', x'02', 'fe', 1, 2, 1, 3000000000000000000, '[]', '{}', 'pem', 30, 'ski', 'alg', 'client', 'EC', 256, NULL, NULL, NULL);")
+                .Append("INSERT INTO crls VALUES ('ca', 0, 7, NULL, 1, 2, 1, 1, x'30');").ToString());
+
+        using var database = _file.Open();
+        var revocation = new SqliteRevocationStore(database);
+        await database.EnsureMigratedAsync(CancellationToken.None);
+
+        Assert.Equal(0, (await revocation.GetLatestCrlAsync("ca", delta: false, CancellationToken.None))!.ChangesThrough);
+        Assert.Equal(1, await revocation.GetLastChangeSequenceAsync("ca", CancellationToken.None));
+        var changed = new List<Pki.Core.RevocationEntry>();
+        await foreach (var entry in revocation.ListEntriesAsync(new Pki.Core.RevocationEntryQuery { AuthorityId = "ca", ChangedAfter = 0 }, CancellationToken.None))
+        {
+            changed.Add(entry);
+        }
+
+        Assert.Equal(("revoked", 1L), (Assert.Single(changed).CertificateId, changed[0].ChangeSequence));
     }
 
     [Fact]
@@ -169,6 +182,22 @@ public sealed class MigrationTests : IDisposable
     }
 
     /// <summary>Runs <paramref name="sql"/> on the connection writes commit through (the group-commit writer's).</summary>
+    /// <summary>Writes a file as the migrations before <paramref name="migrationName"/> left it, then runs <paramref name="data"/> on it.</summary>
+    private void CreateFileBefore(string migrationName, string data)
+    {
+        using var raw = _file.OpenRaw();
+        var older = SqliteMigrator.All.Where(m => m.Version < SqliteMigrator.All.Single(t => t.Name == migrationName).Version);
+        var sql = new System.Text.StringBuilder("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT 'x') STRICT;");
+        foreach (var migration in older)
+        {
+            sql.Append(migration.Sql).Append(";INSERT INTO schema_migrations (version, name) VALUES (").Append(migration.Version).Append(", '").Append(migration.Name).Append("');");
+        }
+
+        using var command = raw.CreateCommand();
+        command.CommandText = sql.Append(data).ToString();
+        command.ExecuteNonQuery();
+    }
+
     private static async Task<object?> WriterScalarAsync(SqliteDatabase database, string sql) => await database.WriteAsync(
         (connection, transaction, token) =>
         {

@@ -65,12 +65,12 @@ public sealed class QueryPlanTests(ITestOutputHelper output) : IDisposable
     [InlineData(false, CertificateStatus.Revoked)]
     [InlineData(true, null)]
     [InlineData(true, CertificateStatus.OnHold)]
-    public async Task Revocation_entry_lists_use_an_index(bool changedSince, CertificateStatus? status)
+    public async Task Revocation_entry_lists_use_an_index(bool changedAfter, CertificateStatus? status)
     {
         var query = new RevocationEntryQuery
         {
             AuthorityId = ConformanceRecords.NewId(),
-            ChangedSince = changedSince ? ConformanceRecords.BaseTime : null,
+            ChangedAfter = changedAfter ? 41 : null,
             Status = status,
         };
         await AssertIndexedAsync("certificates", command => SqliteRevocationStore.BindEntries(command, query));
@@ -87,7 +87,7 @@ public sealed class QueryPlanTests(ITestOutputHelper output) : IDisposable
             {
                 KeepNotActive = keepNotActive,
                 AuthorityId = perAuthority ? ConformanceRecords.NewId() : null,
-                PublishedThrough = perAuthority ? ConformanceRecords.BaseTime.AddDays(-1) : null,
+                PublishedBy = perAuthority ? new CrlCoverage(41, ConformanceRecords.BaseTime.AddDays(-1)) : null,
             }));
 
     [Theory]

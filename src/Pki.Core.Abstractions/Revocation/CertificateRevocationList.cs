@@ -20,11 +20,15 @@ public sealed record CertificateRevocationList
     /// <summary>nextUpdate.</summary>
     public required DateTimeOffset NextUpdate { get; init; }
 
-    /// <summary>
-    /// The clock reading the entries were selected at, less a small allowance for writes still in flight; status changes
-    /// at or after it are not guaranteed to be in this CRL.
-    /// </summary>
+    /// <summary>When the CRL was made (the clock reading its entries were selected at).</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// The CA's last status-change sequence number (<see cref="IRevocationStore.GetLastChangeSequenceAsync"/>) read before
+    /// the entries: every change numbered up to it is reflected in this CRL (a delta: with its base); later ones may be
+    /// too. 0 for a CRL stored before sequence numbers existed, which so reflects nothing for certain.
+    /// </summary>
+    public long ChangesThrough { get; init; }
 
     /// <summary>The number of revokedCertificates entries.</summary>
     public required int EntryCount { get; init; }

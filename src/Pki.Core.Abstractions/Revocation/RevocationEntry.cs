@@ -9,6 +9,8 @@ namespace Pki.Core;
 /// <param name="InvalidityDate">The invalidity date, or null.</param>
 /// <param name="ExpiresOn">The certificate's notAfter.</param>
 /// <param name="StatusChangedAt">When the status last changed, or null when it never did.</param>
+/// <param name="ChangeSequence">The CA's status-change sequence number of the last change (see
+/// <see cref="IRevocationStore.GetLastChangeSequenceAsync"/>), or 0 when the status never changed.</param>
 public sealed record RevocationEntry(
     string CertificateId,
     SerialNumber SerialNumber,
@@ -17,4 +19,5 @@ public sealed record RevocationEntry(
     DateTimeOffset? RevokedAt,
     DateTimeOffset? InvalidityDate,
     DateTimeOffset ExpiresOn,
-    DateTimeOffset? StatusChangedAt);
+    DateTimeOffset? StatusChangedAt,
+    long ChangeSequence = 0);

@@ -8,10 +8,11 @@ public sealed record RevocationEntryQuery
 
     /// <summary>
     /// When null, every certificate of the CA whose status is not <see cref="CertificateStatus.Active"/>. When set, every
-    /// certificate of the CA whose status changed at or after this instant, whatever its status now (a reactivated
-    /// certificate is active again) — what a delta CRL needs.
+    /// certificate of the CA whose last status change has a sequence number greater than this
+    /// (<see cref="RevocationEntry.ChangeSequence"/>), whatever its status now (a reactivated certificate is active
+    /// again) — what a delta CRL needs. Sequence numbers, not clock readings: hosts whose clocks disagree still agree on them.
     /// </summary>
-    public DateTimeOffset? ChangedSince { get; init; }
+    public long? ChangedAfter { get; init; }
 
     /// <summary>When set, only entries with this status.</summary>
     public CertificateStatus? Status { get; init; }
@@ -20,8 +21,8 @@ public sealed record RevocationEntryQuery
     public bool Matches(RevocationEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        bool changed = ChangedSince is { } since
-            ? entry.StatusChangedAt >= since
+        bool changed = ChangedAfter is { } after
+            ? entry.ChangeSequence > after
             : entry.Status != CertificateStatus.Active;
         return changed && (Status is null || entry.Status == Status);
     }

@@ -12,12 +12,12 @@ public sealed record CertificatePurge(DateTimeOffset ExpiredBefore, int Limit)
     public string? AuthorityId { get; init; }
 
     /// <summary>
-    /// When set, how far the CA's latest full CRL reflects status changes (its <see cref="CertificateRevocationList.CreatedAt"/>):
-    /// a certificate whose status ever changed (<see cref="CertificateRecord.StatusChangedAt"/> set) is removed only if that
-    /// change is older, and, unless it is active again, only if it also expired before then. So a revoked or held
-    /// certificate leaves the store only once a CRL issued after its expiry has listed it (RFC 5280, section 3.3), and a
-    /// reactivated one only once a full CRL no longer lists it (its deltas would otherwise owe a removeFromCRL). Certificates
-    /// never revoked or held are unaffected. Null: no such condition.
+    /// When set, what the CA's latest full CRL reflects: a certificate whose status ever changed
+    /// (<see cref="RevocationEntry.ChangeSequence"/> above 0) is removed only if that CRL reflects its last change
+    /// (<see cref="CrlCoverage.ChangesThrough"/>), and, unless it is active again, only if it also expired before the CRL's
+    /// thisUpdate. So a revoked or held certificate leaves the store only once a CRL issued after its expiry has listed it
+    /// (RFC 5280, section 3.3), and a reactivated one only once a full CRL no longer lists it (its deltas would otherwise
+    /// owe a removeFromCRL). Certificates never revoked or held are unaffected. Null: no such condition.
     /// </summary>
-    public DateTimeOffset? PublishedThrough { get; init; }
+    public CrlCoverage? PublishedBy { get; init; }
 }

@@ -18,6 +18,17 @@ public static class CertificateRecordRules
             : $"CA '{authorityId}' is below CA '{inactiveAuthorityId}', which is not active (revoked or on hold): it gains no certificates.");
 
     /// <summary>
+    /// True for a record added with a status history — not active, or <see cref="CertificateRecord.StatusChangedAt"/> set
+    /// (an import): <see cref="ICertificateStore.AddAsync"/> gives it the CA's next status-change sequence number, as
+    /// <see cref="IRevocationStore.TryChangeStatusAsync"/> does for a change, so that the next delta CRL lists it.
+    /// </summary>
+    public static bool HasStatusHistory(CertificateRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.Status != CertificateStatus.Active || record.StatusChangedAt is not null;
+    }
+
+    /// <summary>
     /// Throws when a member the record's contract requires is null anyway (a record built with <c>null!</c>, or
     /// deserialized from elsewhere), so that a store refuses it with a documented exception instead of failing half-way
     /// with a <see cref="NullReferenceException"/> or a database constraint error.

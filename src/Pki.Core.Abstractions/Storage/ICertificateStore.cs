@@ -10,7 +10,9 @@ public interface ICertificateStore
     /// it (<see cref="AuthorityRecord.ParentId"/>, up to <see cref="CertificateRecordRules.MaximumIssuerChainDepth"/>) that
     /// the provider's <see cref="IAuthorityStore"/> holds are <see cref="AuthorityStatus.Active"/>, checked in the same atomic
     /// step as the insert: once a CA's revocation or hold is stored, no certificate of it is stored after it. A CA the
-    /// provider does not hold is not checked.
+    /// provider does not hold is not checked. A record with a status history (<see cref="CertificateRecordRules.HasStatusHistory"/>)
+    /// takes the CA's next status-change sequence number in the same step, as a change through
+    /// <see cref="IRevocationStore.TryChangeStatusAsync"/> would.
     /// </remarks>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.Conflict"/> when the id exists (whatever the serial number:
     /// a record added twice is a conflict); <see cref="PkiErrorCode.DuplicateSerialNumber"/> when another certificate of the
@@ -37,7 +39,7 @@ public interface ICertificateStore
     /// Never removes a CA certificate (<see cref="CertificateType.CertificateAuthority"/>), a certificate a stored request
     /// token references (<see cref="RequestTokenRecord.CertificateId"/>), or, with <see cref="CertificatePurge.KeepNotActive"/>,
     /// one whose status is not <see cref="CertificateStatus.Active"/>; with <see cref="CertificatePurge.AuthorityId"/> and
-    /// <see cref="CertificatePurge.PublishedThrough"/>, only what those conditions allow. Never removes a CA key (empty public-key hash) or a
+    /// <see cref="CertificatePurge.PublishedBy"/>, only what those conditions allow. Never removes a CA key (empty public-key hash) or a
     /// key another certificate still references. A provider's certificate, token and private-key stores must share one
     /// database, so that these checks and the removal are one transaction. Which certificates a batch takes among the
     /// eligible ones is unspecified; repeated calls drain them.

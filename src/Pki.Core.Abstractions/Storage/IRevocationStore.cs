@@ -10,11 +10,23 @@ public interface IRevocationStore
 {
     /// <summary>
     /// Applies <paramref name="change"/> atomically if the certificate's status is still
-    /// <see cref="CertificateStatusChange.ExpectedStatus"/> (compare-and-set).
+    /// <see cref="CertificateStatusChange.ExpectedStatus"/> (compare-and-set), and in the same atomic step gives it the CA's
+    /// next status-change sequence number (<see cref="RevocationEntry.ChangeSequence"/>): 1 first, then strictly greater than
+    /// every number given before for that CA, also by other processes sharing the store. Numbers become visible in the order
+    /// they are given: no change is visible while one with a lower number of the same CA is not yet (a SQL store takes the
+    /// number by incrementing a per-CA counter row in the change's transaction, whose lock is held until commit).
     /// </summary>
     /// <returns>The updated record, or null when the status differed and nothing was changed.</returns>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.CertificateNotFound"/> when the id does not exist.</exception>
     ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The CA's last status-change sequence number whose change is visible, 0 before the first: every change of the CA
+    /// numbered up to it is visible to reads that start after this returns. A CRL records it before reading its entries
+    /// (<see cref="CertificateRevocationList.ChangesThrough"/>), so that delta CRLs, freshness checks and tidy compare
+    /// numbers, not the clocks of the hosts that made the changes.
+    /// </summary>
+    ValueTask<long> GetLastChangeSequenceAsync(string authorityId, CancellationToken cancellationToken);
 
     /// <summary>Streams the entries of one CA that match <paramref name="query"/>, in no particular order.</summary>
     IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, CancellationToken cancellationToken);

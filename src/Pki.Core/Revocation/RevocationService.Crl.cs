@@ -90,7 +90,7 @@ internal sealed partial class RevocationService
         return await CreateAsync(signer, baseCrl, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Fresh: less than half of its validity gone, and no status change of the CA since it was made.</summary>
+    /// <summary>Fresh: less than half of its validity gone, and no status change of the CA numbered after those it reflects.</summary>
     private async ValueTask<bool> IsFreshAsync(CertificateRevocationList crl, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -99,13 +99,7 @@ internal sealed partial class RevocationService
             return false;
         }
 
-        var changes = new RevocationEntryQuery { AuthorityId = crl.AuthorityId, ChangedSince = crl.CreatedAt };
-        await foreach (var _ in store.ListEntriesAsync(changes, cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        return true;
+        return await store.GetLastChangeSequenceAsync(crl.AuthorityId, cancellationToken).ConfigureAwait(false) <= crl.ChangesThrough;
     }
 
     /// <summary>How often a CRL is re-read when concurrent builders of the same CA keep taking numbers during its read.</summary>
@@ -136,11 +130,13 @@ internal sealed partial class RevocationService
             for (int attempt = 1; ; attempt++)
             {
                 long number = await store.NextCrlNumberAsync(authorityId, cancellationToken).ConfigureAwait(false);
+                // The changes numbered up to this one are visible to the read that follows: the CRL reflects them.
+                long changesThrough = await store.GetLastChangeSequenceAsync(authorityId, cancellationToken).ConfigureAwait(false);
                 var now = time.GetUtcNow();
                 var entries = await ReadEntriesAsync(authorityId, baseCrl, Asn1.DerTime.TruncateToSecond(now), now, cancellationToken).ConfigureAwait(false);
                 if (await store.GetLastCrlNumberAsync(authorityId, cancellationToken).ConfigureAwait(false) == number)
                 {
-                    return await SignAndSaveAsync(signer, baseCrl, number, now, entries, cancellationToken).ConfigureAwait(false);
+                    return await SignAndSaveAsync(signer, baseCrl, new CrlContents(number, now, changesThrough, entries), cancellationToken).ConfigureAwait(false);
                 }
 
                 if (attempt == CrlAttempts)
@@ -169,7 +165,7 @@ internal sealed partial class RevocationService
 
         // The CA's previous full CRL (a delta's base): what it listed is known, so what may leave the list now too.
         var previous = baseCrl ?? await store.GetLatestCrlAsync(authorityId, delta: false, cancellationToken).ConfigureAwait(false);
-        var query = new RevocationEntryQuery { AuthorityId = authorityId, ChangedSince = baseCrl?.CreatedAt };
+        var query = new RevocationEntryQuery { AuthorityId = authorityId, ChangedAfter = baseCrl?.ChangesThrough };
         var entries = new List<CrlEntry>();
         await foreach (var entry in store.ListEntriesAsync(query, cancellationToken).ConfigureAwait(false))
         {
@@ -195,11 +191,15 @@ internal sealed partial class RevocationService
         return entries;
     }
 
+    /// <summary>What one CRL lists: its number, the clock reading and the change sequence it was read at, its entries.</summary>
+    private sealed record CrlContents(long Number, DateTimeOffset ReadAt, long ChangesThrough, List<CrlEntry> Entries);
+
     private async ValueTask<CertificateRevocationList> SignAndSaveAsync(
-        AuthorityContext signer, CertificateRevocationList? baseCrl, long number, DateTimeOffset now, List<CrlEntry> entries, CancellationToken cancellationToken)
+        AuthorityContext signer, CertificateRevocationList? baseCrl, CrlContents contents, CancellationToken cancellationToken)
     {
         var settings = Settings;
         string authorityId = signer.Authority.Id;
+        var (number, now, entries) = (contents.Number, contents.ReadAt, contents.Entries);
         var thisUpdate = Asn1.DerTime.TruncateToSecond(now);
         var nextUpdate = thisUpdate + (baseCrl is null ? settings.CrlValidity : settings.DeltaCrlValidity);
         var fields = new CrlFields(
@@ -214,7 +214,8 @@ internal sealed partial class RevocationService
             BaseCrlNumber = baseCrl?.Number,
             ThisUpdate = thisUpdate,
             NextUpdate = nextUpdate,
-            CreatedAt = now - ChangeSkew,
+            CreatedAt = now,
+            ChangesThrough = contents.ChangesThrough,
             EntryCount = entries.Count,
             Der = CrlWriter.Assemble(tbs, signer.Signature.AlgorithmIdentifier, signature),
         };
@@ -224,15 +225,15 @@ internal sealed partial class RevocationService
     }
 
     /// <summary>
-    /// True when <paramref name="previous"/> — made after the certificate expired, and after its last status change was
-    /// stored — already listed the entry, so that it may now leave the CRL: RFC 5280 (sections 3.3 and 5.1.2.6) removes an
-    /// entry only after it has appeared on one regularly scheduled CRL issued beyond the certificate's validity. (That CRL
-    /// kept the entry by the same rule, since no CRL before it was made after both.) A certificate revoked after it
-    /// expired is listed once too, and a delta never drops what changed since its base.
+    /// True when <paramref name="previous"/> — made after the certificate expired, and reflecting its last status change —
+    /// already listed the entry, so that it may now leave the CRL: RFC 5280 (sections 3.3 and 5.1.2.6) removes an entry
+    /// only after it has appeared on one regularly scheduled CRL issued beyond the certificate's validity. (That CRL kept
+    /// the entry by the same rule, since no CRL before it was made after both.) A certificate revoked after it expired is
+    /// listed once too, and a delta never drops what changed since its base.
     /// </summary>
     private static bool ListedAfterExpiry(RevocationEntry entry, CertificateRevocationList? previous) =>
         previous is not null
         && entry.ExpiresOn < previous.ThisUpdate
-        && (entry.StatusChangedAt ?? entry.RevokedAt) is { } changedAt
-        && changedAt < previous.CreatedAt; // CreatedAt is already set back by ChangeSkew: a change stored while it was made is not counted
+        && entry.ChangeSequence > 0
+        && entry.ChangeSequence <= previous.ChangesThrough;
 }

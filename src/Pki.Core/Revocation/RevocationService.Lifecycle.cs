@@ -108,7 +108,6 @@ internal sealed partial class RevocationService
             if (updated is not null)
             {
                 // The change is stored: the CA's own status follows it even if the caller gives up now.
-                updated = await RestampIfLateAsync(change, updated).ConfigureAwait(false);
                 await AfterTransitionAsync(record.Status, updated, CancellationToken.None).ConfigureAwait(false);
                 return updated;
             }
@@ -118,24 +117,6 @@ internal sealed partial class RevocationService
         }
 
         throw new PkiException(PkiErrorCode.ConcurrencyConflict, $"Certificate '{record.Id}' kept changing concurrently; retry.");
-    }
-
-    /// <summary>
-    /// A CRL counts every change stamped more than <see cref="ChangeSkew"/> before its creation as published. A write that
-    /// waited longer than that (a busy database) may have landed after a CRL read its entries: it is stamped again with the
-    /// time it became visible, so that the next delta lists it and the CA's full CRL is no longer fresh. Its revocation
-    /// date is kept.
-    /// </summary>
-    private async ValueTask<CertificateRecord> RestampIfLateAsync(CertificateStatusChange change, CertificateRecord updated)
-    {
-        var now = time.GetUtcNow();
-        if (now - change.ChangedAt < ChangeSkew / 2)
-        {
-            return updated;
-        }
-
-        // Lost to a concurrent change: that one is stamped later anyway.
-        return await store.TryChangeStatusAsync(Keep(updated, updated.Status, now), CancellationToken.None).ConfigureAwait(false) ?? updated;
     }
 
     private static CertificateStatusChange Keep(CertificateRecord current, CertificateStatus next, DateTimeOffset now) => new()

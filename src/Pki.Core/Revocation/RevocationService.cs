@@ -23,13 +23,6 @@ internal sealed partial class RevocationService(
     /// <summary>How often a lost compare-and-set is retried before <see cref="PkiErrorCode.ConcurrencyConflict"/>.</summary>
     private const int TransitionAttempts = 8;
 
-    /// <summary>
-    /// Allowance for status changes stamped before a CRL's clock reading but written after its entries were read:
-    /// a CRL counts as containing only changes older than its creation minus this, so deltas and freshness checks
-    /// look back this far.
-    /// </summary>
-    internal static readonly TimeSpan ChangeSkew = TimeSpan.FromSeconds(5);
-
     private readonly ILogger _logger = logger ?? NullLogger<RevocationService>.Instance;
     private readonly ConcurrentDictionary<string, CachedOcspResponse> _ocspCache = new(StringComparer.Ordinal);
     private long _ocspCacheBytes;

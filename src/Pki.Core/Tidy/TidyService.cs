@@ -60,7 +60,7 @@ internal sealed partial class TidyService(
                 {
                     KeepNotActive = settings.Revocation.KeepExpiredOnCrl,
                     AuthorityId = authorityId,
-                    PublishedThrough = crl?.CreatedAt ?? DateTimeOffset.MinValue,
+                    PublishedBy = CrlCoverage.Of(crl),
                 };
                 certificatesRemoved += await run.DrainAsync(
                     async limit =>

@@ -18,5 +18,6 @@ internal sealed record PostgreSqlMigration(int Version, string Name, Func<Postgr
         new(7, "private key public-key hash", PrivateKeyPublicHashMigration.Sql),
         new(8, "tidy", TidyMigration.Sql),
         new(9, "issuer status check", IssuerStatusMigration.Sql),
+        new(10, "status change sequence numbers", StatusChangeSequenceMigration.Sql),
     ];
 }

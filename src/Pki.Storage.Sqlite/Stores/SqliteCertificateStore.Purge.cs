@@ -61,9 +61,13 @@ internal sealed partial class SqliteCertificateStore
         sql.Append(purge.KeepNotActive ? "c.status = 1 AND " : string.Empty) // CertificateStatus.Active
             .Append("c.expires_on < @expired_before AND c.type <> 4 "); // CertificateType.CertificateAuthority
         command.AndIfSet(sql, "c.authority_id = @authority_id", "@authority_id", purge.AuthorityId);
-        // PublishedThrough: never revoked or held, or its last change (and unless active again its expiry) already published.
-        command.AndIfSet(sql, "((c.status_changed_at IS NULL AND c.status = 1) OR (c.status_changed_at < @published AND (c.status = 1 OR c.expires_on < @published)))",
-            "@published", Sql.Ticks(purge.PublishedThrough));
+        if (purge.PublishedBy is { } published)
+        {
+            // Never revoked or held, or its last change (and unless active again its expiry) reflected in the CRL.
+            sql.Append(" AND ((c.status_change_sequence IS NULL AND c.status = 1) OR (c.status_change_sequence <= @changes_through "
+                + "AND (c.status = 1 OR c.expires_on < @this_update)))");
+            command.With("@changes_through", published.ChangesThrough).With("@this_update", Sql.Ticks(published.ThisUpdate));
+        }
         sql.Append(" AND NOT EXISTS (SELECT 1 FROM request_tokens t WHERE t.certificate_id = c.id) LIMIT @limit) RETURNING private_key_id;");
         command.With("@expired_before", Sql.Ticks(purge.ExpiredBefore)).With("@limit", purge.Limit);
         command.SetText(sql.ToString());

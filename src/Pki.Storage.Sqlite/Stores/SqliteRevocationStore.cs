@@ -17,14 +17,15 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     private const string ChangeStatus =
         "UPDATE certificates SET status = @new_status, revocation_reason = @reason, revoked_at = @revoked_at, "
         + "invalidity_date = @invalidity_date, revocation_comment = @comment, status_changed_at = @changed_at "
-        + "WHERE id = @id AND status = @expected_status;";
+        + "WHERE id = @id AND status = @expected_status RETURNING authority_id;";
 
     private const string SelectCertificate = "SELECT " + CertificateRows.Columns + " FROM certificates WHERE id = @id;";
 
     private const string CertificateExists = "SELECT EXISTS (SELECT 1 FROM certificates WHERE id = @id);";
 
     private const string EntryColumns =
-        "SELECT id, serial_number, status, revocation_reason, revoked_at, invalidity_date, expires_on, status_changed_at FROM certificates";
+        "SELECT id, serial_number, status, revocation_reason, revoked_at, invalidity_date, expires_on, status_changed_at, "
+        + "status_change_sequence FROM certificates";
 
     private const string NextNumber =
         "INSERT INTO crl_numbers (authority_id, last_number) VALUES (@authority_id, 1) "
@@ -33,15 +34,15 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     private const string LastNumber = "SELECT COALESCE((SELECT last_number FROM crl_numbers WHERE authority_id = @authority_id), 0);";
 
     private const string UpsertCrl =
-        "INSERT INTO crls (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
-        + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
+        "INSERT INTO crls (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, changes_through, entry_count, der) "
+        + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @changes_through, @entry_count, @der) "
         + "ON CONFLICT (authority_id, is_delta) DO UPDATE SET number = excluded.number, base_crl_number = excluded.base_crl_number, "
         + "this_update = excluded.this_update, next_update = excluded.next_update, created_at = excluded.created_at, "
-        + "entry_count = excluded.entry_count, der = excluded.der WHERE crls.number < excluded.number;";
+        + "changes_through = excluded.changes_through, entry_count = excluded.entry_count, der = excluded.der WHERE crls.number < excluded.number;";
 
     private const string InsertCrlHistory =
-        "INSERT INTO crl_history (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, entry_count, der) "
-        + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @entry_count, @der) "
+        "INSERT INTO crl_history (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, changes_through, entry_count, der) "
+        + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @changes_through, @entry_count, @der) "
         + "ON CONFLICT (authority_id, is_delta, number) DO NOTHING;";
 
     // A CRL becomes the latest (unless a higher number is stored) and joins the history, in one transaction.
@@ -54,7 +55,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
         + "WHERE n.authority_id = h.authority_id AND n.is_delta = h.is_delta AND n.number > h.number) LIMIT @limit);";
 
     private const string SelectCrl =
-        "SELECT authority_id, number, base_crl_number, this_update, next_update, created_at, entry_count, der "
+        "SELECT authority_id, number, base_crl_number, this_update, next_update, created_at, entry_count, der, changes_through "
         + "FROM crls WHERE authority_id = @authority_id AND is_delta = @is_delta;";
 
     private const string UpsertResponder =
@@ -73,7 +74,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
         return database.WriteAsync<CertificateRecord?>(
             async (connection, transaction, token) =>
             {
-                int changed;
+                string? authorityId;
                 using (var update = Sql.Command(connection, transaction, ChangeStatus)
                     .With("@new_status", (int)change.NewStatus)
                     .With("@reason", (int?)change.Reason)
@@ -84,11 +85,13 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
                     .With("@id", change.CertificateId)
                     .With("@expected_status", (int)change.ExpectedStatus))
                 {
-                    changed = await update.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                    authorityId = await update.ExecuteScalarAsync(token).ConfigureAwait(false) as string;
                 }
 
-                if (changed == 1)
+                if (authorityId is not null)
                 {
+                    await StatusChangeSequences.StampNextAsync(connection, transaction, authorityId, change.CertificateId, token).ConfigureAwait(false);
+
                     // Same transaction, so the row read back is the row just written.
                     using var select = Sql.Command(connection, transaction, SelectCertificate).With("@id", change.CertificateId);
                     return await Sql.ReadSingleAsync(select, CertificateRows.Read, token).ConfigureAwait(false);
@@ -100,6 +103,21 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
                     : throw new PkiException(PkiErrorCode.CertificateNotFound, $"Certificate '{change.CertificateId}' does not exist.");
             },
             cancellationToken);
+    }
+
+    public async ValueTask<long> GetLastChangeSequenceAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorityId);
+        if (!StoreInputRules.IsStorable(authorityId))
+        {
+            return 0;
+        }
+
+        // A reader sees only committed transactions, and a later read sees at least what this one saw: every change
+        // numbered up to the result is visible to reads that start afterwards.
+        using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Sql.Command(connection, null, StatusChangeSequences.Last).With("@authority_id", authorityId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
     public async IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -129,13 +147,13 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     internal static void BindEntries(SqliteCommand command, RevocationEntryQuery query)
     {
         // Only constant fragments are appended; every value is a parameter. The literal conditions match the partial
-        // indexes' conditions, so SQLite can read ix_certificates_revoked / ix_certificates_status_changed.
+        // indexes' conditions, so SQLite can read ix_certificates_revoked / ix_certificates_status_change_sequence.
         var sql = new StringBuilder(EntryColumns).Append(" WHERE authority_id = @authority_id");
         command.With("@authority_id", query.AuthorityId);
-        if (query.ChangedSince is { } since)
+        if (query.ChangedAfter is { } after)
         {
-            sql.Append(" AND status_changed_at IS NOT NULL AND status_changed_at >= @since");
-            command.With("@since", Sql.Ticks(since));
+            sql.Append(" AND status_change_sequence IS NOT NULL AND status_change_sequence > @after");
+            command.With("@after", after);
         }
         else
         {
@@ -204,6 +222,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
                         .With("@this_update", Sql.Ticks(crl.ThisUpdate))
                         .With("@next_update", Sql.Ticks(crl.NextUpdate))
                         .With("@created_at", Sql.Ticks(crl.CreatedAt))
+                        .With("@changes_through", crl.ChangesThrough)
                         .With("@entry_count", crl.EntryCount)
                         .With("@der", crl.Der.ToArray());
                     await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
@@ -239,6 +258,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
                 CreatedAt = row.Instant(5),
                 EntryCount = row.GetInt32(6),
                 Der = row.Bytes(7),
+                ChangesThrough = row.GetInt64(8),
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -285,5 +305,6 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
         row.NullableInstant(4),
         row.NullableInstant(5),
         row.Instant(6),
-        row.NullableInstant(7));
+        row.NullableInstant(7),
+        row.IsDBNull(8) ? 0 : row.GetInt64(8));
 }

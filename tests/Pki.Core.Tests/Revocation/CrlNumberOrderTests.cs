@@ -21,7 +21,7 @@ public sealed class CrlNumberOrderTests
 
         public override async IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            if (OnRead is { } hook && query.ChangedSince is null) // not the freshness checks, which ask for changes since a CRL
+            if (OnRead is { } hook && query.ChangedAfter is null) // not delta CRLs, which ask for changes since their base
             {
                 await hook();
             }

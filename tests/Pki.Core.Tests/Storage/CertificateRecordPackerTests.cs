@@ -300,9 +300,11 @@ public sealed class CertificateRecordPackerTests
             StatusChangedAt = ConformanceRecords.BaseTime.AddDays(5),
         };
 
-        var repacked = CertificateRecordPacker.Repack(current, updated);
+        var repacked = CertificateRecordPacker.Repack(current, updated, changeSequence: 300);
 
         Assert.Null(Difference(updated, CertificateRecordPacker.Unpack(repacked)));
+        Assert.Equal(300, CertificateRecordPacker.ReadRevocationEntry(repacked).ChangeSequence);
+        Assert.Equal(0, CertificateRecordPacker.ReadRevocationEntry(current).ChangeSequence);
         Assert.Null(Difference(record, CertificateRecordPacker.Unpack(current)));
         Assert.Equal(CertificateStatus.Revoked, repacked.Status);
         Assert.Same(shared, repacked.Authority);

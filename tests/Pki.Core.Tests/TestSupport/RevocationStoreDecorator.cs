@@ -11,6 +11,9 @@ internal abstract class RevocationStoreDecorator(IRevocationStore inner) : IRevo
     public virtual ValueTask<CertificateRecord?> TryChangeStatusAsync(CertificateStatusChange change, CancellationToken cancellationToken) =>
         Inner.TryChangeStatusAsync(change, cancellationToken);
 
+    public virtual ValueTask<long> GetLastChangeSequenceAsync(string authorityId, CancellationToken cancellationToken) =>
+        Inner.GetLastChangeSequenceAsync(authorityId, cancellationToken);
+
     public virtual IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, CancellationToken cancellationToken) =>
         Inner.ListEntriesAsync(query, cancellationToken);
 

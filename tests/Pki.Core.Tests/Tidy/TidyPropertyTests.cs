@@ -41,17 +41,21 @@ public sealed class TidyPropertyTests
         authorities.AddAsync(ConformanceRecords.Authority(id: ca.Id), default).AsTask().GetAwaiter().GetResult();
         var revocation = new InMemoryRevocationStore(certificates);
 
-        // The CA's latest full CRL reflects changes up to "published" (none at all, one time in six).
+        // The CA's latest full CRL was issued at "published" (none at all, one time in six) and reflects the status changes
+        // numbered up to "changesThrough" (each certificate added with a status history takes the next number).
         int crlChoice = CertificateChoice.Mix(crlCode) % (Offsets.Length + 1);
         DateTimeOffset? published = crlChoice < Offsets.Length ? certificateCutoff + Offsets[crlChoice] : null;
-        if (published is { } createdAt)
+        long changesThrough = published is null ? 0 : (CertificateChoice.Mix(crlCode) / 8) % (certificateCodes.Length + 1);
+        if (published is { } thisUpdate)
         {
             revocation.SaveCrlAsync(new CertificateRevocationList
             {
-                AuthorityId = ca.Id, Number = 1, ThisUpdate = createdAt + TimeSpan.FromSeconds(5), NextUpdate = createdAt + TimeSpan.FromDays(7),
-                CreatedAt = createdAt, EntryCount = 0, Der = new byte[] { 0x30, 0x00 },
+                AuthorityId = ca.Id, Number = 1, ThisUpdate = thisUpdate, NextUpdate = thisUpdate + TimeSpan.FromDays(7),
+                CreatedAt = thisUpdate, ChangesThrough = changesThrough, EntryCount = 0, Der = new byte[] { 0x30, 0x00 },
             }, default).AsTask().GetAwaiter().GetResult();
         }
+
+        long lastSequence = 0;
         var expectedCertificates = new List<string>();
         var expectedTokens = new List<string>();
         var keyReferences = new Dictionary<string, (bool Escrowed, int Kept)>();
@@ -108,6 +112,7 @@ public sealed class TidyPropertyTests
             previousKey = key ?? previousKey;
             record = record with { PrivateKeyId = key?.Id };
             certificates.AddAsync(record, default).AsTask().GetAwaiter().GetResult();
+            long sequence = CertificateRecordRules.HasStatusHistory(record) ? ++lastSequence : 0;
 
             bool referencedByKeptToken = false;
             if (choice.TokenCode is { } tokenCode)
@@ -123,8 +128,8 @@ public sealed class TidyPropertyTests
 
             // A certificate whose status changed leaves only once the CA's latest full CRL published that change (and, unless
             // active again, its expiry): RFC 5280 section 3.3.
-            bool publishedItsChange = record.StatusChangedAt is { } changedAt
-                ? changedAt < published && (record.Status == CertificateStatus.Active || record.ExpiresOn < published)
+            bool publishedItsChange = sequence > 0
+                ? published is not null && sequence <= changesThrough && (record.Status == CertificateStatus.Active || record.ExpiresOn < published)
                 : record.Status == CertificateStatus.Active;
             bool removed = record.ExpiresOn < certificateCutoff
                 && record.Type != CertificateType.CertificateAuthority

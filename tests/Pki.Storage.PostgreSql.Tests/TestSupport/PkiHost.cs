@@ -14,9 +14,16 @@ internal sealed class PkiHost : IAsyncDisposable
     /// <summary>The key-encryption key every host of a test shares (hosts of one deployment must share it).</summary>
     public static byte[] SharedKeyEncryptionKey { get; } = RandomNumberGenerator.GetBytes(32);
 
-    public PkiHost(string connectionString)
+    /// <param name="connectionString">The database.</param>
+    /// <param name="time">This host's clock (hosts' clocks may disagree); the system clock when null.</param>
+    public PkiHost(string connectionString, TimeProvider? time = null)
     {
         var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddPki(options => options.KeyEncryptionKey = SharedKeyEncryptionKey).UsePostgreSql(connectionString);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -9,7 +9,7 @@ namespace Pki.Core.Storage.InMemory;
 /// </summary>
 /// <remarks>
 /// The packed fields, in order: serial number, fingerprint, the revocation details (reason, revoked at, invalidity
-/// date, status changed at, comment), then the rest. What <see cref="CertificateQuery"/> filters on and what a CRL
+/// date, status changed at, the change's sequence number, comment), then the rest. What <see cref="CertificateQuery"/> filters on and what a CRL
 /// lists come first so that they are read without unpacking the rest. Id, CA, owner, key id, status, type and expiry
 /// are columns of <see cref="PackedCertificate"/>, not packed.
 /// </remarks>
@@ -19,13 +19,14 @@ internal static class CertificateRecordPacker
     public static PackedCertificate Pack(CertificateRecord record) =>
         new(record, record.CertificateAuthority, record.OwnerOrganization, PackFields(record));
 
-    /// <summary>Packs <paramref name="updated"/>, a changed copy of <paramref name="current"/>'s record, keeping its shared references.</summary>
-    public static PackedCertificate Repack(PackedCertificate current, CertificateRecord updated) =>
-        new(updated, current.Authority, current.OwnerOrganization, PackFields(updated));
+    /// <summary>Packs <paramref name="updated"/>, a changed copy of <paramref name="current"/>'s record, keeping its shared
+    /// references, with the sequence number of its status change.</summary>
+    public static PackedCertificate Repack(PackedCertificate current, CertificateRecord updated, long changeSequence) =>
+        new(updated, current.Authority, current.OwnerOrganization, PackFields(updated, changeSequence));
 
     /// <summary>The fields of <paramref name="record"/> that are not columns of <see cref="PackedCertificate"/>.</summary>
     /// <exception cref="ArgumentException">A required member is null despite its contract (<see cref="CertificateRecordRules.ThrowIfIncomplete"/>).</exception>
-    public static byte[] PackFields(CertificateRecord record)
+    public static byte[] PackFields(CertificateRecord record, long changeSequence = 0)
     {
         CertificateRecordRules.ThrowIfIncomplete(record);
 
@@ -38,6 +39,7 @@ internal static class CertificateRecordPacker
             writer.WriteNullableDateTimeOffset(record.RevokedAt);
             writer.WriteNullableDateTimeOffset(record.InvalidityDate);
             writer.WriteNullableDateTimeOffset(record.StatusChangedAt);
+            writer.WriteCompact(changeSequence);
             writer.WriteString(record.RevocationComment);
             writer.WriteString(record.CertificatePem);
             WriteName(ref writer, record.Subject);
@@ -71,6 +73,7 @@ internal static class CertificateRecordPacker
         var revokedAt = reader.ReadNullableDateTimeOffset();
         var invalidityDate = reader.ReadNullableDateTimeOffset();
         var statusChangedAt = reader.ReadNullableDateTimeOffset();
+        reader.ReadCompact(); // the change's sequence number: not part of the record
         string? comment = reader.ReadString();
         return new CertificateRecord // initializers run in order: the rest is read as PackFields wrote it
         {
@@ -114,7 +117,8 @@ internal static class CertificateRecordPacker
         var revokedAt = reader.ReadNullableDateTimeOffset();
         var invalidityDate = reader.ReadNullableDateTimeOffset();
         var statusChangedAt = reader.ReadNullableDateTimeOffset();
-        return new RevocationEntry(packed.Id, serialNumber, packed.Status, reason, revokedAt, invalidityDate, packed.ExpiresOn, statusChangedAt);
+        long changeSequence = reader.ReadCompact();
+        return new RevocationEntry(packed.Id, serialNumber, packed.Status, reason, revokedAt, invalidityDate, packed.ExpiresOn, statusChangedAt, changeSequence);
     }
 
     /// <summary>True when the fingerprint of <paramref name="packed"/> matches the filter <paramref name="fingerprint"/> (<see cref="CertificateQuery.FingerprintEquals"/>).</summary>

@@ -36,16 +36,16 @@ internal sealed partial class InMemoryCertificateStore
         && record.Type != CertificateType.CertificateAuthority
         && !(purge.KeepNotActive && record.Status != CertificateStatus.Active)
         && (purge.AuthorityId is null || record.Authority.Id == purge.AuthorityId)
-        && (purge.PublishedThrough is not { } published || IsPublished(record, published))
+        && (purge.PublishedBy is not { } published || IsPublished(record, published))
         && !_referencedByToken(record.Id);
 
-    /// <summary><see cref="CertificatePurge.PublishedThrough"/>: never revoked or held, or its last change (and, unless
-    /// active again, its expiry) older than <paramref name="published"/>.</summary>
-    private static bool IsPublished(PackedCertificate record, DateTimeOffset published)
+    /// <summary><see cref="CertificatePurge.PublishedBy"/>: never revoked or held, or its last change (and, unless active
+    /// again, its expiry) reflected in the CRL.</summary>
+    private static bool IsPublished(PackedCertificate record, CrlCoverage published)
     {
-        var changedAt = CertificateRecordPacker.ReadRevocationEntry(record).StatusChangedAt;
-        return changedAt is null
+        long sequence = CertificateRecordPacker.ReadRevocationEntry(record).ChangeSequence;
+        return sequence == 0
             ? record.Status == CertificateStatus.Active
-            : changedAt < published && (record.Status == CertificateStatus.Active || record.ExpiresOn < published);
+            : sequence <= published.ChangesThrough && (record.Status == CertificateStatus.Active || record.ExpiresOn < published.ThisUpdate);
     }
 }

@@ -27,6 +27,9 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     /// <summary>Per CA, the ids of certificates that are not active or whose status ever changed (what revocation lists).</summary>
     private readonly Dictionary<string, HashSet<string>> _revocationIndex = new(StringComparer.Ordinal);
 
+    /// <summary>Per CA, the last status-change sequence number given (see <see cref="IRevocationStore.TryChangeStatusAsync"/>).</summary>
+    private readonly Dictionary<string, long> _changeSequences = new(StringComparer.Ordinal);
+
     private readonly InternPool<AuthoritySummary> _authorities = new();
     private readonly InternPool<string> _organizations = new(StringComparer.Ordinal);
 
@@ -83,6 +86,12 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
             {
                 throw new PkiException(PkiErrorCode.DuplicateSerialNumber,
                     $"CA '{certificate.CertificateAuthority.Id}' already has a certificate with serial number {certificate.SerialNumberHex}.");
+            }
+
+            if (CertificateRecordRules.HasStatusHistory(certificate))
+            {
+                // Added with a status history (an import): it takes a sequence number as a change would.
+                fields = CertificateRecordPacker.PackFields(certificate, NextChangeSequence(certificate.CertificateAuthority.Id));
             }
 
             var packed = new PackedCertificate(
@@ -172,7 +181,8 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 RevocationComment = change.Comment,
                 StatusChangedAt = change.ChangedAt,
             };
-            var repacked = CertificateRecordPacker.Repack(current, updated);
+            // The number is not taken back with the change: a gap is harmless.
+            var repacked = CertificateRecordPacker.Repack(current, updated, NextChangeSequence(current.Authority.Id));
             bool wasIndexed = _revocationIndex.TryGetValue(current.Authority.Id, out var indexed) && indexed.Contains(current.Id);
             _byId[current.Id] = repacked;
             _bySerial.Remove(current);
@@ -203,6 +213,23 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
         }
     }
 
+    /// <summary>Takes the CA's next status-change sequence number; under the lock.</summary>
+    private long NextChangeSequence(string authorityId)
+    {
+        long sequence = _changeSequences.GetValueOrDefault(authorityId) + 1;
+        _changeSequences[authorityId] = sequence;
+        return sequence;
+    }
+
+    /// <summary>The CA's last status-change sequence number (<see cref="IRevocationStore.GetLastChangeSequenceAsync"/>).</summary>
+    internal long LastChangeSequence(string authorityId)
+    {
+        lock (_gate)
+        {
+            return _changeSequences.GetValueOrDefault(authorityId);
+        }
+    }
+
     /// <summary>A snapshot of the revocation entries of one CA matching <paramref name="query"/>.</summary>
     internal List<RevocationEntry> RevocationEntries(RevocationEntryQuery query)
     {
@@ -229,7 +256,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
 
     private void IndexRevocation(CertificateRecord record)
     {
-        if (record.Status == CertificateStatus.Active && record.StatusChangedAt is null)
+        if (!CertificateRecordRules.HasStatusHistory(record))
         {
             return;
         }

@@ -37,6 +37,13 @@ internal sealed class InMemoryRevocationStore : IRevocationStore
         return ValueTask.FromResult(_certificates.TryChangeStatus(change));
     }
 
+    public ValueTask<long> GetLastChangeSequenceAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorityId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_certificates.LastChangeSequence(authorityId));
+    }
+
     public async IAsyncEnumerable<RevocationEntry> ListEntriesAsync(RevocationEntryQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

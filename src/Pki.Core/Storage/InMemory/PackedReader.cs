@@ -34,6 +34,9 @@ internal ref struct PackedReader
 
     public int ReadCount() => checked((int)ReadVariableLength());
 
+    /// <summary>What <see cref="PackedWriter.WriteCompact"/> wrote.</summary>
+    public long ReadCompact() => checked((long)ReadVariableLength());
+
     /// <summary>The bytes <see cref="PackedWriter.WriteBytes"/> wrote, as a view of the packed buffer (no copy).</summary>
     public ReadOnlySpan<byte> ReadBytes() => Take(ReadCount());
 

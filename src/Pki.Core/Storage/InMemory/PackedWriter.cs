@@ -54,6 +54,13 @@ internal ref struct PackedWriter
         }
     }
 
+    /// <summary>A non-negative number that is usually small (a sequence number), in as few bytes as it needs.</summary>
+    public void WriteCompact(long value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        WriteVariableLength((ulong)value);
+    }
+
     /// <summary>A non-negative count (of list items, of bytes).</summary>
     public void WriteCount(int count)
     {
