@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CaServer.Tests.TestSupport;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CaServer.Tests;
 
@@ -20,6 +21,20 @@ public sealed class AuthAndErrorTests(CaServerFixture fixture)
         var problem = await response.ReadJsonAsync();
         Assert.Equal(401, problem.GetProperty("status").GetInt32());
         Assert.Equal("Unauthorized", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task The_mtls_route_without_a_client_certificate_is_403_with_no_bearer_challenge()
+    {
+        // TLS client authentication cannot be asked for again in an HTTP answer, and no HTTP authentication scheme names
+        // it; a 401 would have to carry a challenge (RFC 9110 section 15.5.2) that no client could answer.
+        using var client = Server.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+        using var response = await client.GetAsync("/mtls/hello");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(response.Headers.WwwAuthenticate);
+        var problem = await response.ReadJsonAsync();
+        Assert.Equal("Forbidden", problem.GetProperty("code").GetString());
+        Assert.Contains("client certificate", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class MutualTlsTests
         Assert.Equal(HttpStatusCode.OK, await HelloAsync(https, root, clientCertificate));
 
         // No client certificate, or one from another CA.
-        Assert.Equal(HttpStatusCode.Unauthorized, await HelloAsync(https, root, null));
+        Assert.Equal(HttpStatusCode.Forbidden, await HelloAsync(https, root, null));
         using var stranger = SelfSigned();
         Assert.Equal(HttpStatusCode.Forbidden, await HelloAsync(https, root, stranger));
 

@@ -11,6 +11,7 @@ namespace Pki.CaServer.Routes;
 /// The mTLS demonstration (the API-shield use case of seed 001): <c>GET /mtls/hello</c> on the HTTPS listener answers 200
 /// only to a client certificate that chains to this server's root through its issuing CA and whose status in the library
 /// is active. A zone DELETE (hold) makes it 403; a PATCH (reactivate) makes it 200 again — no CRL caching in between.
+/// Every refusal is 403, no client certificate included: the route never answers 401, so never a Bearer challenge.
 /// </summary>
 public static class MtlsRoutes
 {
@@ -33,10 +34,14 @@ public static class MtlsRoutes
             throw new HttpProblemException(StatusCodes.Status403Forbidden, "Use the HTTPS listener with a client certificate.");
         }
 
+        // No certificate is 403, as ASP.NET Core's certificate authentication handler answers a challenge: the certificate
+        // belongs to the TLS handshake, which an HTTP answer cannot ask for again, and no HTTP authentication scheme names
+        // it. A 401 must carry a WWW-Authenticate challenge the client can answer (RFC 9110 section 15.5.2); the only
+        // scheme this server knows, Bearer, would send the client looking for an API key that does not help here.
         using var client = await context.Connection.GetClientCertificateAsync(cancellationToken);
         if (client is null)
         {
-            throw new HttpProblemException(StatusCodes.Status401Unauthorized, "A client certificate issued by this server's CA is required.");
+            throw new HttpProblemException(StatusCodes.Status403Forbidden, "A client certificate issued by this server's CA is required; present one in the TLS handshake.");
         }
 
         await state.Ready.WaitAsync(cancellationToken);
