@@ -4,6 +4,8 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CaServer.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Pki.CaServer.Hosting;
 using Pki.Core.Tests.TestSupport;
 
 namespace CaServer.Tests;
@@ -39,6 +41,71 @@ public sealed class PublicationTests(CaServerFixture fixture)
         Assert.StartsWith("-----BEGIN CERTIFICATE-----", await pem.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var unknown = await anonymous.GetAsync("/ca/nobody.crt");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Publication_urls_by_name_do_not_list_every_CA_per_request()
+    {
+        await using var factory = new CaServerFactory();
+        await using var server = ListCountingAuthorityStore.Wrap(factory);
+        using var anonymous = server.CreateClient();
+        await server.Services.GetRequiredService<CaServerState>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
+        var store = ListCountingAuthorityStore.Get(server);
+        int before = store.Lists;
+
+        // Anonymous requests by name, known and unknown: the names are read once, not once per request.
+        for (int i = 0; i < 10; i++)
+        {
+            using var known = await anonymous.GetAsync("/ca/CaServer%20Issuing%20CA.crt");
+            Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+            using var unknown = await anonymous.GetAsync($"/ca/nobody-{i}.pem");
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
+        Assert.Equal(1, store.Lists - before);
+
+        // A CA created through the server is published by name at once, not when the names read above grow old.
+        using var admin = server.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", CaServerFactory.AdminKey);
+        using var created = await admin.PostAsync("/api/v1/cas/", Http.Json(new { name = "Fresh CA", subject_dn = "CN=Fresh CA" }));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var fresh = await anonymous.GetAsync("/ca/Fresh%20CA.crt");
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_name_that_CAs_of_several_organizations_share_is_404_like_an_unknown_one()
+    {
+        // The server refuses such names itself; the library does not (names are unique per organization), so they are made
+        // through it here, before anything is published.
+        await using var server = new CaServerFactory();
+        await server.StartAsync();
+        var authorities = server.Services.GetRequiredService<Pki.Core.ICertificateAuthority>();
+        using (Pki.CaServer.Security.HttpCallerAccessor.RunAs(Pki.Core.PkiCaller.System))
+        {
+            // "Twin": without an organization and in one (the library would prefer the first); "Pair": in two organizations.
+            foreach (var (name, organization) in new[] { ("Twin", null), ("Twin", "Org A"), ("Pair", "Org A"), ("Pair", "Org B") })
+            {
+                await authorities.CreateRootAsync(new Pki.Core.CreateRootAuthorityRequest
+                {
+                    Name = name, Organization = organization, Subject = Pki.Core.DistinguishedName.Parse($"CN={name}"),
+                });
+            }
+        }
+
+        using var anonymous = server.Client(key: null);
+        foreach (string path in new[] { "/ca/Twin.crt", "/ca/Pair.pem", "/crl/Twin.crl", "/crl/Pair-delta.crl" })
+        {
+            using var shared = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, shared.StatusCode);
+            var problem = await shared.ReadJsonAsync();
+            Assert.Equal("AuthorityNotFound", problem.GetProperty("code").GetString());
+            Assert.StartsWith("Several CAs are named", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        using var unknown = await anonymous.GetAsync("/crl/Nobody.crl");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("CA 'Nobody' does not exist.", (await unknown.ReadJsonAsync()).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public static class CaServerHostingExtensions
         builder.Services.AddSingleton<ApiKeyRegistry>();
         builder.Services.AddSingleton<CaServerState>();
         builder.Services.AddSingleton<PublicUrls>();
+        builder.Services.AddSingleton<PublicationNameIndex>();
         builder.Services.AddHostedService<AuthorityBootstrapper>();
         builder.Services.AddSingleton<TlsCertificateRenewal>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TlsCertificateRenewal>());

@@ -17,7 +17,7 @@ public static class AuthorityRoutes
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, ICertificateAuthority authorities, IAuthorityStore store, PublicUrls urls, CancellationToken cancellationToken)
+        HttpRequest request, ICertificateAuthority authorities, IAuthorityStore store, PublicationNameIndex names, PublicUrls urls, CancellationToken cancellationToken)
     {
         var body = await Json.ReadBodyAsync<CreateBody>(request, Json.SnakeCase, cancellationToken);
         string name = body.Name ?? "";
@@ -26,7 +26,7 @@ public static class AuthorityRoutes
             throw new PkiException(PkiErrorCode.InvalidRequest, "name and subject_dn are required.");
         }
 
-        using var reservation = await PublicationNames.ReserveAsync(name, store, cancellationToken);
+        using var reservation = await PublicationNames.ReserveAsync(name, store, names, cancellationToken);
 
         var keyAlgorithm = body.KeyAlgorithm is null ? KeyAlgorithm.EcdsaP256 : KeyAlgorithmText.Parse(body.KeyAlgorithm);
         var subject = DistinguishedName.Parse(body.SubjectDn);

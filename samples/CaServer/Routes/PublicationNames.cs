@@ -19,11 +19,12 @@ internal static class PublicationNames
 
     /// <summary>
     /// Checks that <paramref name="name"/> can be published and is free, then holds every other creation of this process
-    /// until the returned handle is disposed (after the CA has been stored, or has failed).
+    /// until the returned handle is disposed (after the CA has been stored, or has failed), when the publication routes'
+    /// <paramref name="published"/> names are read again, so that they find the new CA at once.
     /// </summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> for a name that cannot be published;
     /// <see cref="PkiErrorCode.Conflict"/> when a CA of any organization has the name already.</exception>
-    public static async ValueTask<IDisposable> ReserveAsync(string name, IAuthorityStore authorities, CancellationToken cancellationToken)
+    public static async ValueTask<IDisposable> ReserveAsync(string name, IAuthorityStore authorities, PublicationNameIndex published, CancellationToken cancellationToken)
     {
         EnsurePublishable(name);
         await s_creation.WaitAsync(cancellationToken);
@@ -37,7 +38,7 @@ internal static class PublicationNames
                 }
             }
 
-            return new Release();
+            return new Release(published);
         }
         catch
         {
@@ -69,7 +70,7 @@ internal static class PublicationNames
         }
     }
 
-    private sealed class Release : IDisposable
+    private sealed class Release(PublicationNameIndex published) : IDisposable
     {
         private int _released;
 
@@ -77,6 +78,7 @@ internal static class PublicationNames
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
+                published.Invalidate();
                 s_creation.Release();
             }
         }

@@ -29,7 +29,7 @@ public static class PublicationRoutes
         publication.MapMethods("/ocsp/{ca}/{**request}", getOrHead, OcspGetAsync);
     }
 
-    private static async Task<IResult> CertificateAsync(string file, ICertificateAuthority authorities, CancellationToken cancellationToken)
+    private static async Task<IResult> CertificateAsync(string file, ICertificateAuthority authorities, PublicationNameIndex names, CancellationToken cancellationToken)
     {
         bool pem = file.EndsWith(".pem", StringComparison.Ordinal);
         if (!pem && !file.EndsWith(".crt", StringComparison.Ordinal))
@@ -37,7 +37,7 @@ public static class PublicationRoutes
             throw new PkiException(PkiErrorCode.AuthorityNotFound, "A CA certificate is published as /ca/{ca}.crt or /ca/{ca}.pem.");
         }
 
-        var authority = await authorities.GetAsync(await ResolveAsync(file[..^4], authorities, cancellationToken), cancellationToken);
+        var authority = await authorities.GetAsync(await ResolveAsync(file[..^4], names, cancellationToken), cancellationToken);
         if (pem)
         {
             return Results.Text(authority.CertificatePem, "application/x-pem-file");
@@ -47,18 +47,18 @@ public static class PublicationRoutes
         return Results.Bytes(certificate.RawData, "application/pkix-cert");
     }
 
-    private static async Task<IResult> CrlAsync(string file, HttpContext context, ICertificateAuthority authorities, IRevocationService revocation, CancellationToken cancellationToken)
+    private static async Task<IResult> CrlAsync(string file, HttpContext context, PublicationNameIndex names, IRevocationService revocation, CancellationToken cancellationToken)
     {
         const string delta = "-delta.crl";
         if (file.EndsWith(delta, StringComparison.Ordinal))
         {
-            var reference = await ResolveAsync(file[..^delta.Length], authorities, cancellationToken);
+            var reference = await ResolveAsync(file[..^delta.Length], names, cancellationToken);
             return Crl(context, await revocation.GetDeltaCrlAsync(reference, cancellationToken)); // the last one while it is fresh
         }
 
         if (file.EndsWith(".crl", StringComparison.Ordinal))
         {
-            var reference = await ResolveAsync(file[..^4], authorities, cancellationToken);
+            var reference = await ResolveAsync(file[..^4], names, cancellationToken);
             return Crl(context, await revocation.GetCrlAsync(reference, cancellationToken));
         }
 
@@ -89,33 +89,7 @@ public static class PublicationRoutes
         return Results.Bytes(crl.Der.ToArray(), "application/pkix-crl", lastModified: crl.ThisUpdate, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{crl.AuthorityId}-{crl.Number}\""));
     }
 
-    /// <summary>An id as it is; a name to the id of the one CA with that name (names are unique per organization; the publication URLs carry names).</summary>
-    private static async ValueTask<CaReference> ResolveAsync(string key, ICertificateAuthority authorities, CancellationToken cancellationToken)
-    {
-        if (CaKey.IsId(key))
-        {
-            return CaReference.ById(key);
-        }
-
-        string? found = null;
-        await foreach (var authority in PublicationNames.AllAsync(query => authorities.ListAsync(query, cancellationToken)))
-        {
-            if (authority.Name == key)
-            {
-                if (found is not null)
-                {
-                    throw new PkiException(PkiErrorCode.AuthorityNotFound, $"Several CAs are named '{key}'; use the CA id.");
-                }
-
-                found = authority.Id;
-            }
-        }
-
-        if (found is null)
-        {
-            throw new PkiException(PkiErrorCode.AuthorityNotFound, $"CA '{key}' does not exist.");
-        }
-
-        return CaReference.ById(found);
-    }
+    /// <summary>An id as it is; a name to the id of the one CA with that name (the publication URLs carry names).</summary>
+    private static ValueTask<CaReference> ResolveAsync(string key, PublicationNameIndex names, CancellationToken cancellationToken) =>
+        CaKey.IsId(key) ? ValueTask.FromResult(CaReference.ById(key)) : names.ResolveAsync(key, cancellationToken);
 }
