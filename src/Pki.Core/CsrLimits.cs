@@ -6,7 +6,8 @@ public sealed class CsrLimits
     /// <summary>The largest CSR accepted, in bytes (PEM text or DER). Default 64 KiB.</summary>
     public int MaximumSize { get; set; } = 64 * 1024;
 
-    /// <summary>The largest number of subject alternative names in a request or an override. Default 100.</summary>
+    /// <summary>The largest number of subject alternative names in a request or an override, and in a certificate: a common
+    /// name the profile adds as a SAN counts. Default 100.</summary>
     public int MaximumSubjectAlternativeNames { get; set; } = 100;
 
     /// <summary>The largest number of subject attributes. Default 16.</summary>

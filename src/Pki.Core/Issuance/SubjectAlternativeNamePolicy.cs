@@ -11,11 +11,13 @@ namespace Pki.Core.Issuance;
 internal static class SubjectAlternativeNamePolicy
 {
     /// <exception cref="PkiException"><see cref="PkiErrorCode.PolicyViolation"/>, <see cref="PkiErrorCode.InvalidSubjectAlternativeName"/>,
-    /// <see cref="PkiErrorCode.InputTooLarge"/>.</exception>
+    /// <see cref="PkiErrorCode.InputTooLarge"/> for more than <paramref name="maxCount"/> names, the common name added from
+    /// the defaults included (so a certificate never has more).</exception>
     public static SubjectAlternativeNames Apply(SubjectAlternativeNames names, string? commonName, CertificateProfile profile, string profileName, int maxCount)
     {
         SubjectAlternativeNameSyntax.Validate(names, maxCount);
-        names = AddDefaults(Distinct(names), commonName, profile.Type);
+        var requested = Distinct(names);
+        names = AddDefaults(requested, commonName, profile.Type);
         var allowed = profile.AllowedSubjectAlternativeNames;
         Require(names.DnsNames.Count == 0 || allowed.HasFlag(SubjectAlternativeNameTypes.Dns), profileName, "DNS");
         Require(names.IpAddresses.Count == 0 || allowed.HasFlag(SubjectAlternativeNameTypes.IpAddress), profileName, "IP address");
@@ -23,7 +25,11 @@ internal static class SubjectAlternativeNamePolicy
         Require(names.Uris.Count == 0 || allowed.HasFlag(SubjectAlternativeNameTypes.Uri), profileName, "URI");
         if (names.Count > maxCount)
         {
-            throw new PkiException(PkiErrorCode.InputTooLarge, $"At most {maxCount} subject alternative names are allowed.");
+            // The requested names are within the cap (Validate), so the common name the defaults added is the one too many.
+            throw new PkiException(PkiErrorCode.InputTooLarge,
+                $"At most {maxCount} subject alternative names are allowed, and the common name '{commonName}' counts: it is added to the "
+                + $"{requested.Count} requested as a subject alternative name (for server and dual certificates, CA/Browser Forum baseline "
+                + $"requirements 7.1.4.3). Request at most {maxCount - 1} others, or the common name among them.");
         }
 
         if (profile.Type is CertificateType.Server && names.DnsNames.Count == 0 && names.IpAddresses.Count == 0)

@@ -77,6 +77,27 @@ public sealed class IssueCertificateTests : IClassFixture<HierarchyFixture>
     }
 
     [Fact]
+    public async Task A_common_name_added_to_a_full_set_of_sans_is_refused_as_over_the_cap()
+    {
+        // The CN a server or dual certificate gets as a SAN (7.1.4.3) counts toward Csr.MaximumSubjectAlternativeNames
+        // (100 by default): the certificate never has more, and the refusal is the cap's own, saying why.
+        SubjectAlternativeNames Hosts(int count) => new(dnsNames: Enumerable.Range(0, count).Select(i => $"h{i}.example.com"));
+        foreach (var (profile, commonName) in new[] { (CertificateProfiles.Server, "api.example.com"), (CertificateProfiles.Dual, "api.example.com"), (CertificateProfiles.Server, "10.0.0.1") })
+        {
+            var error = await Assert.ThrowsAsync<PkiException>(() => IssueAsync(profile, commonName, Hosts(100)));
+            Assert.Equal(PkiErrorCode.InputTooLarge, error.Code);
+            Assert.Contains("At most 100 subject alternative names", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"common name '{commonName}' counts", error.Message, StringComparison.Ordinal);
+        }
+
+        var atTheCap = await IssueAsync(CertificateProfiles.Server, "api.example.com", Hosts(99));
+        Assert.Equal(100, atTheCap.Record.SubjectAlternativeNames.Count);
+        var alreadyThere = await IssueAsync(CertificateProfiles.Server, "H7.Example.com", Hosts(100));
+        Assert.Equal(100, alreadyThere.Record.SubjectAlternativeNames.Count);
+        Assert.Contains("H7.Example.com", alreadyThere.Record.SubjectAlternativeNames.DnsNames);
+    }
+
+    [Fact]
     public async Task A_client_certificate_whose_common_name_is_an_email_gets_an_email_san()
     {
         var issued = await IssueAsync(CertificateProfiles.Client, "alice@example.com");
