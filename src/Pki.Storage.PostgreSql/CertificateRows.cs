@@ -95,6 +95,11 @@ internal static class CertificateRows
                 $"CA '{certificate.CertificateAuthority.Id}' already has a certificate with serial number {certificate.SerialNumberHex}.", exception)
             : exception.IsUniqueViolation()
                 ? new PkiException(PkiErrorCode.Conflict, $"A certificate with id '{certificate.Id}' already exists.", exception)
+            : exception.SqlState == PostgresErrorCodes.DeadlockDetected
+                // Two transactions storing records with a status history for two CAs, in opposite orders, take the CAs'
+                // counter rows in opposite orders; PostgreSQL aborts one. Nothing of it is kept: a retry succeeds.
+                ? new PkiException(PkiErrorCode.ConcurrencyConflict,
+                    $"Storing certificate '{certificate.Id}' deadlocked with a concurrent transaction and was rolled back; retry.", exception)
                 : null;
 
     private static string InactiveIssuer(PostgresException exception, CertificateRecord certificate) =>

@@ -11,7 +11,7 @@ public sealed class MigrationTests : IDisposable
     public void Migrations_are_numbered_from_one_without_gaps_one_per_store_contract()
     {
         Assert.Equal(Enumerable.Range(1, SqliteMigrator.All.Count), SqliteMigrator.All.Select(m => m.Version));
-        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key", "tidy", "serial_index", "status_change_sequence"],
+        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key", "tidy", "serial_index", "status_change_sequence", "status_change_triggers"],
             SqliteMigrator.All.Select(m => m.Name));
     }
 
@@ -131,7 +131,8 @@ public sealed class MigrationTests : IDisposable
                 .Append("subject, subject_alternative_names, certificate_pem, validity_days, subject_key_identifier, signature_algorithm, profile, ")
                 .Append("public_key_algorithm, public_key_size, revoked_at, revocation_reason, status_changed_at) VALUES ")
                 .Append("('revoked', 'ca', 'CA', x'01', 'ff', 3, 2, 1, 3000000000000000000, '[]', '{}', 'pem', 30, 'ski', 'alg', 'client', 'EC', 256, 5, 1, 5),")
-                .Append("('untouched', 'ca', 'CA', x'02', 'fe', 1, 2, 1, 3000000000000000000, '[]', '{}', 'pem', 30, 'ski', 'alg', 'client', 'EC', 256, NULL, NULL, NULL);")
+                .Append("('untouched', 'ca', 'CA', x'02', 'fe', 1, 2, 1, 3000000000000000000, '[]', '{}', 'pem', 30, 'ski', 'alg', 'client', 'EC', 256, NULL, NULL, NULL),")
+                .Append("('held-undated', 'ca', 'CA', x'03', 'fd', 2, 2, 1, 3000000000000000000, '[]', '{}', 'pem', 30, 'ski', 'alg', 'client', 'EC', 256, 5, 6, NULL);")
                 .Append("INSERT INTO crls VALUES ('ca', 0, 7, NULL, 1, 2, 1, 1, x'30');").ToString());
 
         using var database = _file.Open();
@@ -146,7 +147,38 @@ public sealed class MigrationTests : IDisposable
             changed.Add(entry);
         }
 
-        Assert.Equal(("revoked", 1L), (Assert.Single(changed).CertificateId, changed[0].ChangeSequence));
+        // Not active but never stamped (possible before): numbered too, so that CRLs can drop it once it expires.
+        Assert.Equal([("held-undated", 1L), ("revoked", 1L)], changed.Select(e => (e.CertificateId, e.ChangeSequence)).OrderBy(e => e.CertificateId, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_status_change_written_without_a_number_by_an_older_process_is_numbered()
+    {
+        using var database = _file.Open();
+        await database.EnsureMigratedAsync(CancellationToken.None);
+        var revocation = new SqliteRevocationStore(database);
+        using (var raw = _file.OpenRaw())
+        {
+            using var command = raw.CreateCommand();
+            // A certificate stored active, then the UPDATE of a version before 0011 (which knew no numbers).
+            command.CommandText =
+                "INSERT INTO certificates (id, authority_id, authority_name, serial_number, fingerprint_sha256, status, type, issued_on, expires_on, "
+                + "subject, subject_alternative_names, certificate_pem, validity_days, subject_key_identifier, signature_algorithm, profile, "
+                + "public_key_algorithm, public_key_size) VALUES ('leaf', 'ca', 'CA', x'01', 'ff', 1, 2, 1, 3000000000000000000, '[]', '{}', "
+                + "'pem', 30, 'ski', 'alg', 'client', 'EC', 256);"
+                + "UPDATE certificates SET status = 3, revocation_reason = 1, revoked_at = 5, invalidity_date = NULL, revocation_comment = NULL, "
+                + "status_changed_at = 5 WHERE id = 'leaf' AND status = 1;";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal(1, await revocation.GetLastChangeSequenceAsync("ca", CancellationToken.None));
+        var changed = new List<Pki.Core.RevocationEntry>();
+        await foreach (var entry in revocation.ListEntriesAsync(new Pki.Core.RevocationEntryQuery { AuthorityId = "ca", ChangedAfter = 0 }, CancellationToken.None))
+        {
+            changed.Add(entry);
+        }
+
+        Assert.Equal(("leaf", 1L), (Assert.Single(changed).CertificateId, changed[0].ChangeSequence));
     }
 
     [Fact]

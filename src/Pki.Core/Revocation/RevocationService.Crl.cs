@@ -5,7 +5,18 @@ namespace Pki.Core.Revocation;
 
 internal sealed partial class RevocationService
 {
-    public async ValueTask<CertificateRevocationList> GetCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
+    /// <summary>Makes the CRL that <see cref="GetCrlAsync(CaReference, CrlCreation?, CancellationToken)"/> needs when the
+    /// stored one is stale: a full CRL, or with <paramref name="delta"/> a delta CRL (the governed service audits it).</summary>
+    internal delegate ValueTask<CertificateRevocationList> CrlCreation(CaReference authority, bool delta, CancellationToken cancellationToken);
+
+    public ValueTask<CertificateRevocationList> GetCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
+        GetCrlAsync(authority, create: null, cancellationToken);
+
+    public ValueTask<CertificateRevocationList> GetDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
+        GetDeltaCrlAsync(authority, create: null, cancellationToken);
+
+    /// <summary><see cref="GetCrlAsync(CaReference, CancellationToken)"/>; a new CRL is made through <paramref name="create"/> when given.</summary>
+    internal async ValueTask<CertificateRevocationList> GetCrlAsync(CaReference authority, CrlCreation? create, CancellationToken cancellationToken)
     {
         var record = await resolver.FindAsync(authority, cancellationToken).ConfigureAwait(false);
         var latest = await store.GetLatestCrlAsync(record.Id, delta: false, cancellationToken).ConfigureAwait(false);
@@ -14,10 +25,11 @@ internal sealed partial class RevocationService
             return latest;
         }
 
-        return await CreateCurrentAsync(record.Id, delta: false, cancellationToken).ConfigureAwait(false);
+        return await CreateCurrentAsync(record.Id, delta: false, create, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<CertificateRevocationList> GetDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
+    /// <summary><see cref="GetDeltaCrlAsync(CaReference, CancellationToken)"/>; a new CRL is made through <paramref name="create"/> when given.</summary>
+    internal async ValueTask<CertificateRevocationList> GetDeltaCrlAsync(CaReference authority, CrlCreation? create, CancellationToken cancellationToken)
     {
         var record = await resolver.FindAsync(authority, cancellationToken).ConfigureAwait(false);
         var latestBase = await store.GetLatestCrlAsync(record.Id, delta: false, cancellationToken).ConfigureAwait(false);
@@ -28,21 +40,22 @@ internal sealed partial class RevocationService
             return latest;
         }
 
-        return await CreateCurrentAsync(record.Id, delta: true, cancellationToken).ConfigureAwait(false);
+        return await CreateCurrentAsync(record.Id, delta: true, create, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A new current CRL for <see cref="GetCrlAsync"/> / <see cref="GetDeltaCrlAsync"/>. In this process one such creation
+    /// A new current CRL for <see cref="GetCrlAsync(CaReference, CancellationToken)"/> / <see cref="GetDeltaCrlAsync(CaReference, CancellationToken)"/>. In this process one such creation
     /// runs per CA and kind at a time, and a request takes the last one made if it started after the request arrived —
     /// its entries were read after the request was made, so a revocation the caller made before asking is on it. A burst
     /// of downloads right after a revocation thus signs and stores one or two CRLs, not one each (concurrent builders
     /// would also keep overtaking each other's numbers: see <see cref="CreateAsync(AuthorityContext, CertificateRevocationList?, CancellationToken)"/>).
     /// </summary>
-    private async ValueTask<CertificateRevocationList> CreateCurrentAsync(string authorityId, bool delta, CancellationToken cancellationToken)
+    private async ValueTask<CertificateRevocationList> CreateCurrentAsync(string authorityId, bool delta, CrlCreation? create, CancellationToken cancellationToken)
     {
+        create ??= CreateAsync;
         if (StoreTransaction.Current is not null)
         {
-            return await CreateAsync(authorityId, delta, cancellationToken).ConfigureAwait(false); // the caller's transaction: its own
+            return await create(CaReference.ById(authorityId), delta, cancellationToken).ConfigureAwait(false); // the caller's transaction: its own
         }
 
         long arrival = Interlocked.Increment(ref _crlRequests);
@@ -57,7 +70,7 @@ internal sealed partial class RevocationService
             }
 
             long requestsBeforeStart = Interlocked.Read(ref _crlRequests);
-            var crl = await CreateAsync(authorityId, delta, cancellationToken).ConfigureAwait(false);
+            var crl = await create(CaReference.ById(authorityId), delta, cancellationToken).ConfigureAwait(false);
             _lastCreated[key] = (requestsBeforeStart, crl);
             return crl;
         }
@@ -67,8 +80,8 @@ internal sealed partial class RevocationService
         }
     }
 
-    private ValueTask<CertificateRevocationList> CreateAsync(string authorityId, bool delta, CancellationToken cancellationToken) =>
-        delta ? CreateDeltaCrlAsync(CaReference.ById(authorityId), cancellationToken) : CreateCrlAsync(CaReference.ById(authorityId), cancellationToken);
+    private ValueTask<CertificateRevocationList> CreateAsync(CaReference authority, bool delta, CancellationToken cancellationToken) =>
+        delta ? CreateDeltaCrlAsync(authority, cancellationToken) : CreateCrlAsync(authority, cancellationToken);
 
     public async ValueTask<CertificateRevocationList> CreateCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
     {

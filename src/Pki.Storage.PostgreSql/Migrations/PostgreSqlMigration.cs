@@ -19,5 +19,6 @@ internal sealed record PostgreSqlMigration(int Version, string Name, Func<Postgr
         new(8, "tidy", TidyMigration.Sql),
         new(9, "issuer status check", IssuerStatusMigration.Sql),
         new(10, "status change sequence numbers", StatusChangeSequenceMigration.Sql),
+        new(11, "status change numbering triggers", StatusChangeTriggerMigration.Sql),
     ];
 }

@@ -91,11 +91,6 @@ internal static class CertificateRows
                 string inactive = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? record.CertificateAuthority.Id;
                 throw CertificateRecordRules.IssuerNotActive(record.CertificateAuthority.Id, inactive);
             }
-
-            if (CertificateRecordRules.HasStatusHistory(record))
-            {
-                await StatusChangeSequences.StampNextAsync(connection, transaction, record.CertificateAuthority.Id, record.Id, cancellationToken).ConfigureAwait(false);
-            }
         }
         catch (SqliteException ex) when (SqliteErrors.IsUniqueViolation(ex))
         {

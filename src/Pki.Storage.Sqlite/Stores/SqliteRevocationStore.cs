@@ -17,7 +17,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     private const string ChangeStatus =
         "UPDATE certificates SET status = @new_status, revocation_reason = @reason, revoked_at = @revoked_at, "
         + "invalidity_date = @invalidity_date, revocation_comment = @comment, status_changed_at = @changed_at "
-        + "WHERE id = @id AND status = @expected_status RETURNING authority_id;";
+        + "WHERE id = @id AND status = @expected_status RETURNING id;";
 
     private const string SelectCertificate = "SELECT " + CertificateRows.Columns + " FROM certificates WHERE id = @id;";
 
@@ -74,7 +74,7 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
         return database.WriteAsync<CertificateRecord?>(
             async (connection, transaction, token) =>
             {
-                string? authorityId;
+                string? changedId;
                 using (var update = Sql.Command(connection, transaction, ChangeStatus)
                     .With("@new_status", (int)change.NewStatus)
                     .With("@reason", (int?)change.Reason)
@@ -85,14 +85,13 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
                     .With("@id", change.CertificateId)
                     .With("@expected_status", (int)change.ExpectedStatus))
                 {
-                    authorityId = await update.ExecuteScalarAsync(token).ConfigureAwait(false) as string;
+                    changedId = await update.ExecuteScalarAsync(token).ConfigureAwait(false) as string;
                 }
 
-                if (authorityId is not null)
+                if (changedId is not null)
                 {
-                    await StatusChangeSequences.StampNextAsync(connection, transaction, authorityId, change.CertificateId, token).ConfigureAwait(false);
-
-                    // Same transaction, so the row read back is the row just written.
+                    // Same transaction, so the row read back is the row just written, with the number the trigger gave
+                    // its change (migration 0012: tr_certificates_status_changed).
                     using var select = Sql.Command(connection, transaction, SelectCertificate).With("@id", change.CertificateId);
                     return await Sql.ReadSingleAsync(select, CertificateRows.Read, token).ConfigureAwait(false);
                 }

@@ -59,19 +59,37 @@ internal sealed class GovernedRevocationService(
     {
         // CRLs are public documents: reading one needs only that the CA is visible to the caller.
         var visible = await lookup.FindVisibleAsync(authority, cancellationToken).ConfigureAwait(false);
-        var crl = await inner.GetCrlAsync(CaReference.ById(visible.Id), cancellationToken).ConfigureAwait(false);
-        PkiTelemetry.CrlsProduced.Add(1, new KeyValuePair<string, object?>("kind", "full"));
-        return crl;
+        return await inner.GetCrlAsync(CaReference.ById(visible.Id), CreateOnDemandAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<CertificateRevocationList> GetDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default)
     {
         // As GetCrlAsync: a public document, for any caller that can see the CA.
         var visible = await lookup.FindVisibleAsync(authority, cancellationToken).ConfigureAwait(false);
-        var crl = await inner.GetDeltaCrlAsync(CaReference.ById(visible.Id), cancellationToken).ConfigureAwait(false);
-        PkiTelemetry.CrlsProduced.Add(1, new KeyValuePair<string, object?>("kind", "delta"));
-        return crl;
+        return await inner.GetDeltaCrlAsync(CaReference.ById(visible.Id), CreateOnDemandAsync, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A CRL that <see cref="GetCrlAsync"/> or <see cref="GetDeltaCrlAsync"/> signs because the stored one is stale: audited
+    /// as the caller's <c>crl.create</c> / <c>crl.create-delta</c> like an explicit creation, without the Publish
+    /// permission (anyone who may read the CA's CRL may cause its renewal). Concurrent requests share one creation, so
+    /// one event.
+    /// </summary>
+    private ValueTask<CertificateRevocationList> CreateOnDemandAsync(CaReference authority, bool delta, CancellationToken cancellationToken) =>
+        audit.RecordAsync(delta ? "crl.create-delta" : "crl.create", AuditObjects.Crl, null, async () =>
+        {
+            var crl = delta
+                ? await inner.CreateDeltaCrlAsync(authority, cancellationToken).ConfigureAwait(false)
+                : await inner.CreateCrlAsync(authority, cancellationToken).ConfigureAwait(false);
+            CountProduced(crl);
+            return crl;
+        }, DescribeCrl, inOneTransaction: false, cancellationToken);
+
+    private static (string? ObjectId, string? AuthorityId) DescribeCrl(CertificateRevocationList crl) =>
+        (crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.AuthorityId);
+
+    private static void CountProduced(CertificateRevocationList crl) =>
+        PkiTelemetry.CrlsProduced.Add(1, new KeyValuePair<string, object?>("kind", crl.BaseCrlNumber is null ? "full" : "delta"));
 
     public ValueTask<CertificateRevocationList> CreateCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
         PublishingAsync("crl.create", authority, a => inner.CreateCrlAsync(a, cancellationToken), inOneTransaction: false, cancellationToken);
@@ -108,9 +126,9 @@ internal sealed class GovernedRevocationService(
         {
             var visible = await lookup.DemandAsync(authority, PkiOperation.Publish, cancellationToken).ConfigureAwait(false);
             var crl = await operation(CaReference.ById(visible.Id)).ConfigureAwait(false);
-            PkiTelemetry.CrlsProduced.Add(1, new KeyValuePair<string, object?>("kind", crl.BaseCrlNumber is null ? "full" : "delta"));
+            CountProduced(crl);
             return crl;
-        }, crl => (crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.AuthorityId), inOneTransaction, cancellationToken);
+        }, DescribeCrl, inOneTransaction, cancellationToken);
 
     private async ValueTask DemandOnCertificateAsync(CertificateReference reference, CancellationToken cancellationToken)
     {

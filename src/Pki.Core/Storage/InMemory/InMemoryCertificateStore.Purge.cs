@@ -36,16 +36,13 @@ internal sealed partial class InMemoryCertificateStore
         && record.Type != CertificateType.CertificateAuthority
         && !(purge.KeepNotActive && record.Status != CertificateStatus.Active)
         && (purge.AuthorityId is null || record.Authority.Id == purge.AuthorityId)
-        && (purge.PublishedBy is not { } published || IsPublished(record, published))
+        && (purge.PublishedBy is not { } published || IsPublished(record, EntryOf(record).ChangeSequence, published))
         && !_referencedByToken(record.Id);
 
     /// <summary><see cref="CertificatePurge.PublishedBy"/>: never revoked or held, or its last change (and, unless active
     /// again, its expiry) reflected in the CRL.</summary>
-    private static bool IsPublished(PackedCertificate record, CrlCoverage published)
-    {
-        long sequence = CertificateRecordPacker.ReadRevocationEntry(record).ChangeSequence;
-        return sequence == 0
+    private static bool IsPublished(PackedCertificate record, long sequence, CrlCoverage published) =>
+        sequence == 0
             ? record.Status == CertificateStatus.Active
             : sequence <= published.ChangesThrough && (record.Status == CertificateStatus.Active || record.ExpiresOn < published.ThisUpdate);
-    }
 }

@@ -30,6 +30,9 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     /// <summary>Per CA, the last status-change sequence number given (see <see cref="IRevocationStore.TryChangeStatusAsync"/>).</summary>
     private readonly Dictionary<string, long> _changeSequences = new(StringComparer.Ordinal);
 
+    /// <summary>The numbers of status changes taken back (by certificate id), until the certificate changes again or goes.</summary>
+    private readonly Dictionary<string, long> _restoredSequences = new(StringComparer.Ordinal);
+
     private readonly InternPool<AuthoritySummary> _authorities = new();
     private readonly InternPool<string> _organizations = new(StringComparer.Ordinal);
 
@@ -115,7 +118,13 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 return;
             }
 
+            bool numbered = EntryOf(packed).ChangeSequence > 0;
             Remove(packed);
+            if (numbered)
+            {
+                // Readers may have seen its status: taking it back is a change too, so CRLs made meanwhile are stale.
+                NextChangeSequence(packed.Authority.Id);
+            }
         }
     }
 
@@ -124,6 +133,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
     {
         _byId.Remove(record.Id);
         _ids.Remove(record.Id);
+        _restoredSequences.Remove(record.Id);
         _bySerial.Remove(record);
         if (_revocationIndex.TryGetValue(record.Authority.Id, out var ids))
         {
@@ -182,19 +192,24 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 StatusChangedAt = change.ChangedAt,
             };
             // The number is not taken back with the change: a gap is harmless.
+            _restoredSequences.Remove(current.Id);
             var repacked = CertificateRecordPacker.Repack(current, updated, NextChangeSequence(current.Authority.Id));
-            bool wasIndexed = _revocationIndex.TryGetValue(current.Authority.Id, out var indexed) && indexed.Contains(current.Id);
             _byId[current.Id] = repacked;
             _bySerial.Remove(current);
             _bySerial.Add(repacked);
             IndexRevocation(updated);
-            undo?.Add(() => TakeBackStatusChange(repacked, current, wasIndexed));
+            undo?.Add(() => TakeBackStatusChange(repacked, current));
             return updated;
         }
     }
 
-    /// <summary>Puts <paramref name="previous"/> back where a status change stored <paramref name="changed"/>, unless it has changed since.</summary>
-    private void TakeBackStatusChange(PackedCertificate changed, PackedCertificate previous, bool previousWasIndexed)
+    /// <summary>
+    /// Puts <paramref name="previous"/>'s status back where a status change stored <paramref name="changed"/>, unless it has
+    /// changed since. Readers may have seen the change (a CRL may list it), so taking it back is a change of its own: the
+    /// restored record takes the CA's next number and stays among the CA's changes, so that the next delta announces it
+    /// and CRLs made meanwhile are no longer fresh.
+    /// </summary>
+    private void TakeBackStatusChange(PackedCertificate changed, PackedCertificate previous)
     {
         lock (_gate)
         {
@@ -203,14 +218,18 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
                 return;
             }
 
-            _byId[changed.Id] = previous;
+            _byId[changed.Id] = previous; // the same object, so that taking back its addition finds it
             _bySerial.Remove(changed);
             _bySerial.Add(previous);
-            if (!previousWasIndexed && _revocationIndex.TryGetValue(changed.Authority.Id, out var ids))
-            {
-                ids.Remove(changed.Id);
-            }
+            _restoredSequences[previous.Id] = NextChangeSequence(previous.Authority.Id);
         }
+    }
+
+    /// <summary>The revocation entry of <paramref name="record"/>, with the number of a change taken back (callers hold the lock).</summary>
+    private RevocationEntry EntryOf(PackedCertificate record)
+    {
+        var entry = CertificateRecordPacker.ReadRevocationEntry(record);
+        return _restoredSequences.TryGetValue(record.Id, out long sequence) ? entry with { ChangeSequence = sequence } : entry;
     }
 
     /// <summary>Takes the CA's next status-change sequence number; under the lock.</summary>
@@ -243,7 +262,7 @@ internal sealed partial class InMemoryCertificateStore : ICertificateStore
             var entries = new List<RevocationEntry>(ids.Count);
             foreach (string id in ids)
             {
-                var entry = CertificateRecordPacker.ReadRevocationEntry(_byId[id]);
+                var entry = EntryOf(_byId[id]);
                 if (query.Matches(entry))
                 {
                     entries.Add(entry);

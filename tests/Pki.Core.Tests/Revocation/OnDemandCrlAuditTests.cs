@@ -1,0 +1,37 @@
+using Pki.Core.Tests.TestSupport;
+
+namespace Pki.Core.Tests.Revocation;
+
+/// <summary>
+/// A CRL that <see cref="IRevocationService.GetCrlAsync"/> or <see cref="IRevocationService.GetDeltaCrlAsync"/> signs
+/// because the stored one is stale is a use of the CA key like any other: it is audited once, as the caller's
+/// <c>crl.create</c> / <c>crl.create-delta</c>; serving the stored CRL writes nothing.
+/// </summary>
+public sealed class OnDemandCrlAuditTests
+{
+    [Fact]
+    public async Task A_crl_made_on_demand_is_audited_once_and_a_served_one_is_not()
+    {
+        var clock = PkiTestHost.FakeClock();
+        using var pki = await RevocationFixture.CreateAsync(time: clock);
+        var ca = CaReference.ById(pki.Issuing.Id);
+        var audit = pki.Host.Get<IAuditLog>();
+
+        var made = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => pki.Revocation.GetCrlAsync(ca).AsTask()));
+        var served = await pki.Revocation.GetCrlAsync(ca);
+        var delta = await pki.Revocation.GetDeltaCrlAsync(ca);
+        var deltaServed = await pki.Revocation.GetDeltaCrlAsync(ca);
+
+        Assert.Single(made.Select(c => c.Number).Distinct());
+        Assert.Equal(made[0].Number, served.Number);
+        Assert.Equal(delta.Number, deltaServed.Number);
+        var full = await audit.QueryAsync(new AuditQuery { Action = "crl.create" }).ToListAsync();
+        var created = Assert.Single(full);
+        Assert.Equal(made[0].Number.ToString(System.Globalization.CultureInfo.InvariantCulture), created.ObjectId);
+        Assert.Equal(pki.Issuing.Id, created.AuthorityId);
+        Assert.Equal(AuditOutcome.Success, created.Outcome);
+        var deltas = await audit.QueryAsync(new AuditQuery { Action = "crl.create-delta" }).ToListAsync();
+        Assert.Equal(delta.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(deltas).ObjectId);
+        Assert.True((await audit.VerifyAsync()).IsIntact);
+    }
+}
