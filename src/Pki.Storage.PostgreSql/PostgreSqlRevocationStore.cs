@@ -153,10 +153,41 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
     {
         ArgumentNullException.ThrowIfNull(crl);
         StoreInputRules.ThrowIfNotStorable(crl);
-        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
 
-        // One statement (so one transaction): the CRL joins the history and becomes the latest unless a higher number is stored.
-        await using var command = new NpgsqlCommand(
+        // Outside a store transaction the operation's audit event (crl.create, crl.create-delta) commits with the CRL, in
+        // the host's next group commit.
+        var pending = StoreTransaction.Current is null ? PendingAuditEvent.Current : null;
+        var next = pending?.TryTake(AuditObjectTypes.Crl, crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.AuthorityId);
+        if (pending is not null && next is not null)
+        {
+            try
+            {
+                await using var save = SaveCrlCommand(crl);
+                var written = await db.AuditedWrites.WriteAsync(new PostgreSqlAuditedWrite([save], next), cancellationToken).ConfigureAwait(false);
+                pending.Written(written!);
+                return;
+            }
+            catch
+            {
+                pending.Release();
+                throw;
+            }
+        }
+
+        await using var lease = await db.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = SaveCrlCommand(crl);
+        command.Connection = lease.Connection;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await lease.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One statement (so one transaction): the CRL joins the history and becomes the latest unless a higher number is
+    /// stored. On no connection yet.
+    /// </summary>
+    private NpgsqlCommand SaveCrlCommand(CertificateRevocationList crl)
+    {
+        var command = new NpgsqlCommand(
             $"WITH saved AS (INSERT INTO {_history} (authority_id, is_delta, number, base_crl_number, this_update, next_update, created_at, changes_through, entry_count, der) "
             + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @changes_through, @entry_count, @der) "
             + "ON CONFLICT (authority_id, is_delta, number) DO NOTHING) "
@@ -164,7 +195,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
             + "VALUES (@authority_id, @is_delta, @number, @base_crl_number, @this_update, @next_update, @created_at, @changes_through, @entry_count, @der) "
             + "ON CONFLICT (authority_id, is_delta) DO UPDATE SET number = excluded.number, base_crl_number = excluded.base_crl_number, "
             + "this_update = excluded.this_update, next_update = excluded.next_update, created_at = excluded.created_at, "
-            + "changes_through = excluded.changes_through, entry_count = excluded.entry_count, der = excluded.der WHERE c.number < excluded.number", lease.Connection);
+            + "changes_through = excluded.changes_through, entry_count = excluded.entry_count, der = excluded.der WHERE c.number < excluded.number");
         command.AddText("authority_id", crl.AuthorityId);
         command.AddBoolean("is_delta", crl.IsDelta);
         command.AddBigint("number", crl.Number);
@@ -175,8 +206,7 @@ internal sealed class PostgreSqlRevocationStore(PostgreSqlDatabase db) : IRevoca
         command.AddBigint("changes_through", crl.ChangesThrough);
         command.AddInteger("entry_count", crl.EntryCount);
         command.AddBytes("der", crl.Der.Span);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await lease.CompleteAsync().ConfigureAwait(false);
+        return command;
     }
 
     // Superseded: a CRL of the same CA and kind with a higher number exists (searched through the primary key).

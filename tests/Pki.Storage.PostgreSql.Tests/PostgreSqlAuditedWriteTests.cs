@@ -62,6 +62,26 @@ public sealed class PostgreSqlAuditedWriteTests(PostgreSqlDatabaseFixture fixtur
         Assert.True((await second.Audit.VerifyAsync()).IsIntact);
     }
 
+    [Fact]
+    public async Task A_crl_is_stored_with_its_event_in_one_transaction()
+    {
+        string connectionString = await fixture.NewSchemaConnectionStringAsync();
+        await using var host = new PkiHost(connectionString);
+        var ca = await host.CreateIssuingCaAsync("AtomicCrl");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        foreach (var crl in new[] { await host.Revocation.CreateCrlAsync(CaReference.ById(ca.Id)), await host.Revocation.CreateDeltaCrlAsync(CaReference.ById(ca.Id)) })
+        {
+            string number = crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var events = await host.Audit.QueryAsync(new AuditQuery { ObjectId = number, Action = crl.IsDelta ? "crl.create-delta" : "crl.create" }).ToListAsync();
+            Assert.Equal(ca.Id, Assert.Single(events).AuthorityId);
+            Assert.Equal(
+                await TransactionIdAsync(dataSource, $"SELECT xmin::text FROM pki_crl_history WHERE authority_id = @id AND number = {number}", ca.Id),
+                await TransactionIdAsync(dataSource, $"SELECT xmin::text FROM pki_audit_events WHERE authority_id = @id AND object_id = '{number}'", ca.Id));
+        }
+
+        Assert.True((await host.Audit.VerifyAsync()).IsIntact);
+    }
+
     private static async Task<string?> TransactionIdAsync(NpgsqlDataSource dataSource, string sql, string id)
     {
         await using var command = dataSource.CreateCommand(sql);

@@ -62,6 +62,39 @@ public sealed class AuditedWriteTests : IDisposable
     }
 
     [Fact]
+    public async Task Creating_a_crl_commits_the_crl_and_its_event_together()
+    {
+        var (_, issuing) = await _host.CreateHierarchyAsync();
+        var revocation = _host.Get<IRevocationService>();
+        var ca = CaReference.ById(issuing.Id);
+        await revocation.CreateCrlAsync(ca); // first use: loads the CA key
+        long commitsBefore = Database.Commits;
+
+        var crl = await revocation.CreateCrlAsync(ca);
+        var delta = await revocation.CreateDeltaCrlAsync(ca);
+
+        // Each: its CRL number, the check that no other builder took a higher one, the CRL with its event.
+        Assert.Equal(commitsBefore + 6, Database.Commits);
+        string number = crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("crl.create", Assert.Single(await _host.Audit.QueryAsync(new AuditQuery { Action = "crl.create", ObjectId = number }).ToListAsync()).Action);
+        string deltaNumber = delta.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Single(await _host.Audit.QueryAsync(new AuditQuery { Action = "crl.create-delta", ObjectId = deltaNumber }).ToListAsync());
+        Assert.True((await _host.Audit.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_delta_crl_that_makes_its_base_first_names_the_delta_in_its_one_event()
+    {
+        var (_, issuing) = await _host.CreateHierarchyAsync();
+
+        var delta = await _host.Get<IRevocationService>().CreateDeltaCrlAsync(CaReference.ById(issuing.Id));
+
+        var events = await _host.Audit.QueryAsync(new AuditQuery { Action = "crl.create-delta" }).ToListAsync();
+        Assert.Equal(delta.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(events).ObjectId);
+        Assert.True((await _host.Audit.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
     public async Task Concurrent_issuances_each_get_exactly_one_event_and_the_chain_stays_intact()
     {
         var (_, issuing) = await _host.CreateHierarchyAsync();

@@ -53,6 +53,13 @@ public sealed class PendingAuditEvent : IDisposable
     }
 
     /// <summary>
+    /// Hides the pending event from the stores for the rest of the calling async method (an <see cref="AsyncLocal{T}"/>
+    /// change does not flow back to its caller): for a change the operation makes on the way that its event does not
+    /// name, such as the base CRL a delta CRL creation makes first.
+    /// </summary>
+    internal static void HideInThisMethod() => Ambient.Value = null;
+
+    /// <summary>
     /// Takes the event for a store that is about to insert object <paramref name="objectId"/> of type
     /// <paramref name="objectType"/> (of CA <paramref name="authorityId"/>): returns the builder to append inside the
     /// insert's transaction, or null when there is nothing to take (another type, or already taken).

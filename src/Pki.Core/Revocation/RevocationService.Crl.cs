@@ -95,12 +95,20 @@ internal sealed partial class RevocationService
         var baseCrl = await store.GetLatestCrlAsync(signer.Authority.Id, delta: false, cancellationToken).ConfigureAwait(false);
         if (baseCrl is null)
         {
-            baseCrl = await CreateAsync(signer, baseCrl: null, cancellationToken).ConfigureAwait(false);
+            baseCrl = await CreateBaseAsync(signer, cancellationToken).ConfigureAwait(false);
             // The base CRL is stored: from here the operation completes, so that its audit event is written with it.
             cancellationToken = CancellationToken.None;
         }
 
         return await CreateAsync(signer, baseCrl, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The full CRL a delta CRL creation makes first when its CA has none: not the CRL the operation's audit event
+    /// names, so no store takes that event for it.</summary>
+    private async ValueTask<CertificateRevocationList> CreateBaseAsync(AuthorityContext signer, CancellationToken cancellationToken)
+    {
+        PendingAuditEvent.HideInThisMethod();
+        return await CreateAsync(signer, baseCrl: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Fresh: less than half of its validity gone, and no status change of the CA numbered after those it reflects.</summary>

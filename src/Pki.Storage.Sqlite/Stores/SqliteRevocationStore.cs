@@ -208,7 +208,13 @@ internal sealed class SqliteRevocationStore(SqliteDatabase database) : IRevocati
     {
         ArgumentNullException.ThrowIfNull(crl);
         StoreInputRules.ThrowIfNotStorable(crl);
-        return database.WriteAsync(
+
+        // The operation's audit event (crl.create, crl.create-delta) commits with the CRL when it is offered.
+        return SqliteAuditStore.WriteAuditedAsync(
+            database,
+            AuditObjectTypes.Crl,
+            crl.Number.ToString(CultureInfo.InvariantCulture),
+            crl.AuthorityId,
             async (connection, transaction, token) =>
             {
                 foreach (string sql in SaveCrlStatements)
