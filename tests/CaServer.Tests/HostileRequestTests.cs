@@ -603,6 +603,27 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
         Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal) || line.Contains(CaServerFactory.AdminKey, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_stored_key_the_server_cannot_use_is_a_500_whose_detail_stays_in_the_log()
+    {
+        var logs = new LogCapture();
+        await using var server = new CaServerFactory().WithWebHostBuilder(builder => builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logs);
+            services.AddSingleton(KeyUnavailable.Create<IRequestTokenService>());
+        }));
+        var state = server.Services.GetRequiredService<CaServerState>();
+        await state.Ready.WaitAsync(TimeSpan.FromSeconds(60));
+
+        using var csr = new TestCsr("CN=misconfigured");
+        using var anonymous = server.CreateClient();
+        using var redeem = await anonymous.PostAsync($"/frontdoor/{state.IssuingId}/client-certificates/token/crt_x", Http.Json(new { type = "CSR", value = csr.Pem }));
+
+        var problem = await AssertProblemAsync(redeem, HttpStatusCode.InternalServerError, nameof(PkiErrorCode.KeyUnavailable));
+        Assert.DoesNotContain(KeyUnavailable.KeyId, problem.ToString(), StringComparison.Ordinal); // the operator's detail
+        Assert.Contains(logs.Lines(), line => line.Contains(KeyUnavailable.KeyId, StringComparison.Ordinal));
+    }
+
     /// <summary>Every log line the logging configuration lets through.</summary>
     private sealed class LogCapture : ILoggerProvider, ILogger
     {
@@ -637,6 +658,17 @@ public sealed class HostileRequestTests(CaServerFixture fixture)
     }
 
     /// <summary>A service whose every method throws an exception the server does not expect.</summary>
+    public class KeyUnavailable : DispatchProxy
+    {
+        public const string KeyId = "01a2-stored-key-id";
+
+        public static T Create<T>()
+            where T : class => Create<T, KeyUnavailable>();
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new PkiException(PkiErrorCode.KeyUnavailable, $"The stored key '{KeyId}' cannot be decrypted with the configured key-encryption keys.");
+    }
+
     public class Failing : DispatchProxy
     {
         public static T Create<T>()

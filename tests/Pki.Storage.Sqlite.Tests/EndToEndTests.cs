@@ -72,6 +72,30 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task A_host_restarted_with_another_key_encryption_key_cannot_sign_and_says_it_is_a_server_fault()
+    {
+        using var file = new TempDatabase();
+        AuthorityRecord issuing;
+        using (var first = new SqlitePkiHost(file.ConnectionString, RandomNumberGenerator.GetBytes(32)))
+        {
+            (_, issuing) = await first.CreateHierarchyAsync();
+        }
+
+        using var misconfigured = new SqlitePkiHost(file.ConnectionString, RandomNumberGenerator.GetBytes(32));
+        var refused = await Assert.ThrowsAsync<PkiException>(() => misconfigured.Authority.IssueAsync(new IssueCertificateRequest
+        {
+            Authority = CaReference.ById(issuing.Id),
+            Profile = CertificateProfiles.Client,
+            CommonName = "bob@example.com",
+        }).AsTask());
+
+        Assert.Equal(PkiErrorCode.KeyUnavailable, refused.Code);
+        Assert.Equal(500, refused.HttpStatusCode); // not the caller's fault: no 400 for a server misconfiguration
+        Assert.Equal(PkiErrorCode.KeyUnavailable, (await Assert.ThrowsAsync<PkiException>(
+            () => misconfigured.Get<IRevocationService>().CreateCrlAsync(CaReference.ById(issuing.Id)).AsTask())).Code);
+    }
+
+    [Fact]
     public async Task A_second_redemption_after_a_restart_is_refused_as_already_used()
     {
         using var file = new TempDatabase();

@@ -30,7 +30,14 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
         }
         catch (PkiException e) when (!context.Response.HasStarted)
         {
-            await WriteAsync(context, e.HttpStatusCode, e.Code.ToString(), (int)e.Code, e.Message).ConfigureAwait(false);
+            // A server fault (KeyUnavailable: a stored key it cannot use) is the operator's to read, not the client's.
+            bool serverFault = e.HttpStatusCode >= StatusCodes.Status500InternalServerError;
+            if (serverFault)
+            {
+                LogUnhandled(logger, e, SafePath(context));
+            }
+
+            await WriteAsync(context, e.HttpStatusCode, e.Code.ToString(), (int)e.Code, serverFault ? "An internal error occurred." : e.Message).ConfigureAwait(false);
         }
         catch (HttpProblemException e) when (!context.Response.HasStarted)
         {

@@ -77,4 +77,12 @@ public enum PkiErrorCode
 
     /// <summary>The request token was deleted by an administrator. HTTP 410.</summary>
     TokenDeleted = 1101,
+
+    /// <summary>
+    /// A key the library stored cannot be used: it cannot be decrypted with the configured key-encryption keys (a wrong or
+    /// missing <c>KeyEncryptionKey</c>, a retired one still needed, a damaged blob), is missing from the key store, or does
+    /// not match its certificate. A server fault, not the caller's: HTTP 500. The message names the key for the operator;
+    /// a host should log it and answer a generic error.
+    /// </summary>
+    KeyUnavailable = 1500,
 }

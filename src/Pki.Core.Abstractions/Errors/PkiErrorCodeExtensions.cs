@@ -21,6 +21,7 @@ public static class PkiErrorCodeExtensions
             or PkiErrorCode.AuthorityUnavailable or PkiErrorCode.ConcurrencyConflict or PkiErrorCode.DuplicateSerialNumber => 409,
         PkiErrorCode.TokenExpired or PkiErrorCode.TokenDeleted => 410,
         PkiErrorCode.InputTooLarge => 413,
+        PkiErrorCode.KeyUnavailable => 500,
         _ => 400,
     };
 }

@@ -98,7 +98,7 @@ public sealed record CertificateRecord
     /// <summary>The comment given at revocation, or null. Never published.</summary>
     public string? RevocationComment { get; init; }
 
-    /// <summary>When the status last changed, or null when it never did; delta CRLs list changes since their base.</summary>
+    /// <summary>When the status last changed (the clock of the host that changed it), or null when it never did.</summary>
     public DateTimeOffset? StatusChangedAt { get; init; }
 
     /// <summary>The request token the certificate was redeemed from, or null.</summary>
@@ -109,4 +109,8 @@ public sealed record CertificateRecord
 
     /// <summary>The id of the library-generated private key kept for later export, or null.</summary>
     public string? PrivateKeyId { get; init; }
+
+    /// <summary>A one-line summary for logs: never the PEM or the CSR.</summary>
+    public override string ToString() =>
+        $"CertificateRecord {{ Id = {Id}, CA = {CertificateAuthority?.Id}, Serial = {SerialNumberHex}, Subject = {Subject}, Profile = {Profile}, Status = {Status}, ExpiresOn = {ExpiresOn:u} }}";
 }

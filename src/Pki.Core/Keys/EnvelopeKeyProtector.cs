@@ -84,7 +84,7 @@ internal sealed class EnvelopeKeyProtector : IPrivateKeyProtector
         return blob;
     }
 
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> for a malformed, tampered or foreign blob.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.KeyUnavailable"/> for a malformed, tampered or foreign blob.</exception>
     public byte[] Unprotect(string keyId, ReadOnlySpan<byte> blob)
     {
         if (blob.Length > 0 && blob[0] == LegacyVersion)
@@ -163,14 +163,14 @@ internal sealed class EnvelopeKeyProtector : IPrivateKeyProtector
     {
         if (blob.Length < 2 || blob[0] != Version || blob[1] is 0 or > 64 || blob.Length < 2 + blob[1] + WrapSize + NonceSize + TagSize)
         {
-            throw new PkiException(PkiErrorCode.InvalidKey, $"The stored key '{keyId}' has an unknown format.");
+            throw new PkiException(PkiErrorCode.KeyUnavailable, $"The stored key '{keyId}' has an unknown format.");
         }
 
         int length = 2 + blob[1];
         string kekId = Encoding.ASCII.GetString(blob[2..length]);
         return _keys.TryGetValue(kekId, out byte[]? kek)
             ? (length, kek)
-            : throw new PkiException(PkiErrorCode.InvalidKey, $"The stored key '{keyId}' is wrapped by a key-encryption key that is not configured.");
+            : throw new PkiException(PkiErrorCode.KeyUnavailable, $"The stored key '{keyId}' is wrapped by a key-encryption key that is not configured.");
     }
 
     private static void Wrap(string keyId, ReadOnlySpan<byte> header, ReadOnlySpan<byte> dataKey, byte[] kek, Span<byte> destination)
@@ -190,7 +190,7 @@ internal sealed class EnvelopeKeyProtector : IPrivateKeyProtector
     {
         if (blob.Length < 1 + NonceSize + TagSize)
         {
-            throw new PkiException(PkiErrorCode.InvalidKey, $"The stored key '{keyId}' has an unknown format.");
+            throw new PkiException(PkiErrorCode.KeyUnavailable, $"The stored key '{keyId}' has an unknown format.");
         }
 
         // A version-1 blob does not name the KEK that sealed it: try the current one, then every previous one, so that a
@@ -212,7 +212,7 @@ internal sealed class EnvelopeKeyProtector : IPrivateKeyProtector
             }
         }
 
-        throw new PkiException(PkiErrorCode.InvalidKey, $"The stored key '{keyId}' cannot be decrypted with the configured key-encryption keys.");
+        throw new PkiException(PkiErrorCode.KeyUnavailable, $"The stored key '{keyId}' cannot be decrypted with the configured key-encryption keys.");
     }
 
     private static void Decrypt(string keyId, AesGcm aes, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> aad)
@@ -223,7 +223,7 @@ internal sealed class EnvelopeKeyProtector : IPrivateKeyProtector
         }
         catch (AuthenticationTagMismatchException ex)
         {
-            throw new PkiException(PkiErrorCode.InvalidKey, $"The stored key '{keyId}' cannot be decrypted with the configured key-encryption keys.", ex);
+            throw new PkiException(PkiErrorCode.KeyUnavailable, $"The stored key '{keyId}' cannot be decrypted with the configured key-encryption keys.", ex);
         }
     }
 

@@ -33,7 +33,7 @@ internal sealed partial class KeyEncryptionKeyRotation(
                             rewrapped++;
                         }
                     }
-                    catch (PkiException ex) when (ex.Code == PkiErrorCode.InvalidKey)
+                    catch (PkiException ex) when (ex.Code == PkiErrorCode.KeyUnavailable)
                     {
                         unreadable.Add(key.Id); // one damaged key, or one under a retired KEK, must not keep the rest under the old one
                     }
@@ -60,7 +60,7 @@ internal sealed partial class KeyEncryptionKeyRotation(
         const int Named = 10;
         string named = string.Join(", ", ids.Take(Named).Select(id => $"'{id}'")) + (ids.Count > Named ? $" and {ids.Count - Named} more" : string.Empty);
         return new PkiException(
-            PkiErrorCode.InvalidKey,
+            PkiErrorCode.KeyUnavailable,
             $"{ids.Count} stored key(s) could not be decrypted with the configured key-encryption keys ({named}); the other keys were " +
             $"re-wrapped ({rewrapped} in this pass). Configure the key-encryption key they were made under in PreviousKeyEncryptionKeys, or remove them.");
     }

@@ -35,31 +35,31 @@ public sealed class KeyProtectorPropertyTests
     }
 
     [Property(MaxTest = 200)]
-    public void Any_changed_byte_is_InvalidKey(byte[] plaintext, NonEmptyString keyId, PositiveInt position, byte flip)
+    public void Any_changed_byte_is_KeyUnavailable(byte[] plaintext, NonEmptyString keyId, PositiveInt position, byte flip)
     {
         var protector = Protector(KekA);
         byte[] blob = protector.Protect(Id(keyId), plaintext);
         blob[position.Get % blob.Length] ^= (byte)(flip == 0 ? 1 : flip);
         var error = Assert.Throws<PkiException>(() => protector.Unprotect(Id(keyId), blob));
-        Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
+        Assert.Equal(PkiErrorCode.KeyUnavailable, error.Code);
     }
 
     [Property(MaxTest = 100)]
-    public void Truncated_blobs_are_InvalidKey(byte[] plaintext, NonEmptyString keyId, PositiveInt cut)
+    public void Truncated_blobs_are_KeyUnavailable(byte[] plaintext, NonEmptyString keyId, PositiveInt cut)
     {
         var protector = Protector(KekA);
         byte[] blob = protector.Protect(Id(keyId), plaintext);
         var error = Assert.Throws<PkiException>(() => protector.Unprotect(Id(keyId), blob.AsSpan(0, cut.Get % blob.Length)));
-        Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
+        Assert.Equal(PkiErrorCode.KeyUnavailable, error.Code);
     }
 
     [Property(MaxTest = 100)]
-    public void Wrong_KEK_or_another_id_is_InvalidKey(byte[] plaintext, NonEmptyString keyId)
+    public void Wrong_KEK_or_another_id_is_KeyUnavailable(byte[] plaintext, NonEmptyString keyId)
     {
         byte[] blob = Protector(KekA).Protect(Id(keyId), plaintext);
-        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekB).Unprotect(Id(keyId), blob)).Code);
-        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekB, "b").Unprotect(Id(keyId), blob)).Code);
-        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekA).Unprotect(Id(keyId) + "x", blob)).Code);
+        Assert.Equal(PkiErrorCode.KeyUnavailable, Assert.Throws<PkiException>(() => Protector(KekB).Unprotect(Id(keyId), blob)).Code);
+        Assert.Equal(PkiErrorCode.KeyUnavailable, Assert.Throws<PkiException>(() => Protector(KekB, "b").Unprotect(Id(keyId), blob)).Code);
+        Assert.Equal(PkiErrorCode.KeyUnavailable, Assert.Throws<PkiException>(() => Protector(KekA).Unprotect(Id(keyId) + "x", blob)).Code);
     }
 
     [Property(MaxTest = 100)]
@@ -72,7 +72,7 @@ public sealed class KeyProtectorPropertyTests
 
         Assert.Null(rotated.Rewrap(Id(keyId), rewrapped));
         Assert.Equal(plaintext, Protector(KekB, "b").Unprotect(Id(keyId), rewrapped));
-        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekA).Unprotect(Id(keyId), rewrapped)).Code);
+        Assert.Equal(PkiErrorCode.KeyUnavailable, Assert.Throws<PkiException>(() => Protector(KekA).Unprotect(Id(keyId), rewrapped)).Code);
         // Only the data key was re-wrapped: the encrypted private key is the same bytes.
         Assert.Equal(blob[^(plaintext.Length + 28)..], rewrapped[^(plaintext.Length + 28)..]);
     }
@@ -101,7 +101,7 @@ public sealed class KeyProtectorPropertyTests
         Assert.Equal(plaintext, rotated.Unprotect("k1", legacy));
         byte[] rewrapped = rotated.Rewrap("k1", legacy)!;
         Assert.Equal(plaintext, Protector(KekB, "b").Unprotect("k1", rewrapped));
-        Assert.Equal(PkiErrorCode.InvalidKey, Assert.Throws<PkiException>(() => Protector(KekB, "b").Unprotect("k1", legacy)).Code);
+        Assert.Equal(PkiErrorCode.KeyUnavailable, Assert.Throws<PkiException>(() => Protector(KekB, "b").Unprotect("k1", legacy)).Code);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class KeyProtectorPropertyTests
         using var after = new Pki.Core.Tests.TestSupport.PkiTestHost(
             o => { o.KeyEncryptionKey = KekB; o.KeyEncryptionKeyId = "2026"; o.PreviousKeyEncryptionKeys["2025"] = oldKek; }, services: shared);
         var error = await Assert.ThrowsAsync<PkiException>(() => after.Get<IKeyEncryptionKeyRotation>().RewrapAllAsync().AsTask());
-        Assert.Equal(PkiErrorCode.InvalidKey, error.Code);
+        Assert.Equal(PkiErrorCode.KeyUnavailable, error.Code);
         Assert.Contains("'00000000000000000000000000000000'", error.Message, StringComparison.Ordinal);
         Assert.Contains("(3 in this pass)", error.Message, StringComparison.Ordinal);
 

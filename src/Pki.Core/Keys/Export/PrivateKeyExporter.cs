@@ -42,7 +42,7 @@ internal sealed partial class PrivateKeyExporter(
             {
                 if (!key.SubjectPublicKeyInfo.Span.SequenceEqual(SubjectPublicKeyInfo(certificateDer)))
                 {
-                    throw new PkiException(PkiErrorCode.InvalidKey, $"The key kept for certificate '{certificateId}' does not match its public key.");
+                    throw new PkiException(PkiErrorCode.KeyUnavailable, $"The key kept for certificate '{certificateId}' does not match its public key.");
                 }
             }
 
