@@ -13,7 +13,7 @@ public sealed class PkiOptions
     public RequestTokenOptions Tokens { get; } = new();
 
     /// <summary>
-    /// Certificate profiles by name. Starts with the built-in <c>server</c>, <c>client</c>, <c>dual</c> and <c>ca</c>
+    /// Certificate profiles by name. Starts with the built-in <c>server</c>, <c>client</c>, <c>dual</c>, <c>ca</c> and <c>ocsp-signing</c>
     /// profiles; replace an entry to change one, add entries for your own.
     /// </summary>
     public IDictionary<string, CertificateProfile> Profiles { get; } = CertificateProfile.BuiltIn();
@@ -51,7 +51,8 @@ public sealed class PkiOptions
     /// </summary>
     public IDictionary<string, byte[]> PreviousKeyEncryptionKeys { get; } = new Dictionary<string, byte[]>(StringComparer.Ordinal);
 
-    /// <summary>The system-wide enrollment policy: applies to every issuance and CSR generation.</summary>
+    /// <summary>The system-wide enrollment policy: applies to every end-entity issuance (CSR signing, generated keys, token
+    /// redemption, delegated OCSP responders) and CSR generation; not to creating or importing a CA.</summary>
     public EnrollmentPolicy EnrollmentPolicy { get; } = new();
 
     /// <summary>

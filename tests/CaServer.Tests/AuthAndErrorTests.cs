@@ -11,6 +11,17 @@ public sealed class AuthAndErrorTests(CaServerFixture fixture)
     private CaServerFactory Server => fixture.Server;
 
     [Fact]
+    public async Task A_key_encryption_key_that_is_not_base64_fails_start_up_naming_the_setting()
+    {
+        await using var server = new CaServerFactory(new Dictionary<string, string> { ["Pki:KeyEncryptionKey"] = "not base64!" });
+
+        var error = await Record.ExceptionAsync(server.StartAsync);
+
+        Assert.NotNull(error);
+        Assert.Contains("Pki:KeyEncryptionKey", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_api_key_is_401_with_a_problem_body_and_bearer_challenge()
     {
         using var client = Server.Client(key: null);

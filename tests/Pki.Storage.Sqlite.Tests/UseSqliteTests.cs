@@ -34,6 +34,10 @@ public sealed class UseSqliteTests : IDisposable
     [InlineData("")]
     [InlineData("Data Source=pki.db;Mode=ReadOnly")]
     [InlineData("Data Source=pki.db;NoSuchKeyword=1")]
+    [InlineData("Data Source=file::memory:")]                              // SQLite URI filenames say the same in their own way
+    [InlineData("Data Source=file:pki?mode=memory&cache=shared")]
+    [InlineData("Data Source=FILE:/var/lib/pki.db?cache=private&MODE=ro")]
+    [InlineData("Data Source=file:/var/lib/pki.db?immutable=1")]
     public void UseSqlite_refuses_connection_strings_it_cannot_keep_data_in(string connectionString)
     {
         var builder = new ServiceCollection().AddPki();

@@ -66,7 +66,11 @@ public static class CaServerHostingExtensions
             {
                 if (!string.IsNullOrEmpty(keyEncryptionKey))
                 {
-                    pki.KeyEncryptionKey = Convert.FromBase64String(keyEncryptionKey);
+                    // Not Convert.FromBase64String: its FormatException would not say which setting is wrong.
+                    byte[] decoded = new byte[(keyEncryptionKey.Length * 3 / 4) + 3];
+                    pki.KeyEncryptionKey = Convert.TryFromBase64String(keyEncryptionKey, decoded, out int length)
+                        ? decoded[..length]
+                        : throw new InvalidOperationException("Pki:KeyEncryptionKey is not valid base64: it must be the base64 of 32 random bytes.");
                 }
             })
             .AddTidyService(options =>

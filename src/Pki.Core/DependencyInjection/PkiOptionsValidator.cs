@@ -8,6 +8,12 @@ namespace Pki.Core.DependencyInjection;
 /// <see cref="PkiOptions.KeyEncryptionKey"/> is required.</param>
 internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durableStorage) : IValidateOptions<PkiOptions>
 {
+    /// <summary>The nine keyUsage bits RFC 5280 section 4.2.1.3 defines (a configuration binder accepts any number).</summary>
+    private const X509KeyUsageFlags DefinedKeyUsages =
+        X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation | X509KeyUsageFlags.KeyEncipherment
+        | X509KeyUsageFlags.DataEncipherment | X509KeyUsageFlags.KeyAgreement | X509KeyUsageFlags.KeyCertSign
+        | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.EncipherOnly | X509KeyUsageFlags.DecipherOnly;
+
     private readonly string[] _durableStorage = [.. durableStorage.Select(s => s.Name).Distinct(StringComparer.Ordinal)];
 
     public ValidateOptionsResult Validate(string? name, PkiOptions options)
@@ -67,6 +73,8 @@ internal sealed class PkiOptionsValidator(IEnumerable<IDurablePkiStorage> durabl
 
         check(Enum.IsDefined(profile.Type), $"Profile '{name}' has undefined type {profile.Type}.");
         check(profile.KeyUsage != 0, $"Profile '{name}' has no key usage.");
+        check((profile.KeyUsage & ~DefinedKeyUsages) == 0,
+            $"Profile '{name}' has key usage bits that RFC 5280 section 4.2.1.3 does not define: {(int)(profile.KeyUsage & ~DefinedKeyUsages):X}.");
         check(profile.Type == CertificateType.CertificateAuthority || !profile.KeyUsage.HasFlag(X509KeyUsageFlags.KeyCertSign),
             $"Profile '{name}': keyCertSign needs type CertificateAuthority (RFC 5280 section 4.2.1.9).");
         check(profile.MaximumValidityDays is >= 1 and <= 36_600, $"Profile '{name}': MaximumValidityDays must be between 1 and 36600, not {profile.MaximumValidityDays}.");

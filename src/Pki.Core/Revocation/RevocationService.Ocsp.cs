@@ -117,12 +117,13 @@ internal sealed partial class RevocationService
         // The profile's default and maximum govern, as for any issuance.
         var settings = options.Value;
         settings.Profiles.TryGetValue(CertificateProfiles.OcspSigning, out var profile);
-        int days = validityDays ?? profile?.DefaultValidityDays ?? 30;
-        if (days < 1 || TimeSpan.FromDays(days) <= settings.Revocation.OcspResponseValidity)
+        // Without a validity: the profile's default, capped by the system-wide policy as for any issuance.
+        int days = validityDays ?? (profile is null ? 30 : enrollment.DefaultValidityDays(profile, patternName: null));
+        if (days is < 1 or > 36_600 || TimeSpan.FromDays(days) <= settings.Revocation.OcspResponseValidity) // 36600: any profile's longest
         {
             // A responder signs only while it outlives one more response (see GetResponderAsync): a shorter one never would.
             throw new PkiException(PkiErrorCode.InvalidRequest,
-                $"A delegated OCSP responder must be valid for at least a day and longer than Revocation.OcspResponseValidity ({settings.Revocation.OcspResponseValidity}), not {days} days.");
+                $"A delegated OCSP responder must be valid for at least a day, at most 36600 days, and longer than Revocation.OcspResponseValidity ({settings.Revocation.OcspResponseValidity}), not {days} days.");
         }
 
         var ca = await resolver.ResolveIssuerAsync(authority, cancellationToken).ConfigureAwait(false);

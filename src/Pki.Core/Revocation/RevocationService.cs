@@ -15,6 +15,7 @@ internal sealed partial class RevocationService(
     AuthorityResolver resolver,
     ISigningKeyProvider keys,
     IssuancePipeline pipeline,
+    EnrollmentPolicyEnforcer enrollment,
     OcspIssuerIndex issuers,
     TimeProvider time,
     IOptions<PkiOptions> options,

@@ -55,18 +55,22 @@ internal sealed class SqliteDatabase : IDisposable
                 nameof(connectionString));
         }
 
+        var uri = UriFilename.Parse(builder.DataSource);
         if (string.IsNullOrWhiteSpace(builder.DataSource)
             || builder.DataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase)
-            || builder.Mode == SqliteOpenMode.Memory)
+            || builder.Mode == SqliteOpenMode.Memory
+            || uri?.InMemory == true)
         {
             throw new ArgumentException(
                 $"The SQLite stores need a database file ('Data Source=pki.db'), not '{builder.DataSource}': every connection to an in-memory database sees its own empty database. Use AddPki's in-memory stores instead.",
                 nameof(connectionString));
         }
 
-        if (builder.Mode == SqliteOpenMode.ReadOnly)
+        if (builder.Mode == SqliteOpenMode.ReadOnly || uri?.ReadOnly == true)
         {
-            throw new ArgumentException("The SQLite stores write to the database; 'Mode=ReadOnly' is not supported.", nameof(connectionString));
+            throw new ArgumentException(
+                "The SQLite stores write to the database and share it with other connections; 'Mode=ReadOnly' (or a URI filename's mode=ro or immutable=1) is not supported.",
+                nameof(connectionString));
         }
 
         double milliseconds = options.BusyTimeout.TotalMilliseconds;
