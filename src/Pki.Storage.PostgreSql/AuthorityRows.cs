@@ -10,13 +10,15 @@ internal static class AuthorityRows
         "id, name, organization, parent_id, is_root, subject_oids, subject_values, certificate_pem, key_algorithm, key_id, "
         + "alternative_key_algorithm, alternative_key_id, serial_number, not_before, not_after, subject_key_identifier, fingerprint_sha256, "
         + "path_length_constraint, has_name_constraints, nc_permitted_dns, nc_excluded_dns, nc_permitted_ip, nc_excluded_ip, "
-        + "nc_permitted_email, nc_excluded_email, status, crl_distribution_point, ocsp_responder, ca_issuers, created_at";
+        + "nc_permitted_email, nc_excluded_email, status, crl_distribution_point, ocsp_responder, ca_issuers, created_at, "
+        + "delta_crl_distribution_point";
 
     public const string Values =
         "@id, @name, @organization, @parent_id, @is_root, @subject_oids, @subject_values, @certificate_pem, @key_algorithm, @key_id, "
         + "@alternative_key_algorithm, @alternative_key_id, @serial_number, @not_before, @not_after, @subject_key_identifier, @fingerprint_sha256, "
         + "@path_length_constraint, @has_name_constraints, @nc_permitted_dns, @nc_excluded_dns, @nc_permitted_ip, @nc_excluded_ip, "
-        + "@nc_permitted_email, @nc_excluded_email, @status, @crl_distribution_point, @ocsp_responder, @ca_issuers, @created_at";
+        + "@nc_permitted_email, @nc_excluded_email, @status, @crl_distribution_point, @ocsp_responder, @ca_issuers, @created_at, "
+        + "@delta_crl_distribution_point";
 
     /// <summary>Sets every column parameter from <paramref name="authority"/>.</summary>
     public static void AddParameters(NpgsqlCommand command, AuthorityRecord authority)
@@ -51,6 +53,7 @@ internal static class AuthorityRows
         command.AddText("ocsp_responder", authority.OcspResponder?.OriginalString);
         command.AddText("ca_issuers", authority.CaIssuers?.OriginalString);
         command.AddBigint("created_at", PostgreSqlTime.ToTicks(authority.CreatedAt));
+        command.AddText("delta_crl_distribution_point", authority.DeltaCrlDistributionPoint?.OriginalString);
     }
 
     /// <summary>Reads the current row (selected with <see cref="Columns"/>).</summary>
@@ -86,6 +89,7 @@ internal static class AuthorityRows
             : null,
         Status = (AuthorityStatus)reader.Smallint("status"),
         CrlDistributionPoint = reader.NullableUri("crl_distribution_point"),
+        DeltaCrlDistributionPoint = reader.NullableUri("delta_crl_distribution_point"),
         OcspResponder = reader.NullableUri("ocsp_responder"),
         CaIssuers = reader.NullableUri("ca_issuers"),
         CreatedAt = reader.Instant("created_at"),

@@ -10,7 +10,8 @@ public abstract partial class AuthorityStoreConformance
         nameof(AuthorityRecord.Id), nameof(AuthorityRecord.Name), nameof(AuthorityRecord.Organization), nameof(AuthorityRecord.ParentId),
         nameof(AuthorityRecord.CertificatePem), nameof(AuthorityRecord.KeyId), nameof(AuthorityRecord.AlternativeKeyId),
         nameof(AuthorityRecord.SubjectKeyIdentifier), nameof(AuthorityRecord.FingerprintSha256), "NameConstraints.PermittedDnsDomains",
-        "NameConstraints.ExcludedEmailDomains", nameof(AuthorityRecord.CrlDistributionPoint));
+        "NameConstraints.ExcludedEmailDomains", nameof(AuthorityRecord.CrlDistributionPoint),
+        nameof(AuthorityRecord.DeltaCrlDistributionPoint));
 
     /// <summary>The kinds of <see cref="HostileText.UnstorableKinds"/>.</summary>
     public static TheoryData<string> HostileAuthorityKinds() => HostileText.Kinds();
@@ -29,6 +30,7 @@ public abstract partial class AuthorityStoreConformance
         "NameConstraints.PermittedDnsDomains" => authority with { NameConstraints = new NameConstraints { PermittedDnsDomains = ["example.com", value] } },
         "NameConstraints.ExcludedEmailDomains" => authority with { NameConstraints = new NameConstraints { ExcludedEmailDomains = [value] } },
         nameof(AuthorityRecord.CrlDistributionPoint) => authority with { CrlDistributionPoint = new Uri(value, UriKind.Relative) },
+        nameof(AuthorityRecord.DeltaCrlDistributionPoint) => authority with { DeltaCrlDistributionPoint = new Uri(value, UriKind.Relative) },
         _ => throw new ArgumentOutOfRangeException(nameof(member), member, "Not a text member."),
     };
 

@@ -37,6 +37,7 @@ public abstract partial class AuthorityStoreConformance : StoreConformanceBase
         {
             PathLengthConstraint = null,
             CrlDistributionPoint = null,
+            DeltaCrlDistributionPoint = null,
             OcspResponder = null,
             CaIssuers = null,
         };
@@ -203,6 +204,7 @@ public abstract partial class AuthorityStoreConformance : StoreConformanceBase
         {
             Status = AuthorityStatus.Revoked,
             CrlDistributionPoint = new Uri("http://crl.example.net/new.crl"),
+            DeltaCrlDistributionPoint = new Uri("http://crl.example.net/new-delta.crl"),
             OcspResponder = null,
         };
 
@@ -417,6 +419,7 @@ public abstract partial class AuthorityStoreConformance : StoreConformanceBase
         Assert.Equal(expected.PathLengthConstraint, actual.PathLengthConstraint);
         Assert.Equal(expected.Status, actual.Status);
         Assert.Equal(expected.CrlDistributionPoint?.OriginalString, actual.CrlDistributionPoint?.OriginalString);
+        Assert.Equal(expected.DeltaCrlDistributionPoint?.OriginalString, actual.DeltaCrlDistributionPoint?.OriginalString);
         Assert.Equal(expected.OcspResponder?.OriginalString, actual.OcspResponder?.OriginalString);
         Assert.Equal(expected.CaIssuers?.OriginalString, actual.CaIssuers?.OriginalString);
         Assert.Equal(expected.CreatedAt, actual.CreatedAt);

@@ -128,6 +128,7 @@ public static class ConformanceRecords
             PathLengthConstraint = parentId is null ? 1 : 0,
             Status = AuthorityStatus.Active,
             CrlDistributionPoint = new Uri("http://pki.example.com/crl/" + actualName.Replace(' ', '-') + ".crl"),
+            DeltaCrlDistributionPoint = new Uri("http://pki.example.com/crl/" + actualName.Replace(' ', '-') + "-delta.crl"),
             OcspResponder = new Uri("http://ocsp.example.com/"),
             CaIssuers = new Uri("http://pki.example.com/ca.cer"),
             CreatedAt = BaseTime.AddMinutes(-5),

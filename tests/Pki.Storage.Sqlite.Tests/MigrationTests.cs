@@ -11,7 +11,7 @@ public sealed class MigrationTests : IDisposable
     public void Migrations_are_numbered_from_one_without_gaps_one_per_store_contract()
     {
         Assert.Equal(Enumerable.Range(1, SqliteMigrator.All.Count), SqliteMigrator.All.Select(m => m.Version));
-        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key", "tidy", "serial_index", "status_change_sequence", "status_change_triggers"],
+        Assert.Equal(["authorities", "certificates", "private_keys", "request_tokens", "audit_events", "revocation", "private_key_public_hash", "authority_alternative_key", "tidy", "serial_index", "status_change_sequence", "status_change_triggers", "authority_delta_crl"],
             SqliteMigrator.All.Select(m => m.Name));
     }
 

@@ -63,6 +63,12 @@ public sealed record AuthorityRecord
     /// <summary>The CRL distribution point URL put into certificates this CA issues, or null.</summary>
     public Uri? CrlDistributionPoint { get; init; }
 
+    /// <summary>
+    /// The delta CRL URL put into the freshestCRL extension of certificates this CA issues and of its full CRLs
+    /// (RFC 5280 sections 4.2.1.15 and 5.2.6), or null.
+    /// </summary>
+    public Uri? DeltaCrlDistributionPoint { get; init; }
+
     /// <summary>The OCSP responder URL put into the AIA extension of certificates this CA issues, or null.</summary>
     public Uri? OcspResponder { get; init; }
 

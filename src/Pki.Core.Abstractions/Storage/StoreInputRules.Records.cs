@@ -72,6 +72,7 @@ public static partial class StoreInputRules
         }
 
         Text(authority.CrlDistributionPoint?.OriginalString, Of + nameof(authority.CrlDistributionPoint));
+        Text(authority.DeltaCrlDistributionPoint?.OriginalString, Of + nameof(authority.DeltaCrlDistributionPoint));
         Text(authority.OcspResponder?.OriginalString, Of + nameof(authority.OcspResponder));
         Text(authority.CaIssuers?.OriginalString, Of + nameof(authority.CaIssuers));
         Defined(authority.KeyAlgorithm, Of + nameof(authority.KeyAlgorithm));

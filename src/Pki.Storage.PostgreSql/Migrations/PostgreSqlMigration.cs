@@ -20,5 +20,6 @@ internal sealed record PostgreSqlMigration(int Version, string Name, Func<Postgr
         new(9, "issuer status check", IssuerStatusMigration.Sql),
         new(10, "status change sequence numbers", StatusChangeSequenceMigration.Sql),
         new(11, "status change numbering triggers", StatusChangeTriggerMigration.Sql),
+        new(12, "authority delta CRL URL", AuthorityDeltaCrlMigration.Sql),
     ];
 }

@@ -11,13 +11,14 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
     private const string Columns =
         "id, name, organization, parent_id, is_root, subject, certificate_pem, key_algorithm, key_id, serial_number, not_before, "
         + "not_after, subject_key_identifier, fingerprint_sha256, path_length_constraint, name_constraints, status, "
-        + "crl_distribution_point, ocsp_responder, ca_issuers, created_at, alternative_key_algorithm, alternative_key_id";
+        + "crl_distribution_point, ocsp_responder, ca_issuers, created_at, alternative_key_algorithm, alternative_key_id, "
+        + "delta_crl_distribution_point";
 
     private const string Insert =
         "INSERT INTO authorities (" + Columns + ") VALUES (@id, @name, @organization, @parent_id, @is_root, @subject, "
         + "@certificate_pem, @key_algorithm, @key_id, @serial_number, @not_before, @not_after, @subject_key_identifier, "
         + "@fingerprint_sha256, @path_length_constraint, @name_constraints, @status, @crl_distribution_point, @ocsp_responder, "
-        + "@ca_issuers, @created_at, @alternative_key_algorithm, @alternative_key_id);";
+        + "@ca_issuers, @created_at, @alternative_key_algorithm, @alternative_key_id, @delta_crl_distribution_point);";
 
     private const string Update =
         "UPDATE authorities SET name = @name, organization = @organization, parent_id = @parent_id, is_root = @is_root, "
@@ -27,7 +28,7 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
         + "path_length_constraint = @path_length_constraint, name_constraints = @name_constraints, status = @status, "
         + "crl_distribution_point = @crl_distribution_point, ocsp_responder = @ocsp_responder, ca_issuers = @ca_issuers, "
         + "created_at = @created_at, alternative_key_algorithm = @alternative_key_algorithm, "
-        + "alternative_key_id = @alternative_key_id WHERE id = @id;";
+        + "alternative_key_id = @alternative_key_id, delta_crl_distribution_point = @delta_crl_distribution_point WHERE id = @id;";
 
     private const string SelectById = "SELECT " + Columns + " FROM authorities WHERE id = @id;";
 
@@ -163,7 +164,8 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
         .With("@ca_issuers", authority.CaIssuers?.OriginalString)
         .With("@created_at", Sql.Ticks(authority.CreatedAt))
         .With("@alternative_key_algorithm", (int?)authority.AlternativeKeyAlgorithm)
-        .With("@alternative_key_id", authority.AlternativeKeyId);
+        .With("@alternative_key_id", authority.AlternativeKeyId)
+        .With("@delta_crl_distribution_point", authority.DeltaCrlDistributionPoint?.OriginalString);
 
     private static AuthorityRecord Read(SqliteDataReader row) => new()
     {
@@ -190,5 +192,6 @@ internal sealed class SqliteAuthorityStore(SqliteDatabase database) : IAuthority
         CreatedAt = row.Instant(20),
         AlternativeKeyAlgorithm = (KeyAlgorithm?)row.NullableInt32(21),
         AlternativeKeyId = row.NullableString(22),
+        DeltaCrlDistributionPoint = row.NullableUri(23),
     };
 }
