@@ -36,6 +36,15 @@ public abstract record CreateAuthorityRequest
     /// <summary>The CRL distribution point URL for certificates this CA issues.</summary>
     public Uri? CrlDistributionPoint { get; init; }
 
+    /// <summary>
+    /// The URL where the CA's delta CRLs are published, or null (the default) for none. Every certificate the CA issues
+    /// and every full CRL it signs then carries a non-critical freshestCRL extension with this URL (RFC 5280 sections
+    /// 4.2.1.15 and 5.2.6; never a delta CRL), which is how relying parties find the delta CRLs: OpenSSL, for one,
+    /// consults a delta CRL only when the certificate or its base CRL has it. Needs <see cref="CrlDistributionPoint"/>
+    /// (a delta CRL is read together with its base) and must differ from it.
+    /// </summary>
+    public Uri? DeltaCrlDistributionPoint { get; init; }
+
     /// <summary>The OCSP responder URL for certificates this CA issues.</summary>
     public Uri? OcspResponder { get; init; }
 

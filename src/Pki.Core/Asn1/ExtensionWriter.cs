@@ -78,9 +78,18 @@ internal static class ExtensionWriter
         }
     }
 
-    public static void CrlDistributionPoint(AsnWriter writer, Uri url)
+    public static void CrlDistributionPoint(AsnWriter writer, Uri url) => DistributionPoint(writer, X509Oids.CrlDistributionPoints, url);
+
+    /// <summary>
+    /// freshestCRL: where the delta CRLs are, with the syntax of cRLDistributionPoints; non-critical, in certificates
+    /// (RFC 5280 section 4.2.1.15) and complete CRLs (section 5.2.6).
+    /// </summary>
+    public static void FreshestCrl(AsnWriter writer, Uri url) => DistributionPoint(writer, X509Oids.FreshestCrl, url);
+
+    /// <summary>CRLDistributionPoints ::= SEQUENCE { DistributionPoint { distributionPoint [0] { fullName [0] { uniformResourceIdentifier } } } }.</summary>
+    private static void DistributionPoint(AsnWriter writer, string oid, Uri url)
     {
-        using (Open(writer, X509Oids.CrlDistributionPoints, critical: false))
+        using (Open(writer, oid, critical: false))
         using (writer.PushSequence())
         using (writer.PushSequence())
         using (writer.PushSequence(Context0))

@@ -11,6 +11,7 @@ internal static class X509Oids
     public const string CrlDistributionPoints = "2.5.29.31";
     public const string AuthorityKeyIdentifier = "2.5.29.35";
     public const string ExtendedKeyUsage = "2.5.29.37";
+    public const string FreshestCrl = "2.5.29.46";
     public const string AuthorityInfoAccess = "1.3.6.1.5.5.7.1.1";
     public const string AccessMethodOcsp = "1.3.6.1.5.5.7.48.1";
     public const string AccessMethodCaIssuers = "1.3.6.1.5.5.7.48.2";

@@ -8,7 +8,7 @@ namespace Pki.Core.Authority;
 /// <summary>
 /// Everything the hot path needs about an issuing CA, computed once: the loaded signing key, the exact issuer name
 /// bytes, the signature AlgorithmIdentifier, and the pre-encoded extensions every certificate from this CA carries
-/// (authority key identifier, CRL distribution point, authority information access).
+/// (authority key identifier, CRL distribution point, freshest CRL, authority information access).
 /// </summary>
 internal sealed class AuthorityContext
 {
@@ -42,7 +42,7 @@ internal sealed class AuthorityContext
     /// <summary>The CA's subject key identifier, used as the authority key identifier of what it signs.</summary>
     public byte[] KeyIdentifier { get; }
 
-    /// <summary>AKI, CRL DP and AIA Extension TLVs, concatenated.</summary>
+    /// <summary>AKI, CRL DP, freshest CRL and AIA Extension TLVs, concatenated.</summary>
     public EncodedValues IssuerExtensions { get; }
 
     /// <summary>The CA certificate and its parents up to the root, in PEM.</summary>
@@ -68,6 +68,11 @@ internal sealed class AuthorityContext
         if (authority.CrlDistributionPoint is { } crl)
         {
             ExtensionWriter.CrlDistributionPoint(writer, crl);
+        }
+
+        if (authority.DeltaCrlDistributionPoint is { } delta)
+        {
+            ExtensionWriter.FreshestCrl(writer, delta);
         }
 
         if (authority.OcspResponder is not null || authority.CaIssuers is not null)

@@ -33,7 +33,7 @@ internal sealed partial class CertificateAuthorityService
         }
 
         // Everything the request can get wrong is checked before a key is made: a refused request leaves no key behind.
-        CheckUrls(request.CrlDistributionPoint, request.OcspResponder, request.CaIssuers);
+        CheckUrls(request.CrlDistributionPoint, request.DeltaCrlDistributionPoint, request.OcspResponder, request.CaIssuers);
         AuthorityCertificateFactory.CheckNameConstraints(request.NameConstraints);
         await EnsureNameIsFreeAsync(request.Name, request.Organization, cancellationToken).ConfigureAwait(false);
         var settings = options.Value;
@@ -74,6 +74,7 @@ internal sealed partial class CertificateAuthorityService
             PathLengthConstraint = pathLength,
             NameConstraints = request.NameConstraints is { IsEmpty: false } constraints ? constraints : null,
             CrlDistributionPoint = request.CrlDistributionPoint,
+            DeltaCrlDistributionPoint = request.DeltaCrlDistributionPoint,
             OcspResponder = request.OcspResponder,
             CaIssuers = request.CaIssuers,
             CreatedAt = time.GetUtcNow(),

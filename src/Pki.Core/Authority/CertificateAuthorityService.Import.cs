@@ -10,7 +10,7 @@ internal sealed partial class CertificateAuthorityService
     public async ValueTask<AuthorityRecord> ImportAsync(ImportAuthorityRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        CheckUrls(request.CrlDistributionPoint, request.OcspResponder, request.CaIssuers);
+        CheckUrls(request.CrlDistributionPoint, request.DeltaCrlDistributionPoint, request.OcspResponder, request.CaIssuers);
         await EnsureNameIsFreeAsync(request.Name, request.Organization, cancellationToken).ConfigureAwait(false);
         var (certificateDer, pkcs8) = CaImportMaterial.Read(request);
         try
@@ -51,6 +51,7 @@ internal sealed partial class CertificateAuthorityService
                 PathLengthConstraint = pathLength,
                 NameConstraints = nameConstraints,
                 CrlDistributionPoint = request.CrlDistributionPoint,
+                DeltaCrlDistributionPoint = request.DeltaCrlDistributionPoint,
                 OcspResponder = request.OcspResponder,
                 CaIssuers = request.CaIssuers,
                 CreatedAt = time.GetUtcNow(),

@@ -85,15 +85,22 @@ internal sealed partial class CertificateAuthorityService(
     }
 
     /// <summary>
-    /// The CRL distribution point and AIA URLs go into every certificate the CA issues as IA5String URIs: they must be
-    /// absolute, with a scheme, in printable ASCII without spaces (as a URI SAN), and at most 2048 characters.
+    /// The CRL distribution point, delta CRL and AIA URLs go into every certificate the CA issues as IA5String URIs: they
+    /// must be absolute, with a scheme, in printable ASCII without spaces (as a URI SAN), and at most 2048 characters.
+    /// A delta CRL URL needs a CRL distribution point (relying parties read a delta CRL with its base) other than itself.
     /// </summary>
     /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidRequest"/> naming the field.</exception>
-    private static void CheckUrls(Uri? crlDistributionPoint, Uri? ocspResponder, Uri? caIssuers)
+    private static void CheckUrls(Uri? crlDistributionPoint, Uri? deltaCrlDistributionPoint, Uri? ocspResponder, Uri? caIssuers)
     {
         Check(crlDistributionPoint, "CrlDistributionPoint");
+        Check(deltaCrlDistributionPoint, "DeltaCrlDistributionPoint");
         Check(ocspResponder, "OcspResponder");
         Check(caIssuers, "CaIssuers");
+        if (deltaCrlDistributionPoint is not null && (crlDistributionPoint is null || crlDistributionPoint == deltaCrlDistributionPoint))
+        {
+            throw new PkiException(PkiErrorCode.InvalidRequest,
+                "DeltaCrlDistributionPoint needs a CrlDistributionPoint, and a different one: relying parties read a delta CRL together with its base (RFC 5280 section 5.2.6).");
+        }
 
         static void Check(Uri? url, string field)
         {

@@ -74,6 +74,12 @@ internal static class CrlWriter
                         GeneralNameWriter.WriteUri(writer, url);
                     }
                 }
+
+                if (fields.FreshestCrl is { } delta && fields.BaseCrlNumber is null)
+                {
+                    // freshestCRL, non-critical, in complete CRLs only (RFC 5280 section 5.2.6): a delta never points at deltas.
+                    ExtensionWriter.FreshestCrl(writer, delta);
+                }
             }
         }
 
@@ -167,7 +173,10 @@ internal static class CrlWriter
     }
 }
 
-/// <summary>The fields of a TBSCertList other than its entries.</summary>
+/// <summary>
+/// The fields of a TBSCertList other than its entries. <c>FreshestCrl</c> is where the CA's delta CRLs are (freshestCRL,
+/// RFC 5280 section 5.2.6), written on complete CRLs only (<c>BaseCrlNumber</c> null).
+/// </summary>
 internal readonly record struct CrlFields(
     ReadOnlyMemory<byte> SignatureAlgorithm,
     ReadOnlyMemory<byte> IssuerName,
@@ -176,7 +185,8 @@ internal readonly record struct CrlFields(
     DateTimeOffset NextUpdate,
     long Number,
     long? BaseCrlNumber,
-    Uri? DistributionPoint);
+    Uri? DistributionPoint,
+    Uri? FreshestCrl = null);
 
 /// <summary>One revokedCertificates entry.</summary>
 internal readonly record struct CrlEntry(SerialNumber SerialNumber, DateTimeOffset RevokedAt, RevocationReason Reason, DateTimeOffset? InvalidityDate);

@@ -225,7 +225,7 @@ internal sealed partial class RevocationService
         var nextUpdate = thisUpdate + (baseCrl is null ? settings.CrlValidity : settings.DeltaCrlValidity);
         var fields = new CrlFields(
             signer.Signature.AlgorithmIdentifier, signer.Name, signer.KeyIdentifier, thisUpdate, nextUpdate, number, baseCrl?.Number,
-            signer.Authority.CrlDistributionPoint);
+            signer.Authority.CrlDistributionPoint, signer.Authority.DeltaCrlDistributionPoint);
         byte[] tbs = CrlWriter.WriteTbs(fields, entries);
         byte[] signature = await signer.Key.SignAsync(tbs, cancellationToken).ConfigureAwait(false);
         var crl = new CertificateRevocationList

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Pki.Core.Tests.Revocation;
 using Pki.Core.Tests.TestSupport;
 
@@ -107,5 +108,83 @@ public sealed class OpenSslCrlTests
         var result = openssl.Verify(pki.Root.CertificatePem, pki.Issuing.CertificatePem, client.CertificatePem, "sslclient", "-crl_check_all", "-CRLfile", crls);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("certificate revoked", result.Output);
+    }
+
+    /// <summary>
+    /// OpenSSL consults a delta CRL only when the certificate or its base CRL carries freshestCRL (x509_vfy.c,
+    /// get_delta_sk). Without <c>-extended_crl</c> it may also take a newer delta for the base, by accident; so the hold is
+    /// checked with the base and delta made in the same second (as a script does) and an hour apart, with and without it.
+    /// </summary>
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(0, true)]
+    [InlineData(60, false)]
+    [InlineData(60, true)]
+    public async Task Openssl_verify_use_deltas_finds_the_delta_CRL_through_freshestCRL_and_rejects_a_certificate_held_after_the_base(
+        int minutesBetweenBaseAndDelta, bool extendedCrlSupport)
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddHours(-2));
+        using var pki = await RevocationFixture.CreateAsync(time: clock, deltaCrl: RevocationFixture.DeltaCrlUrl);
+        var client = await pki.IssueClientAsync();
+        var other = await pki.IssueClientAsync("bob@example.com");
+        var full = await pki.Revocation.CreateCrlAsync(CaReference.ById(pki.Issuing.Id));
+        clock.Advance(TimeSpan.FromMinutes(minutesBetweenBaseAndDelta));
+        await pki.RevokeAsync(client, RevocationReason.CertificateHold);
+        var delta = await pki.Revocation.CreateDeltaCrlAsync(CaReference.ById(pki.Issuing.Id));
+        Assert.Equal(full.Number, delta.BaseCrlNumber);
+
+        using var openssl = new OpenSsl();
+        string fullPem = openssl.Write("full.crl.pem", full.ToPem());
+        string deltaPem = openssl.Write("delta.crl.pem", delta.ToPem());
+        string[] checks = extendedCrlSupport ? ["-crl_check", "-extended_crl", "-use_deltas"] : ["-crl_check", "-use_deltas"];
+        (int ExitCode, string Output) Verify(IssuedCertificate leaf, params string[] crls) =>
+            openssl.Verify(pki.Root.CertificatePem, pki.Issuing.CertificatePem, leaf.CertificatePem, "sslclient",
+                [.. checks, .. crls.SelectMany(crl => new[] { "-CRLfile", crl })]);
+
+        var baseOnly = Verify(client, fullPem);
+        Assert.True(baseOnly.ExitCode == 0, baseOnly.Output); // the base alone predates the hold
+        var held = Verify(client, fullPem, deltaPem);
+        Assert.Equal(2, held.ExitCode);
+        Assert.Contains("error 23", held.Output);
+        Assert.Contains("certificate revoked", held.Output);
+        var unaffected = Verify(other, fullPem, deltaPem);
+        Assert.True(unaffected.ExitCode == 0, unaffected.Output);
+
+        // Reactivated: the next delta lists it with removeFromCRL, and the same base with that delta accepts it again.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await pki.ReactivateAsync(client);
+        var release = await pki.Revocation.CreateDeltaCrlAsync(CaReference.ById(pki.Issuing.Id));
+        Assert.Equal(full.Number, release.BaseCrlNumber);
+        var reactivated = Verify(client, fullPem, openssl.Write("release.crl.pem", release.ToPem()));
+        Assert.True(reactivated.ExitCode == 0, reactivated.Output);
+    }
+
+    [Fact]
+    public async Task Openssl_crl_text_shows_Freshest_CRL_on_the_full_CRL_and_not_on_the_delta()
+    {
+        using var pki = await RevocationFixture.CreateAsync(deltaCrl: RevocationFixture.DeltaCrlUrl);
+        var client = await pki.IssueClientAsync();
+        var full = await pki.Revocation.CreateCrlAsync(CaReference.ById(pki.Issuing.Id));
+        await pki.RevokeAsync(client, RevocationReason.CertificateHold);
+        var delta = await pki.Revocation.CreateDeltaCrlAsync(CaReference.ById(pki.Issuing.Id));
+
+        using var openssl = new OpenSsl();
+        string ca = openssl.Write("ca.pem", pki.Issuing.CertificatePem);
+        var fullText = openssl.Run("crl", "-in", openssl.Write("full.crl", full.Der.ToArray()), "-inform", "DER", "-CAfile", ca, "-noout", "-text");
+        Assert.True(fullText.ExitCode == 0, fullText.Output);
+        Assert.Contains("verify OK", fullText.Output);
+        Assert.Contains("X509v3 Freshest CRL:", fullText.Output);
+        Assert.DoesNotContain("X509v3 Freshest CRL: critical", fullText.Output);
+        Assert.Contains("URI:" + RevocationFixture.DeltaCrlUrl.OriginalString, fullText.Output);
+
+        var deltaText = openssl.Run("crl", "-in", openssl.Write("delta.crl", delta.Der.ToArray()), "-inform", "DER", "-CAfile", ca, "-noout", "-text");
+        Assert.True(deltaText.ExitCode == 0, deltaText.Output);
+        Assert.Contains("X509v3 Delta CRL Indicator: critical", deltaText.Output);
+        Assert.DoesNotContain("Freshest CRL", deltaText.Output);
+        Assert.DoesNotContain(RevocationFixture.DeltaCrlUrl.OriginalString, deltaText.Output);
+
+        var leafText = openssl.Run("x509", "-in", openssl.Write("leaf.pem", client.CertificatePem), "-noout", "-text");
+        Assert.Contains("X509v3 Freshest CRL:", leafText.Output);
+        Assert.Contains("URI:" + RevocationFixture.DeltaCrlUrl.OriginalString, leafText.Output);
     }
 }

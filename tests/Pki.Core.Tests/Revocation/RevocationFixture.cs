@@ -7,6 +7,8 @@ internal sealed class RevocationFixture : IDisposable
 {
     public static readonly Uri CrlUrl = new("http://pki.example.com/crl/issuing.crl");
 
+    public static readonly Uri DeltaCrlUrl = new("http://pki.example.com/crl/issuing-delta.crl");
+
     private RevocationFixture(PkiTestHost host, AuthorityRecord root, AuthorityRecord issuing)
     {
         Host = host;
@@ -23,10 +25,11 @@ internal sealed class RevocationFixture : IDisposable
     public IRevocationService Revocation => Host.Get<IRevocationService>();
 
     public static async Task<RevocationFixture> CreateAsync(
-        Action<PkiOptions>? configure = null, TimeProvider? time = null, Uri? crl = null, Uri? ocsp = null, KeyAlgorithm algorithm = KeyAlgorithm.EcdsaP256, bool withOcsp = true)
+        Action<PkiOptions>? configure = null, TimeProvider? time = null, Uri? crl = null, Uri? ocsp = null, KeyAlgorithm algorithm = KeyAlgorithm.EcdsaP256, bool withOcsp = true,
+        Uri? deltaCrl = null)
     {
         var host = new PkiTestHost(configure, time);
-        var (root, issuing) = await host.CreateHierarchyAsync(algorithm, algorithm, crl: crl ?? CrlUrl, ocsp: withOcsp ? ocsp ?? new Uri("http://ocsp.example.com/") : null);
+        var (root, issuing) = await host.CreateHierarchyAsync(algorithm, algorithm, crl: crl ?? CrlUrl, ocsp: withOcsp ? ocsp ?? new Uri("http://ocsp.example.com/") : null, deltaCrl: deltaCrl);
         return new RevocationFixture(host, root, issuing);
     }
 

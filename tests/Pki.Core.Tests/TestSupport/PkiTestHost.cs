@@ -38,7 +38,8 @@ public sealed class PkiTestHost : IDisposable
         KeyAlgorithm rootAlgorithm = KeyAlgorithm.EcdsaP256,
         KeyAlgorithm issuingAlgorithm = KeyAlgorithm.EcdsaP256,
         Uri? crl = null,
-        Uri? ocsp = null)
+        Uri? ocsp = null,
+        Uri? deltaCrl = null)
     {
         var root = await Authority.CreateRootAsync(new CreateRootAuthorityRequest
         {
@@ -55,6 +56,7 @@ public sealed class PkiTestHost : IDisposable
             KeyAlgorithm = issuingAlgorithm,
             ValidityDays = 1800,
             CrlDistributionPoint = crl,
+            DeltaCrlDistributionPoint = deltaCrl,
             OcspResponder = ocsp,
         });
         return (root, issuing);
