@@ -127,11 +127,7 @@ public sealed class OpenSslCrlTests
         using var pki = await RevocationFixture.CreateAsync(time: clock, deltaCrl: RevocationFixture.DeltaCrlUrl);
         var client = await pki.IssueClientAsync();
         var other = await pki.IssueClientAsync("bob@example.com");
-        var full = await pki.Revocation.CreateCrlAsync(CaReference.ById(pki.Issuing.Id));
-        clock.Advance(TimeSpan.FromMinutes(minutesBetweenBaseAndDelta));
-        await pki.RevokeAsync(client, RevocationReason.CertificateHold);
-        var delta = await pki.Revocation.CreateDeltaCrlAsync(CaReference.ById(pki.Issuing.Id));
-        Assert.Equal(full.Number, delta.BaseCrlNumber);
+        var (full, delta) = await pki.HoldAfterFullCrlAsync(client, () => clock.Advance(TimeSpan.FromMinutes(minutesBetweenBaseAndDelta)));
 
         using var openssl = new OpenSsl();
         string fullPem = openssl.Write("full.crl.pem", full.ToPem());
@@ -164,9 +160,7 @@ public sealed class OpenSslCrlTests
     {
         using var pki = await RevocationFixture.CreateAsync(deltaCrl: RevocationFixture.DeltaCrlUrl);
         var client = await pki.IssueClientAsync();
-        var full = await pki.Revocation.CreateCrlAsync(CaReference.ById(pki.Issuing.Id));
-        await pki.RevokeAsync(client, RevocationReason.CertificateHold);
-        var delta = await pki.Revocation.CreateDeltaCrlAsync(CaReference.ById(pki.Issuing.Id));
+        var (full, delta) = await pki.HoldAfterFullCrlAsync(client);
 
         using var openssl = new OpenSsl();
         string ca = openssl.Write("ca.pem", pki.Issuing.CertificatePem);

@@ -107,10 +107,7 @@ public sealed class FreshestCrlTests
     public async Task Full_CRLs_of_a_CA_with_a_delta_CRL_URL_carry_a_non_critical_freshestCRL_and_delta_CRLs_never_do()
     {
         using var pki = await RevocationFixture.CreateAsync(deltaCrl: RevocationFixture.DeltaCrlUrl);
-        var client = await pki.IssueClientAsync();
-        var full = await pki.Revocation.CreateCrlAsync(CaReference.ById(pki.Issuing.Id));
-        await pki.RevokeAsync(client, RevocationReason.CertificateHold);
-        var delta = await pki.Revocation.CreateDeltaCrlAsync(CaReference.ById(pki.Issuing.Id));
+        var (full, delta) = await pki.HoldAfterFullCrlAsync(await pki.IssueClientAsync());
         var served = await pki.Revocation.GetDeltaCrlAsync(CaReference.ById(pki.Issuing.Id));
 
         var fullCrl = new X509CrlParser().ReadCrl(full.Der.ToArray());

@@ -49,5 +49,19 @@ internal sealed class RevocationFixture : IDisposable
     public Task<CertificateRecord> ReactivateAsync(IssuedCertificate certificate) =>
         Revocation.ReactivateAsync(CertificateReference.ById(certificate.Record.Id)).AsTask();
 
+    /// <summary>
+    /// A full CRL of the issuing CA, then <paramref name="held"/> put on hold (after <paramref name="between"/>, e.g. a
+    /// fake clock's advance), then a delta CRL on that base: the hold is on the delta only.
+    /// </summary>
+    public async Task<(CertificateRevocationList Full, CertificateRevocationList Delta)> HoldAfterFullCrlAsync(IssuedCertificate held, Action? between = null)
+    {
+        var full = await Revocation.CreateCrlAsync(CaReference.ById(Issuing.Id));
+        between?.Invoke();
+        await RevokeAsync(held, RevocationReason.CertificateHold);
+        var delta = await Revocation.CreateDeltaCrlAsync(CaReference.ById(Issuing.Id));
+        Assert.Equal(full.Number, delta.BaseCrlNumber);
+        return (full, delta);
+    }
+
     public void Dispose() => Host.Dispose();
 }
