@@ -143,6 +143,11 @@ cdp="$(openssl x509 -in "$work/zone.pem" -noout -ext crlDistributionPoints | gre
 [ "$(curl -sS -o /dev/null -w '%{http_code}' "$cdp")" = 200 ] || fail "CDP $cdp not served"
 call "$base/crl/$issuing_id-delta.crl" -o "$work/delta.crl"
 openssl crl -inform DER -in "$work/delta.crl" -noout -text | grep -q "Delta CRL Indicator" || fail "delta CRL"
+# The freshest CRL (delta CRL) URL in the certificate and in the full CRL is this server's delta route, fetched by name.
+freshest="$(openssl x509 -in "$work/zone.pem" -noout -ext freshestCRL 2>/dev/null | grep -o 'URI:.*' | sed 's/^URI://' || true)"
+[ -n "$freshest" ] || fail "certificate without freshestCRL"
+grep -q "URI:$freshest" <<<"$crl_text" || fail "full CRL without freshestCRL $freshest"
+[ "$(curl -sS -o /dev/null -w '%{http_code}' "$freshest")" = 200 ] || fail "delta CRL $freshest not served"
 
 step "OCSP: held → revoked, after PATCH → good"
 openssl ocsp -issuer "$work/issuing.pem" -cert "$work/zone.pem" -reqout "$work/req.der" -no_nonce >/dev/null 2>&1

@@ -211,6 +211,7 @@ public sealed class CertificateApiTests(CaServerFixture fixture)
         var rootBody = await root.ReadJsonAsync();
         Assert.True(rootBody.GetProperty("is_root").GetBoolean());
         Assert.Equal("http://localhost/crl/Test%20Root%201.crl", rootBody.GetProperty("crl_url").GetString());
+        Assert.Equal("http://localhost/crl/Test%20Root%201-delta.crl", rootBody.GetProperty("delta_crl_url").GetString());
 
         using var intermediate = await client.PostAsync("/api/v1/cas", Http.Json(new { name = "Test Issuing 1", subject_dn = "CN=Test Issuing 1,O=Acme Corp", parent_name = "Test Root 1" }));
         Assert.Equal(HttpStatusCode.Created, intermediate.StatusCode);

@@ -118,11 +118,55 @@ public sealed class PublicationTests(CaServerFixture fixture)
         var aia = certificate.Extensions.OfType<X509AuthorityInformationAccessExtension>().Single();
         Assert.Equal(["http://localhost/ocsp/CaServer%20Issuing%20CA"], aia.EnumerateOcspUris());
         Assert.Equal(["http://localhost/ca/CaServer%20Issuing%20CA.crt"], aia.EnumerateCAIssuersUris());
+        // freshestCRL (2.5.29.46): where relying parties find the delta CRLs.
+        var freshest = certificate.Extensions["2.5.29.46"];
+        Assert.NotNull(freshest);
+        Assert.False(freshest.Critical);
+        Assert.Contains("http://localhost/crl/CaServer%20Issuing%20CA-delta.crl", freshest.Format(false), StringComparison.Ordinal);
 
         using var anonymous = Server.Client(key: null);
         using var crl = await anonymous.GetAsync(new Uri(new Uri("http://localhost/crl/CaServer%20Issuing%20CA.crl").PathAndQuery, UriKind.Relative));
         Assert.Equal("application/pkix-crl", crl.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, crl.StatusCode);
+        using var delta = await anonymous.GetAsync(new Uri(new Uri("http://localhost/crl/CaServer%20Issuing%20CA-delta.crl").PathAndQuery, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, delta.StatusCode);
+        Assert.Equal("application/pkix-crl", delta.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_hold_after_the_served_CRL_is_found_by_openssl_verify_use_deltas_through_the_served_delta()
+    {
+        var (id, pem, _) = await SignClientAsync("held-after-base");
+        using var anonymous = Server.Client(key: null);
+        using var openssl = new OpenSsl();
+        using var rootResponse = await anonymous.GetAsync($"/ca/{Server.RootId}.pem");
+        using var issuingResponse = await anonymous.GetAsync($"/ca/{Server.IssuingId}.pem");
+        string root = await rootResponse.Content.ReadAsStringAsync();
+        string issuing = await issuingResponse.Content.ReadAsStringAsync();
+        async Task<string> DownloadPemAsync(string file, string route)
+        {
+            using var response = await anonymous.GetAsync(route);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            string path = Path.Combine(openssl.Directory, file);
+            var (exit, output) = openssl.Run("crl", "-inform", "DER", "-in", openssl.Write(file + ".der", await response.Content.ReadAsByteArrayAsync()), "-out", path);
+            Assert.True(exit == 0, output);
+            return path;
+        }
+
+        // The full CRL from the certificate's CRL distribution point, then a hold, then the delta from its freshestCRL.
+        string full = await DownloadPemAsync("full.pem", "/crl/CaServer%20Issuing%20CA.crl");
+        using var admin = Server.Client();
+        (await admin.PostAsync($"/api/v1/certificates/{id}/revoke", Http.Json(new { reason = "Certificate hold" }))).Dispose();
+        string delta = await DownloadPemAsync("delta.pem", "/crl/CaServer%20Issuing%20CA-delta.crl");
+        var (_, fullText) = openssl.Run("crl", "-in", full, "-noout", "-text");
+        Assert.Contains("URI:http://localhost/crl/CaServer%20Issuing%20CA-delta.crl", fullText, StringComparison.Ordinal);
+
+        foreach (string[] checks in new[] { new[] { "-crl_check", "-use_deltas" }, ["-crl_check", "-extended_crl", "-use_deltas"] })
+        {
+            var (exit, output) = openssl.Verify(root, issuing, pem, "sslclient", [.. checks, "-CRLfile", full, "-CRLfile", delta]);
+            Assert.True(exit == 2, output);
+            Assert.Contains("certificate revoked", output, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public sealed partial class AuthorityBootstrapper(
             ValidityDays = settings.Root.ValidityDays,
             PathLengthConstraint = 1,
             CrlDistributionPoint = urls.Crl(settings.Root.Name),
+            DeltaCrlDistributionPoint = urls.DeltaCrl(settings.Root.Name),
             OcspResponder = urls.Ocsp(settings.Root.Name),
             CaIssuers = urls.CaIssuers(settings.Root.Name),
         }, cancellationToken);
@@ -49,6 +50,7 @@ public sealed partial class AuthorityBootstrapper(
             KeyAlgorithm = settings.Issuing.KeyAlgorithm,
             ValidityDays = settings.Issuing.ValidityDays,
             CrlDistributionPoint = urls.Crl(settings.Issuing.Name),
+            DeltaCrlDistributionPoint = urls.DeltaCrl(settings.Issuing.Name),
             OcspResponder = urls.Ocsp(settings.Issuing.Name),
             CaIssuers = urls.CaIssuers(settings.Issuing.Name),
         }, cancellationToken);

@@ -48,6 +48,7 @@ public static class AuthorityRoutes
                 ValidityDays = body.ValidDays,
                 PathLengthConstraint = body.PathLength,
                 CrlDistributionPoint = urls.Crl(name),
+                DeltaCrlDistributionPoint = urls.DeltaCrl(name),
                 OcspResponder = urls.Ocsp(name),
                 CaIssuers = urls.CaIssuers(name),
             }, cancellationToken)
@@ -61,6 +62,7 @@ public static class AuthorityRoutes
                 ValidityDays = body.ValidDays,
                 PathLengthConstraint = body.PathLength,
                 CrlDistributionPoint = urls.Crl(name),
+                DeltaCrlDistributionPoint = urls.DeltaCrl(name),
                 OcspResponder = urls.Ocsp(name),
                 CaIssuers = urls.CaIssuers(name),
             }, cancellationToken);
@@ -114,6 +116,7 @@ public sealed record AuthorityResponse(
     int? PathLength,
     string Status,
     string? CrlUrl,
+    string? DeltaCrlUrl,
     string? OcspUrl,
     string? CaIssuersUrl,
     string CreatedAt,
@@ -125,7 +128,7 @@ public sealed record AuthorityResponse(
         ArgumentNullException.ThrowIfNull(a);
         return new(a.Id, a.Name, a.Organization, a.ParentId, a.IsRoot, a.Subject.ToString(), a.KeyAlgorithm.ToString(), a.SerialNumber.ToString(),
             Json.Instant(a.NotBefore), Json.Instant(a.NotAfter), a.SubjectKeyIdentifier, a.FingerprintSha256, a.PathLengthConstraint,
-            a.Status == AuthorityStatus.Active ? "active" : "revoked", a.CrlDistributionPoint?.AbsoluteUri, a.OcspResponder?.AbsoluteUri,
-            a.CaIssuers?.AbsoluteUri, Json.Instant(a.CreatedAt), a.CertificatePem);
+            a.Status == AuthorityStatus.Active ? "active" : "revoked", a.CrlDistributionPoint?.AbsoluteUri, a.DeltaCrlDistributionPoint?.AbsoluteUri,
+            a.OcspResponder?.AbsoluteUri, a.CaIssuers?.AbsoluteUri, Json.Instant(a.CreatedAt), a.CertificatePem);
     }
 }
