@@ -17,23 +17,27 @@ internal sealed class GovernedRevocationService(
     public ValueTask<CertificateRecord> RevokeAsync(RevokeCertificateRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        CertificateRecord? target = null; // once found and allowed: a refusal from here on names it
         return audit.RecordAsync("certificate.revoke", AuditObjects.Certificate, null, async () =>
         {
-            await DemandOnCertificateAsync(request.Certificate, cancellationToken).ConfigureAwait(false);
+            target = await DemandOnCertificateAsync(request.Certificate, cancellationToken).ConfigureAwait(false);
             var record = await inner.RevokeAsync(request, cancellationToken).ConfigureAwait(false);
             PkiTelemetry.Revocations.Add(1, new KeyValuePair<string, object?>("reason", request.Reason.ToString()));
             return record;
-        }, r => (r.Id, r.CertificateAuthority.Id), inOneTransaction: true, cancellationToken);
+        }, r => (r.Id, r.CertificateAuthority.Id), inOneTransaction: true, () => (target?.Id, target?.CertificateAuthority.Id), cancellationToken);
     }
 
-    public ValueTask<CertificateRecord> ReactivateAsync(CertificateReference certificate, CancellationToken cancellationToken = default) =>
-        audit.RecordAsync("certificate.reactivate", AuditObjects.Certificate, null, async () =>
+    public ValueTask<CertificateRecord> ReactivateAsync(CertificateReference certificate, CancellationToken cancellationToken = default)
+    {
+        CertificateRecord? target = null; // as in RevokeAsync
+        return audit.RecordAsync("certificate.reactivate", AuditObjects.Certificate, null, async () =>
         {
-            await DemandOnCertificateAsync(certificate, cancellationToken).ConfigureAwait(false);
+            target = await DemandOnCertificateAsync(certificate, cancellationToken).ConfigureAwait(false);
             var record = await inner.ReactivateAsync(certificate, cancellationToken).ConfigureAwait(false);
             PkiTelemetry.Revocations.Add(1, new KeyValuePair<string, object?>("reason", "reactivate"));
             return record;
-        }, r => (r.Id, r.CertificateAuthority.Id), inOneTransaction: true, cancellationToken);
+        }, r => (r.Id, r.CertificateAuthority.Id), inOneTransaction: true, () => (target?.Id, target?.CertificateAuthority.Id), cancellationToken);
+    }
 
     public async ValueTask<CertificateRecord> GetStatusAsync(CertificateReference certificate, CancellationToken cancellationToken = default)
     {
@@ -130,10 +134,12 @@ internal sealed class GovernedRevocationService(
             return crl;
         }, DescribeCrl, inOneTransaction, cancellationToken);
 
-    private async ValueTask DemandOnCertificateAsync(CertificateReference reference, CancellationToken cancellationToken)
+    /// <summary>The certificate <paramref name="reference"/> names, once the caller is found allowed to change its status.</summary>
+    private async ValueTask<CertificateRecord> DemandOnCertificateAsync(CertificateReference reference, CancellationToken cancellationToken)
     {
         var record = await GetStatusAsync(reference, cancellationToken).ConfigureAwait(false);
         var authority = await lookup.FindVisibleAsync(CaReference.ById(record.CertificateAuthority.Id), cancellationToken).ConfigureAwait(false);
         authorizer.Demand(PkiOperation.Revoke, authority.Id, authority.Organization, record.Id);
+        return record;
     }
 }
