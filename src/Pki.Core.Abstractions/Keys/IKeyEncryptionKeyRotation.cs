@@ -9,7 +9,7 @@ public interface IKeyEncryptionKeyRotation
     /// </summary>
     /// <returns>The number of keys re-wrapped. A cancellation after at least one key was re-wrapped ends the pass early
     /// with that number (never 0) instead of throwing; run it again until it returns 0.</returns>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> at the end of the pass when keys could not be
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.KeyUnavailable"/> at the end of the pass when keys could not be
     /// decrypted — under a key-encryption key that is no longer configured (keep the old one in
     /// <c>PreviousKeyEncryptionKeys</c> until rotation has finished), or damaged — naming them; every other key has been
     /// re-wrapped by then.</exception>

@@ -18,7 +18,7 @@ public interface IPrivateKeyExporter
     /// <exception cref="PkiException">
     /// <see cref="PkiErrorCode.CertificateNotFound"/>; <see cref="PkiErrorCode.PrivateKeyNotFound"/> when the library keeps no
     /// key for the certificate; <see cref="PkiErrorCode.InvalidRequest"/> for a missing, oversized or superfluous password or an
-    /// unknown format; <see cref="PkiErrorCode.InvalidKey"/> when the stored key cannot be decrypted;
+    /// unknown format; <see cref="PkiErrorCode.KeyUnavailable"/> when the stored key cannot be decrypted or does not match its certificate;
     /// <see cref="PkiErrorCode.UnsupportedAlgorithm"/> when the key type cannot be written in the format.
     /// </exception>
     ValueTask<ExportedPrivateKey> ExportAsync(string certificateId, PrivateKeyExportFormat format, string? password, CancellationToken cancellationToken = default);

@@ -11,6 +11,7 @@ public interface ISigningKeyProvider
     ValueTask<string> ImportAsync(ReadOnlyMemory<byte> pkcs8, CancellationToken cancellationToken);
 
     /// <summary>Loads the key with id <paramref name="keyId"/>.</summary>
-    /// <exception cref="PkiException"><see cref="PkiErrorCode.InvalidKey"/> when no such key exists.</exception>
+    /// <exception cref="PkiException"><see cref="PkiErrorCode.KeyUnavailable"/> when no such key exists or it cannot be
+    /// decrypted.</exception>
     ValueTask<ISigningKey> GetAsync(string keyId, CancellationToken cancellationToken);
 }

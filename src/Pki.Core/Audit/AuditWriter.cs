@@ -45,7 +45,7 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
     /// what <paramref name="target"/> returns when it fails (the object's id, and its CA once the operation found it), so
     /// that the CA's administrators see the attempts on their objects too.
     /// </summary>
-    public async ValueTask<T> RecordAsync<T>(
+    public ValueTask<T> RecordAsync<T>(
         string action,
         string objectType,
         string? authorityId,
@@ -53,6 +53,27 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
         Func<T, (string? ObjectId, string? AuthorityId)> describe,
         bool inOneTransaction,
         Func<(string? ObjectId, string? AuthorityId)>? target,
+        CancellationToken cancellationToken) =>
+        RunAsync(action, objectType, authorityId, operation, describe, inOneTransaction, target, recordFailure: true, cancellationToken);
+
+    /// <summary>
+    /// Records an operation the caller did not ask for by name (a CRL renewed while serving a request for it): its success
+    /// as any other, but not its failure, so that anonymous requests cannot grow the log with one refusal each (the error
+    /// still reaches the caller, and the host's log).
+    /// </summary>
+    public ValueTask<T> RecordSuccessAsync<T>(
+        string action, string objectType, Func<ValueTask<T>> operation, Func<T, (string? ObjectId, string? AuthorityId)> describe, CancellationToken cancellationToken) =>
+        RunAsync(action, objectType, null, operation, describe, inOneTransaction: false, target: null, recordFailure: false, cancellationToken);
+
+    private async ValueTask<T> RunAsync<T>(
+        string action,
+        string objectType,
+        string? authorityId,
+        Func<ValueTask<T>> operation,
+        Func<T, (string? ObjectId, string? AuthorityId)> describe,
+        bool inOneTransaction,
+        Func<(string? ObjectId, string? AuthorityId)>? target,
+        bool recordFailure,
         CancellationToken cancellationToken)
     {
         // A caller the log could not record is refused before the operation (and without an event): see ScopedCallerAccessor.
@@ -94,6 +115,11 @@ internal sealed class AuditWriter(IAuditStore store, ICallerAccessor callers, Ti
             }
 
             Diagnostics.PkiTelemetry.Errors.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToString()));
+            if (!recordFailure)
+            {
+                throw;
+            }
+
             var (failedObject, failedAuthority) = target?.Invoke() ?? (null, null);
             failedObject ??= ex.Data[Authorization.PkiAuthorizer.DeniedObjectKey] as string;
             failedAuthority ??= ex.Data[Authorization.PkiAuthorizer.DeniedAuthorityKey] as string;

@@ -70,7 +70,7 @@ internal sealed partial class KeyEncryptionKeyRotation(
     {
         for (int attempt = 1; ; attempt++)
         {
-            byte[]? replacement = await protector.RewrapAsync(key.Id, key.ProtectedPkcs8, cancellationToken).ConfigureAwait(false);
+            byte[]? replacement = await protector.RewrapStoredAsync(key.Id, key.ProtectedPkcs8, cancellationToken).ConfigureAwait(false);
             if (replacement is null)
             {
                 return false;

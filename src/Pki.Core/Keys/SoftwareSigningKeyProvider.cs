@@ -34,7 +34,7 @@ internal sealed class SoftwareSigningKeyProvider(IPrivateKeyStore store, IPrivat
 
         var stored = await store.GetAsync(keyId, cancellationToken).ConfigureAwait(false)
             ?? throw new PkiException(PkiErrorCode.KeyUnavailable, $"The signing key '{keyId}' does not exist.");
-        byte[] pkcs8 = await protector.UnprotectAsync(keyId, stored.ProtectedPkcs8, cancellationToken).ConfigureAwait(false);
+        byte[] pkcs8 = await protector.UnprotectStoredAsync(keyId, stored.ProtectedPkcs8, cancellationToken).ConfigureAwait(false);
         try
         {
             var key = SoftwareSigningKey.FromPkcs8(pkcs8);

@@ -103,6 +103,13 @@ internal sealed partial class RevocationService
         return await CreateAsync(signer, baseCrl, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>True when the CA has a stored full CRL (the governed service makes and audits one before a delta otherwise).</summary>
+    internal async ValueTask<bool> HasFullCrlAsync(CaReference authority, CancellationToken cancellationToken)
+    {
+        var record = await resolver.FindAsync(authority, cancellationToken).ConfigureAwait(false);
+        return await store.GetLatestCrlAsync(record.Id, delta: false, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     /// <summary>The full CRL a delta CRL creation makes first when its CA has none: not the CRL the operation's audit event
     /// names, so no store takes that event for it.</summary>
     private async ValueTask<CertificateRevocationList> CreateBaseAsync(AuthorityContext signer, CancellationToken cancellationToken)

@@ -59,7 +59,7 @@ internal sealed class SqliteDatabase : IDisposable
         if (string.IsNullOrWhiteSpace(builder.DataSource)
             || builder.DataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase)
             || builder.Mode == SqliteOpenMode.Memory
-            || uri?.InMemory == true)
+            || uri?.Private == true)
         {
             throw new ArgumentException(
                 $"The SQLite stores need a database file ('Data Source=pki.db'), not '{builder.DataSource}': every connection to an in-memory database sees its own empty database. Use AddPki's in-memory stores instead.",

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pki.Core.Storage.InMemory;
 using Pki.Core.Tests.TestSupport;
 
 namespace Pki.Core.Tests.Revocation;
@@ -33,5 +35,29 @@ public sealed class OnDemandCrlAuditTests
         var deltas = await audit.QueryAsync(new AuditQuery { Action = "crl.create-delta" }).ToListAsync();
         Assert.Equal(delta.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(deltas).ObjectId);
         Assert.True((await audit.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_crl_that_fails_to_be_made_on_demand_writes_no_event_per_request()
+    {
+        // Anonymous downloads must not grow the log with one refusal each while the CA cannot sign (or store) its CRL.
+        using var host = new PkiTestHost(services: s => s.AddSingleton<IRevocationStore>(sp =>
+            new RefusingCrlSaves(ActivatorUtilities.CreateInstance<InMemoryRevocationStore>(sp))));
+        var (_, issuing) = await host.CreateHierarchyAsync();
+        var audit = host.Get<IAuditLog>();
+        long before = (await audit.QueryAsync(new AuditQuery { Limit = 1000 }).ToListAsync()).Count;
+
+        for (int i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<PkiException>(() => host.Get<IRevocationService>().GetCrlAsync(CaReference.ById(issuing.Id)).AsTask());
+        }
+
+        Assert.Equal(before, (await audit.QueryAsync(new AuditQuery { Limit = 1000 }).ToListAsync()).Count);
+    }
+
+    private sealed class RefusingCrlSaves(IRevocationStore inner) : RevocationStoreDecorator(inner)
+    {
+        public override ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken) =>
+            throw new PkiException(PkiErrorCode.ConcurrencyConflict, "Simulated store refusal.");
     }
 }

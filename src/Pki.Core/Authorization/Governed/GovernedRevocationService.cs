@@ -77,17 +77,26 @@ internal sealed class GovernedRevocationService(
     /// A CRL that <see cref="GetCrlAsync"/> or <see cref="GetDeltaCrlAsync"/> signs because the stored one is stale: audited
     /// as the caller's <c>crl.create</c> / <c>crl.create-delta</c> like an explicit creation, without the Publish
     /// permission (anyone who may read the CA's CRL may cause its renewal). Concurrent requests share one creation, so
-    /// one event.
+    /// one event; a delta on a CA without a full CRL makes (and audits) the full one first. A failure is not audited:
+    /// the request asked to read, and anonymous readers must not grow the log with one refusal each.
     /// </summary>
-    private ValueTask<CertificateRevocationList> CreateOnDemandAsync(CaReference authority, bool delta, CancellationToken cancellationToken) =>
-        audit.RecordAsync(delta ? "crl.create-delta" : "crl.create", AuditObjects.Crl, null, async () =>
+    private async ValueTask<CertificateRevocationList> CreateOnDemandAsync(CaReference authority, bool delta, CancellationToken cancellationToken)
+    {
+        if (delta && !await inner.HasFullCrlAsync(authority, cancellationToken).ConfigureAwait(false))
+        {
+            await CreateOnDemandAsync(authority, delta: false, cancellationToken).ConfigureAwait(false);
+            cancellationToken = CancellationToken.None; // a CRL was made: the delta on it completes too
+        }
+
+        return await audit.RecordSuccessAsync(delta ? "crl.create-delta" : "crl.create", AuditObjects.Crl, async () =>
         {
             var crl = delta
                 ? await inner.CreateDeltaCrlAsync(authority, cancellationToken).ConfigureAwait(false)
                 : await inner.CreateCrlAsync(authority, cancellationToken).ConfigureAwait(false);
             CountProduced(crl);
             return crl;
-        }, DescribeCrl, inOneTransaction: false, cancellationToken);
+        }, DescribeCrl, cancellationToken).ConfigureAwait(false);
+    }
 
     private static (string? ObjectId, string? AuthorityId) DescribeCrl(CertificateRevocationList crl) =>
         (crl.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.AuthorityId);
@@ -99,7 +108,19 @@ internal sealed class GovernedRevocationService(
         PublishingAsync("crl.create", authority, a => inner.CreateCrlAsync(a, cancellationToken), inOneTransaction: false, cancellationToken);
 
     public ValueTask<CertificateRevocationList> CreateDeltaCrlAsync(CaReference authority, CancellationToken cancellationToken = default) =>
-        PublishingAsync("crl.create-delta", authority, a => inner.CreateDeltaCrlAsync(a, cancellationToken), inOneTransaction: false, cancellationToken);
+        PublishingAsync("crl.create-delta", authority, async a =>
+        {
+            // A CA without a full CRL gets one first, audited as its own creation: every CRL its key signs has an event.
+            // Once that is stored, the delta completes whatever the caller does (a change was made).
+            var token = cancellationToken;
+            if (!await inner.HasFullCrlAsync(a, token).ConfigureAwait(false))
+            {
+                await CreateCrlAsync(a, token).ConfigureAwait(false);
+                token = CancellationToken.None;
+            }
+
+            return await inner.CreateDeltaCrlAsync(a, token).ConfigureAwait(false);
+        }, inOneTransaction: false, cancellationToken);
 
     public async ValueTask<byte[]> RespondAsync(ReadOnlyMemory<byte> ocspRequestDer, CancellationToken cancellationToken = default) =>
         (await AnswerAsync(ocspRequestDer, cancellationToken).ConfigureAwait(false)).Der.ToArray();

@@ -35,7 +35,7 @@ internal sealed partial class PrivateKeyExporter(
         }
 
         byte[] certificateDer = PemCertificates.DecodeSingle(record.CertificatePem);
-        byte[] pkcs8 = await protector.UnprotectAsync(stored.Id, stored.ProtectedPkcs8, cancellationToken).ConfigureAwait(false);
+        byte[] pkcs8 = await protector.UnprotectStoredAsync(stored.Id, stored.ProtectedPkcs8, cancellationToken).ConfigureAwait(false);
         try
         {
             using (var key = SoftwareSigningKey.FromPkcs8(pkcs8))
