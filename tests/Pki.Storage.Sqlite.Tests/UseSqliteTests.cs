@@ -38,6 +38,9 @@ public sealed class UseSqliteTests : IDisposable
     [InlineData("Data Source=file:pki?mode=memory&cache=shared")]
     [InlineData("Data Source=FILE:/var/lib/pki.db?cache=private&MODE=ro")]
     [InlineData("Data Source=file:/var/lib/pki.db?immutable=1")]
+    [InlineData("Data Source=/var/lib/pki.db;Vfs=memdb")]                   // Microsoft.Data.Sqlite's own keyword: in memory
+    [InlineData("Data Source=/var/lib/pki.db;Vfs=unix-none")]               // no file locks for the other processes
+    [InlineData("Data Source=file:/var/lib/pki.db?vfs=unix-none")]
     public void UseSqlite_refuses_connection_strings_it_cannot_keep_data_in(string connectionString)
     {
         var builder = new ServiceCollection().AddPki();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Pki.Core.Keys;
 using Pki.Core.Storage;
 
 namespace Pki.Core.Authority;
@@ -189,10 +190,10 @@ internal sealed class AuthorityResolver(IAuthorityStore store, ISigningKeyProvid
             return cached;
         }
 
-        var key = await keys.GetAsync(authority.KeyId, cancellationToken).ConfigureAwait(false);
+        var key = await keys.LoadStoredAsync(authority.KeyId, cancellationToken).ConfigureAwait(false);
         var chain = await BuildChainAsync(authority, cancellationToken).ConfigureAwait(false);
         var alternativeKey = authority.AlternativeKeyId is { } alternativeKeyId
-            ? await keys.GetAsync(alternativeKeyId, cancellationToken).ConfigureAwait(false)
+            ? await keys.LoadStoredAsync(alternativeKeyId, cancellationToken).ConfigureAwait(false)
             : null;
         var context = AuthorityContext.Create(authority, key, chain, alternativeKey);
         _contexts[authority.Id] = context;

@@ -45,11 +45,11 @@ internal sealed partial class CertificateAuthorityService
             issuer?.Authority.NotBefore ?? DateTimeOffset.MinValue, issuer?.Authority.NotAfter ?? DateTimeOffset.MaxValue, settings.ValidityNesting);
 
         string keyId = await keys.CreateAsync(request.KeyAlgorithm, cancellationToken).ConfigureAwait(false);
-        var key = await keys.GetAsync(keyId, cancellationToken).ConfigureAwait(false);
+        var key = await keys.LoadStoredAsync(keyId, cancellationToken).ConfigureAwait(false);
         string? alternativeKeyId = request.AlternativeKeyAlgorithm is { } alternativeAlgorithm
             ? await keys.CreateAsync(alternativeAlgorithm, cancellationToken).ConfigureAwait(false)
             : null;
-        var alternativeKey = alternativeKeyId is null ? null : await keys.GetAsync(alternativeKeyId, cancellationToken).ConfigureAwait(false);
+        var alternativeKey = alternativeKeyId is null ? null : await keys.LoadStoredAsync(alternativeKeyId, cancellationToken).ConfigureAwait(false);
         var signed = await AuthorityCertificateFactory.CreateAsync(
             request.Subject, key, issuer, validity, pathLength, request.NameConstraints, cancellationToken, alternativeKey).ConfigureAwait(false);
 

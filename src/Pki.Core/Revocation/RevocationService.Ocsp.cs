@@ -136,7 +136,7 @@ internal sealed partial class RevocationService
         }
 
         string keyId = await keys.CreateAsync(ca.Authority.KeyAlgorithm, cancellationToken).ConfigureAwait(false);
-        var key = await keys.GetAsync(keyId, cancellationToken).ConfigureAwait(false);
+        var key = await keys.LoadStoredAsync(keyId, cancellationToken).ConfigureAwait(false);
         var order = new IssuanceOrder
         {
             Authority = CaReference.ById(ca.Authority.Id),
@@ -176,7 +176,7 @@ internal sealed partial class RevocationService
         if (delegated is not null && now + validity <= delegated.NotAfter
             && (await certificates.GetAsync(delegated.CertificateId, cancellationToken).ConfigureAwait(false))?.Status == CertificateStatus.Active)
         {
-            var key = await keys.GetAsync(delegated.KeyId, cancellationToken).ConfigureAwait(false);
+            var key = await keys.LoadStoredAsync(delegated.KeyId, cancellationToken).ConfigureAwait(false);
             signer = new ResponderSigner(key, SignatureAlgorithm.For(key.Algorithm), KeyIdentifier.Compute(key.SubjectPublicKeyInfo),
                 PemCertificates.DecodeSingle(delegated.CertificatePem), delegated.NotAfter, now);
         }

@@ -66,6 +66,13 @@ internal sealed class SqliteDatabase : IDisposable
                 nameof(connectionString));
         }
 
+        if (!string.IsNullOrEmpty(builder.Vfs) || uri?.Vfs is not null)
+        {
+            throw new ArgumentException(
+                "The SQLite stores need SQLite's default VFS: another one may keep the database in memory (memdb) or give up the file locks other processes rely on (unix-none); remove 'Vfs' (and a URI filename's vfs=).",
+                nameof(connectionString));
+        }
+
         if (builder.Mode == SqliteOpenMode.ReadOnly || uri?.ReadOnly == true)
         {
             throw new ArgumentException(

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Pki.Core.Keys;
 using Pki.Core.Tests.TestSupport;
 
 namespace Pki.Core.Tests.Keys;
@@ -44,5 +45,25 @@ public sealed class CustomProtectorErrorTests
         Assert.Equal(2, (await store.GetAsync("22222222222222222222222222222222", CancellationToken.None))!.ProtectedPkcs8.Span[0]);
         Assert.Contains("1 stored key(s)", error.Message, StringComparison.Ordinal);
         Assert.Equal(PkiErrorCode.KeyUnavailable, error.Code);
+    }
+
+    /// <summary>A signing-key provider that reports a missing key as InvalidKey (the earlier contract).</summary>
+    private sealed class EarlierContractProvider : ISigningKeyProvider
+    {
+        public ValueTask<string> CreateAsync(KeyAlgorithm algorithm, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<string> ImportAsync(ReadOnlyMemory<byte> pkcs8, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<ISigningKey> GetAsync(string keyId, CancellationToken cancellationToken) =>
+            throw new PkiException(PkiErrorCode.InvalidKey, $"The signing key '{keyId}' does not exist.");
+    }
+
+    [Fact]
+    public async Task A_stored_signing_key_a_provider_reports_as_InvalidKey_is_KeyUnavailable()
+    {
+        var error = await Assert.ThrowsAsync<PkiException>(() => new EarlierContractProvider().LoadStoredAsync("k1", CancellationToken.None).AsTask());
+
+        Assert.Equal(PkiErrorCode.KeyUnavailable, error.Code);
+        Assert.Equal(PkiErrorCode.InvalidKey, Assert.IsType<PkiException>(error.InnerException).Code);
     }
 }

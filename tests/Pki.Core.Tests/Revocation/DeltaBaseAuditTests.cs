@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pki.Core.Storage.InMemory;
 using Pki.Core.Tests.TestSupport;
 
 namespace Pki.Core.Tests.Revocation;
@@ -35,5 +37,25 @@ public sealed class DeltaBaseAuditTests
         string deltaNumber = delta.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(deltaNumber, Assert.Single(await audit.QueryAsync(new AuditQuery { Action = "crl.create-delta" }).ToListAsync()).ObjectId);
         Assert.True((await audit.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task An_explicit_delta_whose_base_fails_writes_one_failure_event()
+    {
+        using var host = new PkiTestHost(services: s => s.AddSingleton<IRevocationStore>(sp =>
+            new RefusingCrlSaves(ActivatorUtilities.CreateInstance<InMemoryRevocationStore>(sp))));
+        var (_, issuing) = await host.CreateHierarchyAsync();
+
+        await Assert.ThrowsAsync<PkiException>(() => host.Get<IRevocationService>().CreateDeltaCrlAsync(CaReference.ById(issuing.Id)).AsTask());
+
+        var events = await host.Get<IAuditLog>().QueryAsync(new AuditQuery { Limit = 1000 }).Where(e => e.Action.StartsWith("crl.", StringComparison.Ordinal)).ToListAsync();
+        var only = Assert.Single(events); // one call, one event
+        Assert.Equal(("crl.create-delta", AuditOutcome.Failure), (only.Action, only.Outcome));
+    }
+
+    private sealed class RefusingCrlSaves(IRevocationStore inner) : RevocationStoreDecorator(inner)
+    {
+        public override ValueTask SaveCrlAsync(CertificateRevocationList crl, CancellationToken cancellationToken) =>
+            throw new PkiException(PkiErrorCode.ConcurrencyConflict, "Simulated store refusal.");
     }
 }

@@ -88,14 +88,18 @@ internal sealed class GovernedRevocationService(
             cancellationToken = CancellationToken.None; // a CRL was made: the delta on it completes too
         }
 
-        return await audit.RecordSuccessAsync(delta ? "crl.create-delta" : "crl.create", AuditObjects.Crl, async () =>
-        {
-            var crl = delta
-                ? await inner.CreateDeltaCrlAsync(authority, cancellationToken).ConfigureAwait(false)
-                : await inner.CreateCrlAsync(authority, cancellationToken).ConfigureAwait(false);
-            CountProduced(crl);
-            return crl;
-        }, DescribeCrl, cancellationToken).ConfigureAwait(false);
+        return await audit.RecordSuccessAsync(
+            delta ? "crl.create-delta" : "crl.create", AuditObjects.Crl, () => CreateCountedAsync(authority, delta, cancellationToken), DescribeCrl, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async ValueTask<CertificateRevocationList> CreateCountedAsync(CaReference authority, bool delta, CancellationToken cancellationToken)
+    {
+        var crl = delta
+            ? await inner.CreateDeltaCrlAsync(authority, cancellationToken).ConfigureAwait(false)
+            : await inner.CreateCrlAsync(authority, cancellationToken).ConfigureAwait(false);
+        CountProduced(crl);
+        return crl;
     }
 
     private static (string? ObjectId, string? AuthorityId) DescribeCrl(CertificateRevocationList crl) =>
@@ -112,10 +116,12 @@ internal sealed class GovernedRevocationService(
         {
             // A CA without a full CRL gets one first, audited as its own creation: every CRL its key signs has an event.
             // Once that is stored, the delta completes whatever the caller does (a change was made).
+            // (Its failure is this operation's, audited once as crl.create-delta; the caller was allowed to publish above.)
             var token = cancellationToken;
             if (!await inner.HasFullCrlAsync(a, token).ConfigureAwait(false))
             {
-                await CreateCrlAsync(a, token).ConfigureAwait(false);
+                await audit.RecordSuccessAsync("crl.create", AuditObjects.Crl, () => CreateCountedAsync(a, delta: false, token), DescribeCrl, token)
+                    .ConfigureAwait(false);
                 token = CancellationToken.None;
             }
 
